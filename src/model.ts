@@ -1,0 +1,133 @@
+/**
+ * The data that flows between the layers (see shared/design.md):
+ * manifest --load--> DesiredState;  cluster --observe--> ObservedCluster;  both --buildPlan--> Plan.
+ * Plain data only: no classes, no functions, so it can be compared, snapshotted and saved.
+ */
+
+/** Where something was written in a manifest file; 1-based line and column. */
+export interface SourceRef {
+  file: string;
+  line: number;
+  col: number;
+}
+
+/** A secret is never written inline in a manifest: it comes from an environment variable or a file. */
+export type SecretRef = { env: string } | { file: string };
+
+export type AuthConfig =
+  | { kind: 'apiKey'; apiKey: SecretRef }
+  | { kind: 'basic'; username: string; password: SecretRef }
+  | { kind: 'bearer'; token: SecretRef };
+
+export interface TlsConfig {
+  /** absolute path of a PEM CA bundle */
+  caFile?: string;
+  /** SHA-256 of the CA (or leaf) certificate, hex, lower case, no colons */
+  caFingerprint?: string;
+  /** verification off: only by explicit opt-in */
+  isInsecure: boolean;
+}
+
+/** Where new token values go, the moment they exist. */
+export type SecretSinkConfig =
+  | { kind: 'directory'; directory: string }
+  | { kind: 'exec'; command: string[] };
+
+export interface RotationPolicy {
+  /** milliseconds */
+  everyMs: number;
+  /** milliseconds the previous generation stays valid after a new one exists */
+  overlapMs: number;
+}
+
+export interface DesiredToken {
+  name: string;
+  isProtected: boolean;
+  rotate?: RotationPolicy;
+  source: SourceRef;
+}
+
+export interface DesiredFileToken {
+  name: string;
+  /** '*' = every node of the cluster */
+  nodes: '*' | string[];
+  source: SourceRef;
+}
+
+export type PrunePolicy = 'none' | 'owned';
+
+export interface DesiredAccount {
+  /** "namespace/service", e.g. "elastic/fleet-server" */
+  principal: string;
+  namespace: string;
+  service: string;
+  prune: PrunePolicy;
+  /** glob patterns (only `*` is special) of index-token names this manifest owns */
+  owns: string[];
+  /** glob patterns of token names never deleted, even after they leave the manifest */
+  protect: string[];
+  tokens: DesiredToken[];
+  fileTokens: DesiredFileToken[];
+  source: SourceRef;
+}
+
+export interface DesiredCluster {
+  name: string;
+  /** one or more base URLs, tried in order (failover) */
+  urls: string[];
+  clusterUuid?: string;
+  auth: AuthConfig;
+  tls: TlsConfig;
+  /** largest number of deletions one apply may make on this cluster */
+  maxDeletions: number;
+  serviceAccounts: DesiredAccount[];
+  source: SourceRef;
+}
+
+export interface DesiredState {
+  secrets: SecretSinkConfig;
+  clusters: DesiredCluster[];
+  /** the manifest files that were read, absolute paths, sorted */
+  files: string[];
+}
+
+/** What the credentials API reported for one account (spec section 4). */
+export interface ObservedAccount {
+  principal: string;
+  /** names of index-backed tokens */
+  indexTokens: string[];
+  /** file-token name -> names of the nodes that reported it */
+  fileTokens: Record<string, string[]>;
+  nodes: ObservedNodesHeader;
+  /**
+   * 'nodes': 7.15+ `nodes_credentials`, file tokens from every answering node;
+   * 'local': 7.13-7.14 flat format, file tokens of `localNode` only.
+   */
+  format: 'nodes' | 'local';
+  localNode?: string;
+}
+
+export interface ObservedNodesHeader {
+  total: number;
+  successful: number;
+  failed: number;
+  /** node ids (and reasons) of nodes that failed to answer: their file tokens are unknown, not absent */
+  failures: { nodeId: string; reason: string }[];
+}
+
+export interface ObservedNode {
+  id: string;
+  name: string;
+}
+
+export interface ObservedCluster {
+  name: string;
+  clusterUuid: string;
+  clusterName: string;
+  version: string;
+  /** null when the node list was not needed (no file tokens declared) or could not be read */
+  nodes: ObservedNode[] | null;
+  /** built-in accounts the cluster has (GET /_security/service), or null when not read */
+  accounts: string[] | null;
+  serviceAccounts: ObservedAccount[];
+}
