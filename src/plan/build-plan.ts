@@ -1,0 +1,79 @@
+import type { DesiredAccount, DesiredCluster, DesiredState, ObservedAccount, ObservedCluster } from '../model.js';
+import { planAccountFileTokens } from './plan-account-file-tokens.js';
+import { planAccountIndexTokens } from './plan-account-index-tokens.js';
+import { observedDigest } from './observed-digest.js';
+import { PLAN_FORMAT_VERSION, summarize, type ClusterPlan, type Plan, type TokenKey } from './plan-types.js';
+
+/** `escred rotate CLUSTER ACCOUNT TOKEN [--revoke-old]` */
+export interface ForcedRotation extends TokenKey {
+  isRevokingOld: boolean;
+}
+
+export interface BuildPlanOptions {
+  /** the planner's only clock */
+  nowMs: number;
+  /** tokens an interrupted apply created whose value never reached the sink (from the apply journal) */
+  unsecuredTokens?: ReadonlySet<string>;
+  /** tokens whose value the sink holds; null when the sink cannot tell (exec sinks) */
+  sinkSecrets?: ReadonlySet<string> | null;
+  forcedRotations?: readonly ForcedRotation[];
+  /** --max-deletions: overrides every cluster's maxDeletions after a human reviewed the plan */
+  maxDeletionsOverride?: number;
+}
+
+export function tokenKey(key: TokenKey): string {
+  return `${key.cluster}/${key.principal}/${key.token}`;
+}
+
+/** Pure: everything it needs comes in as arguments (no clock, no network, no environment). */
+export function buildPlan(desired: DesiredState, observed: readonly ObservedCluster[], options: BuildPlanOptions): Plan {
+  const byName = new Map(observed.map((c) => [c.name, c]));
+  const clusters = desired.clusters
+    .filter((c) => byName.has(c.name))
+    .map((cluster) => planCluster(cluster, byName.get(cluster.name)!, options));
+  return { formatVersion: PLAN_FORMAT_VERSION, clusters, summary: summarize(clusters) };
+}
+
+/** The plan entry of a cluster that could not be observed, so that it is reported, not silently skipped. */
+export function unobservedClusterPlan(cluster: string, error: { code: string; message: string }): ClusterPlan {
+  return { cluster, clusterUuid: '', version: '', observedDigest: '', actions: [], fileTokenDrift: [], warnings: [], error };
+}
+
+function planCluster(cluster: DesiredCluster, observed: ObservedCluster, options: BuildPlanOptions): ClusterPlan {
+  const plan: ClusterPlan = {
+    cluster: cluster.name,
+    clusterUuid: observed.clusterUuid,
+    version: observed.version,
+    observedDigest: observedDigest(observed),
+    actions: [],
+    fileTokenDrift: [],
+    warnings: [],
+  };
+  for (const account of cluster.serviceAccounts) {
+    const observedAccount = observed.serviceAccounts.find((a) => a.principal === account.principal) ?? emptyAccount(account);
+    if (observed.accounts && !observed.accounts.includes(account.principal)) {
+      plan.warnings.push({ principal: account.principal, code: 'ESCRED_UNKNOWN_ACCOUNT',
+        message: `Elasticsearch ${observed.version} has no service account ${account.principal} ` +
+          `(it has: ${observed.accounts.join(', ')}); nothing is planned for it` });
+      continue;
+    }
+    const index = planAccountIndexTokens({ clusterName: cluster.name, account, observed: observedAccount, options });
+    const files = planAccountFileTokens({ account, observedCluster: observed, observed: observedAccount });
+    plan.actions.push(...index.actions);
+    plan.warnings.push(...index.warnings, ...files.warnings);
+    plan.fileTokenDrift.push(...files.drift);
+  }
+  const deletions = plan.actions.filter((a) => a.kind === 'delete').length;
+  const limit = options.maxDeletionsOverride ?? cluster.maxDeletions;
+  if (deletions > limit) {
+    plan.error = { code: 'ESCRED_MAX_DELETIONS',
+      message: `the plan deletes ${deletions} tokens on cluster ${cluster.name}, more than the limit of ${limit}; ` +
+        `review the deletions, then raise maxDeletions or pass --max-deletions ${deletions}` };
+  }
+  return plan;
+}
+
+function emptyAccount(account: DesiredAccount): ObservedAccount {
+  return { principal: account.principal, indexTokens: [], fileTokens: {}, format: 'nodes',
+    nodes: { total: 0, successful: 0, failed: 0, failures: [] } };
+}

@@ -1,0 +1,92 @@
+/**
+ * The plan is plain, versioned data (Terraform's internal/plans): rendering is separate from
+ * diffing, and a saved plan is applied exactly as it was shown. Present tense: create, delete.
+ */
+export const PLAN_FORMAT_VERSION = 1;
+
+/** A token whose value would be handed to the sink: index-backed (API) or file-backed. */
+export interface TokenKey {
+  cluster: string;
+  principal: string;
+  token: string;
+}
+
+export interface RotationInfo {
+  /** the generation that triggered the action, absent when there was none */
+  generation?: string;
+  ageMs?: number;
+  everyMs: number;
+  overlapMs: number;
+}
+
+export type PlanAction =
+  | { kind: 'create'; principal: string; token: string; reason: string; rotation?: RotationInfo }
+  /** delete then create: the token exists but its value is lost to us */
+  | { kind: 'replace'; principal: string; token: string; reason: string }
+  | { kind: 'delete'; principal: string; token: string; reason: string; rotation?: RotationInfo };
+
+export interface FileTokenDrift {
+  principal: string;
+  token: string;
+  /** nodes that should have the token and answered without it */
+  missingOn: string[];
+  /** nodes that have it but are not declared for it */
+  unexpectedOn: string[];
+  /** nodes that failed to answer (or were not asked): their state is unknown, never "absent" */
+  unknownOn: string[];
+}
+
+export interface PlanWarning {
+  principal?: string;
+  token?: string;
+  code: string;
+  message: string;
+}
+
+export interface ClusterPlan {
+  cluster: string;
+  clusterUuid: string;
+  version: string;
+  /** digest of the observed state this plan was made from; apply refuses the plan when it changed */
+  observedDigest: string;
+  actions: PlanAction[];
+  fileTokenDrift: FileTokenDrift[];
+  warnings: PlanWarning[];
+  /** set when the plan for this cluster cannot be carried out (e.g. too many deletions) */
+  error?: { code: string; message: string };
+}
+
+export interface PlanSummary {
+  create: number;
+  replace: number;
+  delete: number;
+  fileTokenDrift: number;
+  warnings: number;
+  errors: number;
+}
+
+export interface Plan {
+  formatVersion: typeof PLAN_FORMAT_VERSION;
+  clusters: ClusterPlan[];
+  summary: PlanSummary;
+}
+
+export function hasChanges(plan: Plan): boolean {
+  const { create, replace, delete: deletions, fileTokenDrift } = plan.summary;
+  return create + replace + deletions + fileTokenDrift > 0;
+}
+
+export function summarize(clusters: ClusterPlan[]): PlanSummary {
+  const count = (kind: PlanAction['kind']) =>
+    clusters.reduce((sum, c) => sum + c.actions.filter((a) => a.kind === kind).length, 0);
+  return {
+    create: count('create'),
+    replace: count('replace'),
+    delete: count('delete'),
+    // unknown-only entries say what could not be checked; they are not changes
+    fileTokenDrift: clusters.reduce(
+      (sum, c) => sum + c.fileTokenDrift.filter((d) => d.missingOn.length + d.unexpectedOn.length > 0).length, 0),
+    warnings: clusters.reduce((sum, c) => sum + c.warnings.length, 0),
+    errors: clusters.filter((c) => c.error).length,
+  };
+}
