@@ -1,0 +1,105 @@
+import { EscredError, errorMessage } from '../errors.js';
+import type { ObservedAccount } from '../model.js';
+import type { ClusterPlan, Plan, PlanAction, TokenKey } from '../plan/plan-types.js';
+import { mapConcurrent } from '../support/map-concurrent.js';
+import type { ApplyJournal } from './apply-journal.js';
+import type { AuditLog } from './audit-log.js';
+import type { ChangeEntry, ChangeSet } from './change-set.js';
+import { deleteAudited } from './audited-calls.js';
+import { createToken } from './create-token.js';
+import type { SecretSink } from './secret-sink.js';
+
+/** The calls apply makes; a ClusterConnection provides them. */
+export interface TokenApi {
+  createToken(principal: string, name: string): Promise<{ name: string; value: string }>;
+  deleteToken(principal: string, name: string): Promise<{ found: boolean }>;
+  getCredentials(principal: string): Promise<ObservedAccount>;
+}
+
+export interface ApplyContext {
+  apis: ReadonlyMap<string, TokenApi>;
+  sink: SecretSink;
+  journal: ApplyJournal;
+  audit: AuditLog;
+  /** calls in flight per cluster */
+  concurrency: number;
+  onChange?: (entry: ChangeEntry) => void;
+}
+
+/**
+ * Carries out a plan. Per cluster: every create and replace first (each value durable in the
+ * sink before its chain goes on), then deletes, and only when nothing failed, so a rotation's old
+ * generation never goes before the new one is safe. A sink failure stops the whole apply.
+ */
+export async function applyPlan(plan: Plan, context: ApplyContext): Promise<ChangeSet> {
+  const entries: ChangeEntry[] = [];
+  const state = { isAborted: false };
+  const record = (entry: ChangeEntry) => {
+    entries.push(entry);
+    context.onChange?.(entry);
+  };
+  for (const cluster of plan.clusters) {
+    await applyCluster(cluster, context, state, record);
+  }
+  return { entries, hasFailures: entries.some((e) => e.outcome === 'failed') || state.isAborted };
+}
+
+async function applyCluster(
+  cluster: ClusterPlan,
+  context: ApplyContext,
+  state: { isAborted: boolean },
+  record: (entry: ChangeEntry) => void,
+): Promise<void> {
+  const skip = (action: PlanAction, detail: string) =>
+    record({ cluster: cluster.cluster, principal: action.principal, token: action.token, action: action.kind, outcome: 'skipped', detail });
+  const api = context.apis.get(cluster.cluster);
+  if (cluster.error || !api) {
+    cluster.actions.forEach((a) => skip(a, cluster.error?.message ?? 'no connection to this cluster'));
+    return;
+  }
+  const writes = cluster.actions.filter((a) => a.kind !== 'delete');
+  const deletes = cluster.actions.filter((a) => a.kind === 'delete');
+  let hasFailed = false;
+  await mapConcurrent(writes, context.concurrency, async (action) => {
+    if (state.isAborted) return skip(action, 'apply stopped after an earlier failure');
+    const entry = await runWrite(cluster.cluster, action, api, context, state);
+    if (entry.outcome === 'failed') hasFailed = true;
+    record(entry);
+  });
+  await mapConcurrent(deletes, context.concurrency, async (action) => {
+    if (state.isAborted || hasFailed) return skip(action, 'held back: a create on this cluster failed, deletions wait for the next apply');
+    record(await runDelete(cluster.cluster, action, api, context));
+  });
+}
+
+async function runWrite(
+  cluster: string,
+  action: PlanAction,
+  api: TokenApi,
+  context: ApplyContext,
+  state: { isAborted: boolean },
+): Promise<ChangeEntry> {
+  const key: TokenKey = { cluster, principal: action.principal, token: action.token };
+  const base = { cluster, principal: action.principal, token: action.token, action: action.kind } as const;
+  try {
+    if (action.kind === 'replace') await deleteAudited(key, api, context);
+    const result = await createToken(key, api, context);
+    const outcome = action.kind === 'replace' || result.wasReplaced ? 'replaced' : 'created';
+    return { ...base, outcome, ...(result.detail ? { detail: result.detail } : {}) };
+  } catch (error) {
+    if (error instanceof EscredError && error.code.startsWith('ESCRED_SINK')) state.isAborted = true;
+    return { ...base, outcome: 'failed', detail: errorMessage(error) };
+  }
+}
+
+async function runDelete(cluster: string, action: PlanAction, api: TokenApi, context: ApplyContext): Promise<ChangeEntry> {
+  const key: TokenKey = { cluster, principal: action.principal, token: action.token };
+  const base = { cluster, principal: action.principal, token: action.token, action: 'delete' } as const;
+  try {
+    const found = await deleteAudited(key, api, context);
+    await context.sink.forget(key).catch(() => undefined); // a stale value left behind is harmless; never fail a done delete
+    return { ...base, outcome: found ? 'deleted' : 'already-absent' };
+  } catch (error) {
+    return { ...base, outcome: 'failed', detail: errorMessage(error) };
+  }
+}

@@ -1,0 +1,39 @@
+import { EscredError, errorMessage } from '../errors.js';
+import type { TokenKey } from '../plan/plan-types.js';
+import type { TokenApi } from './apply-plan.js';
+import type { AuditLog } from './audit-log.js';
+
+/** Every mutating call goes to the audit log, with its outcome; never the value. */
+export async function postAudited(key: TokenKey, api: TokenApi, context: { audit: AuditLog }): Promise<{ value: string }> {
+  const audit = { cluster: key.cluster, account: key.principal, token: key.token, action: 'create' as const };
+  try {
+    const created = await api.createToken(key.principal, key.token);
+    await context.audit.record({ ...audit, outcome: 'ok' });
+    return created;
+  } catch (error) {
+    const why = whyValueIsUnknown(error);
+    await context.audit.record({ ...audit, outcome: why === 'conflict' ? 'conflict' : why === 'lost' ? 'unknown' : 'failed',
+      detail: errorMessage(error) });
+    throw error;
+  }
+}
+
+/** DELETE, where 404 means done. Returns whether the token was there. */
+export async function deleteAudited(key: TokenKey, api: TokenApi, context: { audit: AuditLog }): Promise<boolean> {
+  const audit = { cluster: key.cluster, account: key.principal, token: key.token, action: 'delete' as const };
+  try {
+    const { found } = await api.deleteToken(key.principal, key.token);
+    await context.audit.record({ ...audit, outcome: found ? 'ok' : 'not-found' });
+    return found;
+  } catch (error) {
+    await context.audit.record({ ...audit, outcome: 'failed', detail: errorMessage(error) });
+    throw error;
+  }
+}
+
+/** 409: the name exists with a value we never saw. Lost: the POST may or may not have been committed. */
+export function whyValueIsUnknown(error: unknown): 'conflict' | 'lost' | null {
+  if ((error as { status?: unknown }).status === 409) return 'conflict';
+  if (error instanceof EscredError && error.code === 'ESCRED_CREATE_OUTCOME_UNKNOWN') return 'lost';
+  return null;
+}

@@ -1,0 +1,24 @@
+/** What apply did, in past tense (Flux's ChangeSet): exactly one entry per planned action. */
+export type ChangeOutcome = 'created' | 'replaced' | 'deleted' | 'already-absent' | 'skipped' | 'failed';
+
+export interface ChangeEntry {
+  cluster: string;
+  principal: string;
+  token: string;
+  action: 'create' | 'replace' | 'delete';
+  outcome: ChangeOutcome;
+  /** why, in words: "response lost; replaced", "secret sink failed: ...; the token was deleted again" */
+  detail?: string;
+}
+
+export interface ChangeSet {
+  entries: ChangeEntry[];
+  /** true when any entry failed or the apply stopped early */
+  hasFailures: boolean;
+}
+
+export function countOutcomes(changeSet: ChangeSet): Record<ChangeOutcome, number> {
+  const counts: Record<ChangeOutcome, number> = { created: 0, replaced: 0, deleted: 0, 'already-absent': 0, skipped: 0, failed: 0 };
+  for (const entry of changeSet.entries) counts[entry.outcome] += 1;
+  return counts;
+}

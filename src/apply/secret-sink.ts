@@ -1,0 +1,33 @@
+import type { SecretSinkConfig } from '../model.js';
+import type { TokenKey } from '../plan/plan-types.js';
+import { DirectorySecretSink } from './directory-secret-sink.js';
+import { ExecSecretSink } from './exec-secret-sink.js';
+
+export interface SinkSecret {
+  key: TokenKey;
+  /** 'index': made by the create API; 'file': a service_tokens line escred rendered */
+  kind: 'index' | 'file';
+  /** the bearer value; the only place it ever goes */
+  value: string;
+}
+
+/** Where new token values go, the moment they exist. */
+export interface SecretSink {
+  describe(): string;
+  /** fails before any cluster write when the sink cannot take secrets */
+  check(): Promise<void>;
+  /** resolves once the value is durable */
+  store(secret: SinkSecret): Promise<void>;
+  /** the token was deleted: drop its stale value */
+  forget(key: TokenKey): Promise<void>;
+  /** keys (`cluster/principal/token`) the sink holds, or null when it cannot tell */
+  listKeys(): Promise<Set<string> | null>;
+  /** the stored value, for file tokens whose line must match it; null when absent or unreadable */
+  read(key: TokenKey): Promise<string | null>;
+}
+
+export function createSecretSink(config: SecretSinkConfig, options: { timeoutMs?: number } = {}): SecretSink {
+  return config.kind === 'directory'
+    ? new DirectorySecretSink(config.directory)
+    : new ExecSecretSink(config.command, options.timeoutMs ?? 30_000);
+}

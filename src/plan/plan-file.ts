@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { ConfigError, SafetyError } from '../errors.js';
+import type { ObservedCluster } from '../model.js';
+import { writeFileAtomic } from '../support/write-file-atomic.js';
+import { observedDigest } from './observed-digest.js';
+import { PLAN_FORMAT_VERSION, type Plan } from './plan-types.js';
+
+/** What `escred plan --out` writes: the plan plus what it was made from. Never holds a secret. */
+export interface PlanFile {
+  kind: 'escred-plan';
+  formatVersion: typeof PLAN_FORMAT_VERSION;
+  createdAt: string;
+  manifestFiles: string[];
+  plan: Plan;
+}
+
+export async function savePlanFile(path: string, file: PlanFile): Promise<void> {
+  await writeFileAtomic(path, JSON.stringify(file, null, 2) + '\n', { mode: 0o600 });
+}
+
+export async function loadPlanFile(path: string): Promise<PlanFile> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`${path}: not a readable escred plan file (${(error as Error).message})`, { cause: error });
+  }
+  const file = parsed as Partial<PlanFile>;
+  if (file.kind !== 'escred-plan' || !file.plan) throw new ConfigError(`${path}: not an escred plan file`);
+  if (file.formatVersion !== PLAN_FORMAT_VERSION) {
+    throw new ConfigError(`${path}: plan format ${String(file.formatVersion)} is not supported (this escred writes format ${PLAN_FORMAT_VERSION})`);
+  }
+  return file as PlanFile;
+}
+
+/**
+ * A saved plan is applied only to the clusters it was made for, in the state it saw
+ * (Terraform's "Saved plan is stale"). Throws before anything is written.
+ */
+export function assertPlanIsCurrent(plan: Plan, observed: readonly ObservedCluster[]): void {
+  for (const clusterPlan of plan.clusters) {
+    if (clusterPlan.error) continue;
+    const now = observed.find((c) => c.name === clusterPlan.cluster);
+    if (!now) throw new SafetyError('ESCRED_PLAN_STALE', `the plan is for cluster ${clusterPlan.cluster}, which the manifest no longer declares`);
+    if (now.clusterUuid !== clusterPlan.clusterUuid) {
+      throw new SafetyError('ESCRED_PLAN_WRONG_CLUSTER',
+        `the plan was made for cluster ${clusterPlan.cluster} with uuid ${clusterPlan.clusterUuid}, but ${now.clusterUuid} answers there now; make a new plan`);
+    }
+    if (observedDigest(now) !== clusterPlan.observedDigest) {
+      throw new SafetyError('ESCRED_PLAN_STALE',
+        `cluster ${clusterPlan.cluster} changed since the plan was made (its tokens differ); run escred plan again`);
+    }
+  }
+}
+
+export function digestOf(text: string): string {
+  return `sha256:${createHash('sha256').update(text).digest('hex')}`;
+}
