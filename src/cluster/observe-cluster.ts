@@ -1,0 +1,94 @@
+import { EscredError, errorMessage } from '../errors.js';
+import type { DesiredCluster, DesiredState, ObservedCluster, ObservedNode } from '../model.js';
+import { mapConcurrent } from '../support/map-concurrent.js';
+import { checkClusterInfo } from './check-cluster-info.js';
+import type { ClusterConnection } from './cluster-connection.js';
+import { ElasticsearchError } from './elasticsearch-error.js';
+
+export interface ObserveClusterOptions {
+  /** credentials GETs in flight at once; default 8 */
+  concurrency?: number;
+}
+
+/**
+ * What one cluster has for the accounts the manifest declares: GET / and its checks first (a wrong
+ * cluster is refused before anything else is read), then one credentials GET per account (never
+ * per token). The node list is read only when file tokens are declared; nodes that fail to answer
+ * stay in each account's `nodes.failures` (unknown, not absent).
+ */
+export async function observeCluster(
+  connection: ClusterConnection, cluster: DesiredCluster, options: ObserveClusterOptions = {},
+): Promise<ObservedCluster> {
+  const info = await connection.info();
+  checkClusterInfo(cluster, info);
+  const hasFileTokens = cluster.serviceAccounts.some((account) => account.fileTokens.length > 0);
+  const [serviceAccounts, nodes, accounts] = await Promise.all([
+    mapConcurrent(cluster.serviceAccounts, options.concurrency ?? 8, (account) => connection.getCredentials(account.principal)),
+    hasFileTokens ? readNodes(connection) : Promise.resolve(null),
+    readAccountNames(connection),
+  ]);
+  return {
+    name: cluster.name,
+    clusterUuid: info.clusterUuid,
+    clusterName: info.clusterName,
+    version: info.version,
+    nodes,
+    accounts,
+    serviceAccounts,
+  };
+}
+
+/** Without `monitor` the node list is unreadable; the planner then compares counts only. */
+async function readNodes(connection: ClusterConnection): Promise<ObservedNode[] | null> {
+  try {
+    return (await connection.listNodes()).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  } catch (error) {
+    if (error instanceof ElasticsearchError && error.status === 403) return null;
+    throw error;
+  }
+}
+
+/** Names of the accounts the cluster has, so plan can warn about a typo; null when not allowed to read them. */
+async function readAccountNames(connection: ClusterConnection): Promise<string[] | null> {
+  try {
+    return Object.keys(await connection.getServiceAccounts()).sort();
+  } catch (error) {
+    if (error instanceof ElasticsearchError && error.status === 403) return null;
+    throw error;
+  }
+}
+
+export interface ObservedClusterResult {
+  cluster: string;
+  observed?: ObservedCluster;
+  error?: EscredError;
+}
+
+export interface ObserveClustersOptions {
+  /** clusters observed at once; default 4 */
+  concurrency?: number;
+  /** credentials GETs in flight per cluster; default 8 */
+  accountConcurrency?: number;
+}
+
+/** Observes every cluster of the manifest; one cluster failing does not stop the others. */
+export async function observeClusters(
+  desired: DesiredState, connections: ReadonlyMap<string, ClusterConnection>, options: ObserveClustersOptions = {},
+): Promise<ObservedClusterResult[]> {
+  return mapConcurrent(desired.clusters, options.concurrency ?? 4, async (cluster) => {
+    const connection = connections.get(cluster.name);
+    if (!connection) {
+      return { cluster: cluster.name, error: new EscredError('ESCRED_NO_CONNECTION', `cluster ${cluster.name}: no connection was opened`) };
+    }
+    try {
+      return { cluster: cluster.name, observed: await observeCluster(connection, cluster, { concurrency: options.accountConcurrency }) };
+    } catch (error) {
+      return { cluster: cluster.name, error: asEscredError(cluster.name, error) };
+    }
+  });
+}
+
+function asEscredError(clusterName: string, error: unknown): EscredError {
+  if (error instanceof EscredError) return error;
+  return new EscredError('ESCRED_OBSERVE_FAILED', `cluster ${clusterName}: observing failed: ${errorMessage(error)}`, { cause: error });
+}

@@ -1,0 +1,51 @@
+export interface RetryOptions {
+  /** retries after the first attempt (0 = no retry) */
+  maxRetries: number;
+  /** the first backoff ceiling; doubles each retry */
+  baseDelayMs: number;
+  /** cap of the backoff ceiling */
+  maxDelayMs: number;
+  /** cap of a server's Retry-After, so a misbehaving proxy cannot park us for hours */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY_OPTIONS: RetryOptions = {
+  maxRetries: 3,
+  baseDelayMs: 250,
+  maxDelayMs: 8_000,
+  maxRetryAfterMs: 60_000,
+};
+
+/** Statuses worth retrying for idempotent calls: overload and gateway trouble. */
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+
+/** Exponential backoff with full jitter (AWS architecture blog): uniform in [0, min(cap, base * 2^retry)). */
+export function backoffDelayMs(retry: number, options: RetryOptions, random: () => number): number {
+  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** retry);
+  return Math.floor(random() * ceiling);
+}
+
+/**
+ * Retry-After in milliseconds, capped; undefined when absent or unparsable. Accepts delta-seconds
+ * and an HTTP date (RFC 9110 §10.2.3), which needs the current time: it is passed in.
+ */
+export function parseRetryAfterMs(header: string | undefined, nowMs: number, capMs: number): number | undefined {
+  if (header === undefined) return undefined;
+  const text = header.trim();
+  let delayMs: number;
+  if (/^\d+$/.test(text)) {
+    delayMs = Number(text) * 1000;
+  } else {
+    const at = Date.parse(text);
+    if (Number.isNaN(at)) return undefined;
+    delayMs = Math.max(0, at - nowMs);
+  }
+  return Math.min(delayMs, capMs);
+}
+
+/** The wait before retry number `retry` (0-based): the server's Retry-After if it gave one, else backoff. */
+export function retryDelayMs(
+  retry: number, retryAfterMs: number | undefined, options: RetryOptions, random: () => number,
+): number {
+  return retryAfterMs ?? backoffDelayMs(retry, options, random);
+}
