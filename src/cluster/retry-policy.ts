@@ -36,6 +36,8 @@ export function parseRetryAfterMs(header: string | undefined, nowMs: number, cap
   if (/^\d+$/.test(text)) {
     delayMs = Number(text) * 1000;
   } else {
+    // Only an HTTP date (it has a weekday or month name): Date.parse reads "-1" as a year.
+    if (!/[a-z]/i.test(text)) return undefined;
     const at = Date.parse(text);
     if (Number.isNaN(at)) return undefined;
     delayMs = Math.max(0, at - nowMs);
