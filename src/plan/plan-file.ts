@@ -12,6 +12,8 @@ export interface PlanFile {
   formatVersion: typeof PLAN_FORMAT_VERSION;
   createdAt: string;
   manifestFiles: string[];
+  /** digest of the manifest's meaning when the plan was made; apply refuses the plan if it changed */
+  manifestDigest: string;
   plan: Plan;
 }
 

@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { parsePositiveInteger } from '../terminal.js';
+
+export interface ApplyCommandOptions {
+  autoApprove?: boolean;
+  concurrency: number;
+  maxDeletions?: number;
+  auditLog?: string;
+  stateDir?: string;
+  output: 'human' | 'json';
+  color: boolean;
+  showSecrets?: boolean;
+}
+
+export function registerApplyCommand(program: Command): void {
+  program
+    .command('apply')
+    .description('Create and delete index tokens so the clusters match the manifest; every new secret goes to the secret sink first.')
+    .argument('[paths...]', 'manifest files or folders (default: ./escred.yaml), or one plan file saved by `escred plan --out`')
+    .option('--auto-approve', 'do not ask for confirmation (required when not on a terminal)')
+    .option('--concurrency <n>', 'calls in flight per cluster', (v) => parsePositiveInteger(v, '--concurrency'), 4)
+    .option('--max-deletions <n>', 'allow this many deletions per cluster, overriding the manifest', (v) => parsePositiveInteger(v, '--max-deletions'))
+    .option('--audit-log <file>', 'JSON lines, one per create/delete call (default: <state dir>/audit.log)')
+    .option('--state-dir <dir>', 'apply journal and audit log (default: .escred next to the first manifest)')
+    .option('--output <format>', 'human or json', 'human')
+    .option('--show-secrets', 'also print each new token value to stdout, once it is stored in the sink')
+    .option('--no-color', 'no colours even on a terminal')
+    .addHelpText('after', [
+      '',
+      'A saved plan is applied exactly as it was shown, without a question, and refused when a cluster',
+      'changed since (stale plan), when another cluster answers at its URL, or when the manifest changed.',
+      'Exit codes: 0 applied and the clusters now match; 1 anything failed or still differs.',
+    ].join('\n'))
+    .action(async (paths: string[], options: ApplyCommandOptions) => {
+      const { runApply } = await import('../run-apply.js');
+      process.exitCode = await runApply(paths, options);
+    });
+}

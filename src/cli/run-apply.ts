@@ -1,0 +1,84 @@
+import { ConfigError, SafetyError } from '../errors.js';
+import { assertPlanIsCurrent, loadPlanFile, type PlanFile } from '../plan/plan-file.js';
+import { hasChanges } from '../plan/plan-types.js';
+import { applyPass, type AppliedPass } from '../reconcile/apply-pass.js';
+import { openPass, type Pass } from '../reconcile/open-pass.js';
+import { planPass, type PlannedPass } from '../reconcile/plan-pass.js';
+import type { ApplyCommandOptions } from './commands/apply-command.js';
+import { printDiagnostics, reportError } from './report-error.js';
+import { printPlan } from './run-plan.js';
+import { confirm, writeErr, writeOut } from './terminal.js';
+import { showSecretsSink } from './views/show-secrets-sink.js';
+import { renderApplySummary, renderChange } from './views/render-change-set.js';
+
+/** `escred apply`: returns the exit code. */
+export async function runApply(paths: string[], options: ApplyCommandOptions): Promise<number> {
+  try {
+    const savedPlan = paths.length === 1 && paths[0]!.endsWith('.json') ? await loadPlanFile(paths[0]!) : undefined;
+    if (!savedPlan && !options.autoApprove && !process.stdin.isTTY) {
+      throw new ConfigError('apply needs --auto-approve when it cannot ask on a terminal (or apply a saved plan: escred plan --out plan.json)');
+    }
+    const opened = await openPass({
+      manifestArgs: savedPlan ? savedPlan.manifestFiles : paths, cwd: process.cwd(), isApplying: true,
+      ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+    });
+    const pass = options.showSecrets ? { ...opened, sink: showSecretsSink(opened.sink, writeOut) } : opened;
+    try {
+      printDiagnostics(pass.diagnostics);
+      const planned = savedPlan ? await checkSavedPlan(pass, savedPlan) : await planAndConfirm(pass, options);
+      if (!planned) return 1;
+      if (!hasChanges(planned.plan) && planned.plan.summary.errors === 0) {
+        if (options.output === 'human') writeOut('No changes. Nothing to apply.');
+        return 0;
+      }
+      const applied = await applyPass(pass, planned, {
+        concurrency: options.concurrency,
+        ...(options.auditLog ? { auditPath: options.auditLog } : {}),
+        ...(options.output === 'human' ? { onChange: (entry) => writeOut(renderChange(entry)) } : {}),
+      });
+      return reportApplied(applied, options);
+    } finally {
+      await pass.close();
+    }
+  } catch (error) {
+    reportError(error);
+    return 1;
+  }
+}
+
+async function planAndConfirm(pass: Pass, options: ApplyCommandOptions): Promise<PlannedPass | undefined> {
+  const planned = await planPass(pass, {
+    nowMs: Date.now(),
+    ...(options.maxDeletions !== undefined ? { maxDeletionsOverride: options.maxDeletions } : {}),
+  });
+  if (options.output === 'human') printPlan(planned.plan, options);
+  if (options.autoApprove || !hasChanges(planned.plan)) return planned;
+  if (await confirm('\nDo you want to perform these actions?')) return planned;
+  writeErr('Apply cancelled.');
+  return undefined;
+}
+
+/** A saved plan applies only to the manifest and the cluster state it was made from. */
+async function checkSavedPlan(pass: Pass, saved: PlanFile): Promise<PlannedPass> {
+  if (saved.manifestDigest !== pass.manifestDigest) {
+    throw new SafetyError('ESCRED_PLAN_STALE', 'the manifest changed since the plan was made; run escred plan again');
+  }
+  const current = await planPass(pass, { nowMs: Date.now() });
+  assertPlanIsCurrent(saved.plan, current.observed);
+  return { observed: current.observed, plan: saved.plan };
+}
+
+function reportApplied(applied: AppliedPass, options: ApplyCommandOptions): number {
+  const remaining = applied.after.plan;
+  const isConverged = !hasChanges(remaining) && remaining.summary.errors === 0;
+  if (options.output === 'json') {
+    writeOut(JSON.stringify({ changes: applied.changeSet.entries, hasFailures: applied.changeSet.hasFailures, remaining }, null, 2));
+  } else {
+    writeOut(`\n${renderApplySummary(applied.changeSet)}`);
+    if (!isConverged) {
+      writeOut('\nAfter the apply, the clusters still differ from the manifest:');
+      printPlan(remaining, options);
+    }
+  }
+  return applied.changeSet.hasFailures || !isConverged ? 1 : 0;
+}

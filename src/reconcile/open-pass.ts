@@ -1,0 +1,65 @@
+import { dirname, join, resolve } from 'node:path';
+import { ApplyJournal } from '../apply/apply-journal.js';
+import { createSecretSink, type SecretSink } from '../apply/secret-sink.js';
+import { createClusterConnection, type ClusterConnection, type ClusterConnectionOptions } from '../cluster/cluster-connection.js';
+import type { Diagnostic } from '../manifest/diagnostic.js';
+import type { DesiredState } from '../model.js';
+import { digestOf } from '../plan/plan-file.js';
+import { loadDesired } from './load-desired.js';
+
+export interface PassOptions {
+  /** manifest files or folders; empty = ./escred.yaml */
+  manifestArgs: readonly string[];
+  cwd: string;
+  /** journal and audit log; default `<folder of the first manifest file>/.escred` */
+  stateDir?: string;
+  /** apply checks that the sink can take secrets before the first cluster call */
+  isApplying: boolean;
+  connection?: ClusterConnectionOptions;
+}
+
+/** Everything one reconcile pass works with, opened in the order that fails before any write. */
+export interface Pass {
+  desired: DesiredState;
+  /** warnings from the manifest (errors never get this far) */
+  diagnostics: Diagnostic[];
+  /** what a saved plan was made from: the manifest's meaning, not its comments or layout */
+  manifestDigest: string;
+  stateDir: string;
+  sink: SecretSink;
+  journal: ApplyJournal;
+  connections: Map<string, ClusterConnection>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a pass: manifest, then secret sink (checked only when applying), journal, and one
+ * connection per cluster (auth secrets resolved now, so a missing env var fails before any call).
+ */
+export async function openPass(options: PassOptions): Promise<Pass> {
+  const { desired, diagnostics } = await loadDesired(options.manifestArgs, options.cwd);
+  const stateDir = options.stateDir ? resolve(options.cwd, options.stateDir) : join(dirname(desired.files[0] ?? join(options.cwd, 'x')), '.escred');
+  const sink = createSecretSink(desired.secrets);
+  if (options.isApplying) await sink.check();
+  const journal = await ApplyJournal.open(join(stateDir, 'journal.json'));
+  const connections = new Map<string, ClusterConnection>();
+  try {
+    for (const cluster of desired.clusters) connections.set(cluster.name, createClusterConnection(cluster, options.connection));
+  } catch (error) {
+    await closeAll(connections);
+    throw error;
+  }
+  return {
+    desired, diagnostics, stateDir, sink, journal, connections,
+    manifestDigest: manifestDigest(desired),
+    close: () => closeAll(connections),
+  };
+}
+
+export function manifestDigest(desired: DesiredState): string {
+  return digestOf(JSON.stringify(desired, (key, value: unknown) => (key === 'source' || key === 'files' ? undefined : value)));
+}
+
+async function closeAll(connections: Map<string, ClusterConnection>): Promise<void> {
+  await Promise.allSettled([...connections.values()].map((c) => c.close()));
+}
