@@ -1,0 +1,105 @@
+/** What goes wrong in real life: flaky nodes, overload, lost responses, a broken sink, a killed process. */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startE2e, type E2e } from '../support/e2e-harness.js';
+
+const FLEET = 'elastic/fleet-server';
+const CREDENTIALS_ROUTE = 'GET /_security/service/{namespace}/{service}/credential';
+const fleet = (names: string[], fileTokens: unknown[] = []) =>
+  ({ [FLEET]: { prune: 'owned', owns: 'gitops-*', tokens: names.map((name) => ({ name })), fileTokens } });
+const range = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(2, '0')}`);
+
+describe('faults during plan and apply', () => {
+  let e2e: E2e;
+  beforeAll(async () => {
+    e2e = await startE2e();
+  });
+  afterAll(async () => {
+    await e2e?.close();
+  });
+  beforeEach(() => {
+    e2e.emulator.clearFaults();
+  });
+
+  it('a node that fails to answer leaves its file tokens unknown, never absent', async () => {
+    e2e.writeManifest(fleet(['gitops-a'], [{ name: 'bootstrap', nodes: ['node-0', 'node-1'] }]));
+    e2e.emulator.setFaults({ failingNodes: ['node-1'] });
+    const plan = await e2e.cli(['plan', '--output', 'json']);
+    const cluster = JSON.parse(plan.stdout).clusters[0];
+    expect(cluster.fileTokenDrift).toEqual([{ principal: FLEET, token: 'bootstrap', missingOn: ['node-0'], unexpectedOn: [], unknownOn: ['node-1'] }]);
+    expect(cluster.actions).toEqual([expect.objectContaining({ kind: 'create', token: 'gitops-a' })]);
+  });
+
+  it.each([429, 503])('%i answers are retried (Retry-After honoured) and the plan succeeds', async (status) => {
+    e2e.writeManifest(fleet(['gitops-a']));
+    e2e.emulator.resetCounters();
+    e2e.emulator.setFaults({ rules: [{ method: 'GET', path: '/credential', action: 'status', status, retryAfterSeconds: 0, times: 2 }] });
+    const plan = await e2e.cli(['plan', '--detailed-exitcode']);
+    expect(plan.stderr).toBe('');
+    expect(plan.code).toBe(2);
+    expect(e2e.emulator.counters()[CREDENTIALS_ROUTE]).toBe(3);
+  });
+
+  it('a create whose response was lost is replaced, so its value is known, and apply says so', async () => {
+    e2e.writeManifest(fleet(['gitops-lost']));
+    e2e.emulator.setFaults({ rules: [{ method: 'POST', path: '/credential/token/gitops-lost', action: 'lose-response', times: 1 }] });
+    const apply = await e2e.cli(['apply', '--auto-approve']);
+    expect(apply.code).toBe(0);
+    expect(apply.stdout).toMatch(/gitops-lost: replaced: the create response was lost after Elasticsearch made the token/);
+    expect(await e2e.indexTokens(FLEET)).toContain('gitops-lost');
+    expect(await authenticatesAs(e2e, e2e.sinkValue(FLEET, 'gitops-lost')!)).toBe('gitops-lost');
+  });
+
+  it('a connection reset before the create was handled just creates it again', async () => {
+    e2e.writeManifest(fleet(['gitops-lost', 'gitops-reset']));
+    e2e.emulator.setFaults({ rules: [{ method: 'POST', path: '/credential/token/gitops-reset', action: 'reset', times: 1 }] });
+    const apply = await e2e.cli(['apply', '--auto-approve']);
+    expect(apply.code).toBe(0);
+    expect(apply.stdout).toMatch(/gitops-reset: created: the first response was lost before anything was created/);
+    expect(await authenticatesAs(e2e, e2e.sinkValue(FLEET, 'gitops-reset')!)).toBe('gitops-reset');
+  });
+
+  it('a sink that cannot store deletes the token it just made and fails loudly; a rerun converges', async () => {
+    e2e.writeManifest(fleet(['gitops-lost', 'gitops-reset', 'gitops-sink']));
+    mkdirSync(join(e2e.sinkDir, 'e2e', 'elastic'), { recursive: true });
+    writeFileSync(join(e2e.sinkDir, 'e2e', 'elastic', 'fleet-server'), 'a file where the sink needs a folder');
+    try {
+      const apply = await e2e.cli(['apply', '--auto-approve']);
+      expect(apply.code).toBe(1);
+      expect(apply.stdout).toMatch(/gitops-sink: failed: secret sink directory .* failed: .*; the new token was deleted again/);
+      expect(await e2e.indexTokens(FLEET)).not.toContain('gitops-sink');
+    } finally {
+      rmSync(join(e2e.sinkDir, 'e2e', 'elastic', 'fleet-server'));
+    }
+    expect((await e2e.cli(['apply', '--auto-approve'])).code).toBe(0);
+    expect(await authenticatesAs(e2e, e2e.sinkValue(FLEET, 'gitops-sink')!)).toBe('gitops-sink');
+  });
+
+  it('kill -9 in the middle of an apply, then a rerun: converged, every owned secret in the sink and valid', async () => {
+    const names = range('gitops-k', 24);
+    e2e.writeManifest(fleet(names));
+    e2e.emulator.setFaults({ latencyMs: 40 });
+    const killed = await e2e.cli(['apply', '--auto-approve', '--concurrency', '4'], { killWhen: /gitops-k\d\d: created/ });
+    expect(killed.signal).toBe('SIGKILL');
+    e2e.emulator.clearFaults();
+    const rerun = await e2e.cli(['apply', '--auto-approve']);
+    expect(rerun.code).toBe(0);
+    expect(await e2e.indexTokens(FLEET)).toEqual(expect.arrayContaining(names));
+    for (const name of names) expect(await authenticatesAs(e2e, e2e.sinkValue(FLEET, name) ?? '')).toBe(name);
+    expect((await e2e.cli(['plan', '--detailed-exitcode'])).code).toBe(0);
+  });
+});
+
+async function authenticatesAs(e2e: E2e, bearer: string): Promise<string | undefined> {
+  const { request, Agent } = await import('undici');
+  const { readFileSync } = await import('node:fs');
+  const dispatcher = new Agent({ connect: { ca: readFileSync(e2e.emulator.caFile!) } });
+  try {
+    const response = await request(`${e2e.emulator.url}/_security/_authenticate`, { headers: { authorization: `Bearer ${bearer}` }, dispatcher });
+    const body = (await response.body.json()) as { token?: { name?: string } };
+    return response.statusCode === 200 ? body.token?.name : undefined;
+  } finally {
+    await dispatcher.close();
+  }
+}
