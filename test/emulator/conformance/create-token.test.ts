@@ -2,16 +2,20 @@
  * Conformance: POST/PUT /_security/service/{ns}/{svc}/credential/token[/{name}] (spec §1.3, §2, §3, §7).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FLEET, PROFILES, authenticateBody, esError, isAtLeast, startHarness, tokenPath, writeFileTokens, type Harness } from './harness.js';
+import {
+  FLEET,
+  PROFILES,
+  authenticateBody,
+  badRefresh,
+  esError,
+  isAtLeast,
+  startHarness,
+  tokenPath,
+  validationFailed,
+  writeFileTokens,
+  type Harness,
+} from './harness.js';
 import { decodeServiceToken, newSecret } from './token-crypto.js';
-
-const NAME_RULE =
-  'service account token name must have at least 1 character and at most 256 characters that are alphanumeric ' +
-  '(A-Z, a-z, 0-9) or hyphen (-) or underscore (_). It must not begin with an underscore (_).';
-
-function validationFailed(name: string): unknown {
-  return esError(400, 'action_request_validation_exception', `Validation Failed: 1: invalid service token name [${name}]. ${NAME_RULE};`);
-}
 
 describe.each(PROFILES)('create service token, ES $esVersion', (profile) => {
   let h: Harness;
@@ -68,7 +72,7 @@ describe.each(PROFILES)('create service token, ES $esVersion', (profile) => {
 
   it.each(['TRUE', 'yes', 'wait-for', 'False'])('refresh=%s -> 400 illegal_argument_exception (case-sensitive)', async (refresh) => {
     const reply = await h.call('POST', `${tokenPath(FLEET, 'bad-refresh')}?refresh=${refresh}`);
-    expect([reply.status, reply.json]).toEqual([400, esError(400, 'illegal_argument_exception', `Unknown value for refresh: [${refresh}].`)]);
+    expect([reply.status, reply.json]).toEqual([400, badRefresh(refresh)]);
   });
 
   it('a second create with the same name -> 409 version_conflict_engine_exception with index metadata', async () => {
@@ -114,7 +118,7 @@ describe.each(PROFILES)('create service token, ES $esVersion', (profile) => {
 
   it('bad refresh value is a REST-layer error, so it comes before name validation', async () => {
     const reply = await h.call('POST', `${tokenPath(FLEET, 'has.dot')}?refresh=nope`);
-    expect([reply.status, reply.json]).toEqual([400, esError(400, 'illegal_argument_exception', 'Unknown value for refresh: [nope].')]);
+    expect([reply.status, reply.json]).toEqual([400, badRefresh('nope')]);
   });
 
   it('a file token with the same name does not conflict (file tokens are not consulted on create)', async () => {

@@ -4,7 +4,7 @@
  * coordinating node's file tokens only (`node_name`, top-level `file_tokens`).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FLEET, PROFILES, SA_PATH, isAtLeast, startHarness, tokenPath, writeFileTokens, type Harness } from './harness.js';
+import { FLEET, PROFILES, credentialPath, isAtLeast, startHarness, tokenPath, writeFileTokens, type Harness } from './harness.js';
 import { newSecret } from './token-crypto.js';
 
 // Created in this (unsorted) order; expected back in Java String.compareTo order (UTF-16 code
@@ -18,10 +18,6 @@ const FILE_TOKENS: string[][] = [
   [`${FLEET}/file-all`, `${FLEET}/file-one`, 'elastic/kibana/kfile'],
   [`${FLEET}/file-all`, `${FLEET}/file-two`],
 ];
-
-function credentialPath(principal: string): string {
-  return `${SA_PATH}/${principal}/credential`;
-}
 
 function emptyObjects(names: string[]): Record<string, object> {
   return Object.fromEntries(names.map((name) => [name, {}]));

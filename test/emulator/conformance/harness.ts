@@ -11,6 +11,8 @@ import { expect } from 'vitest';
 import { startEmulator } from '../../../src/emulator/start-emulator.js';
 import { pbkdf2StretchHash } from './token-crypto.js';
 
+export * from './es-bodies.js';
+
 /** The part of the emulator contract these tests use. */
 export interface EmulatorHandle {
   url: string;
@@ -20,6 +22,7 @@ export interface EmulatorHandle {
   version: string;
   nodes: ReadonlyArray<{ id: string; name: string }>;
   superuser: { username: string; password: string };
+  createApiKey(name: string, username?: string): Promise<{ id: string; apiKey: string; encoded: string }>;
   setFaults(faults: { failingNodes?: string[] }): void;
   clearFaults(): void;
   serviceTokensPath(nodeName: string): string;
@@ -123,22 +126,21 @@ export interface FileToken {
 
 /** Writes a node's service_tokens file (replacing it) and asks the emulator to reload it. */
 export async function writeFileTokens(emu: EmulatorHandle, nodeName: string, tokens: FileToken[]): Promise<void> {
+  const lines = tokens.map((t) => `${t.key}:${pbkdf2StretchHash(t.secret)}`);
+  await writeServiceTokensFile(emu, nodeName, `# written by the conformance tests\n${lines.join('\n')}\n`);
+}
+
+/** Writes raw service_tokens text (for parser edge cases and fixed hashes) and reloads. */
+export async function writeServiceTokensFile(emu: EmulatorHandle, nodeName: string, text: string): Promise<void> {
   const file = emu.serviceTokensPath(nodeName);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const lines = tokens.map((t) => `${t.key}:${pbkdf2StretchHash(t.secret)}`);
-  fs.writeFileSync(file, `# written by the conformance tests\n${lines.join('\n')}\n`);
+  fs.writeFileSync(file, text);
   await emu.reloadServiceTokens();
 }
 
-/** The standard ES error envelope (spec section 3); `extra` are metadata keys repeated in root_cause. */
-export function esError(status: number, type: string, reason: string, extra: Record<string, unknown> = {}): unknown {
-  const cause = { type, reason, ...extra };
-  return { error: { root_cause: [cause], ...cause }, status };
-}
-
-/** Spec section 6 denial reason. */
-export function denial(action: string, subject: string, privileges: string[]): string {
-  return `action [${action}] is unauthorized for ${subject}, this action is granted by the cluster privileges [${privileges.join(',')}]`;
+/** The same raw service_tokens text on every node, so whichever node handles a request sees it. */
+export async function writeServiceTokensEverywhere(emu: EmulatorHandle, text: string): Promise<void> {
+  for (const node of emu.nodes) await writeServiceTokensFile(emu, node.name, text);
 }
 
 export function majorMinor(version: string): [number, number] {
@@ -164,6 +166,18 @@ export function tokenPath(principal: string, name?: string): string {
   return `${SA_PATH}/${principal}/credential/token${name === undefined ? '' : `/${name}`}`;
 }
 
+export function credentialPath(principal: string): string {
+  return `${SA_PATH}/${principal}/credential`;
+}
+
+export function clearCachePath(principal: string, names: string): string {
+  return `${tokenPath(principal, names)}/_clear_cache`;
+}
+
+export function bearer(value: string): string {
+  return `Bearer ${value}`;
+}
+
 /** The four version profiles; 7.14 runs over TLS so that the 7.13–7.15 TLS check (§9) stays out of the way. */
 export const PROFILES: Profile[] = [
   { esVersion: '7.14.0', isTls: true },
@@ -171,31 +185,6 @@ export const PROFILES: Profile[] = [
   { esVersion: '8.19.0', isTls: false },
   { esVersion: '9.4.0', isTls: false },
 ];
-
-/** §7 authenticate body for a service-account token, keys in this order. */
-export function authenticateBody(principal: string, tokenName: string, type: string): Record<string, unknown> {
-  return {
-    username: principal,
-    roles: [],
-    full_name: `Service account - ${principal}`,
-    email: null,
-    token: { name: tokenName, type },
-    metadata: { _elastic_service_account: true },
-    enabled: true,
-    authentication_realm: { name: '_service_account', type: '_service_account' },
-    lookup_realm: { name: '_service_account', type: '_service_account' },
-    authentication_type: 'token',
-  };
-}
-
-/** 401 envelope; WWW-Authenticate appears under `header` in root_cause and top level (§3). */
-export function unauthorized(reason: string): unknown {
-  return esError(401, 'security_exception', reason, { header: { 'WWW-Authenticate': expect.anything() } });
-}
-
-export function saAuthFailed(principal: string, tokenName: string): unknown {
-  return unauthorized(`failed to authenticate service account [${principal}] with token name [${tokenName}]`);
-}
 
 /**
  * The WWW-Authenticate challenges must be the same in the HTTP header and the body; the spec only
