@@ -1,4 +1,5 @@
 import { ConfigError, SafetyError } from '../errors.js';
+import type { ForcedRotation } from '../plan/build-plan.js';
 import { assertPlanIsCurrent, loadPlanFile, type PlanFile } from '../plan/plan-file.js';
 import { hasChanges } from '../plan/plan-types.js';
 import { applyPass, type AppliedPass } from '../reconcile/apply-pass.js';
@@ -47,8 +48,10 @@ export async function runApply(paths: string[], options: ApplyCommandOptions): P
 }
 
 async function planAndConfirm(pass: Pass, options: ApplyCommandOptions): Promise<PlannedPass | undefined> {
+  if (options.forcedRotations) assertDeclared(pass, options.forcedRotations);
   const planned = await planPass(pass, {
     nowMs: Date.now(),
+    ...(options.forcedRotations ? { forcedRotations: options.forcedRotations } : {}),
     ...(options.maxDeletions !== undefined ? { maxDeletionsOverride: options.maxDeletions } : {}),
   });
   if (options.output === 'human') printPlan(planned.plan, options);
@@ -56,6 +59,16 @@ async function planAndConfirm(pass: Pass, options: ApplyCommandOptions): Promise
   if (await confirm('\nDo you want to perform these actions?')) return planned;
   writeErr('Apply cancelled.');
   return undefined;
+}
+
+/** `escred rotate` names a token of the manifest; a typo must not silently plan nothing. */
+function assertDeclared(pass: Pass, forced: readonly ForcedRotation[]): void {
+  for (const { cluster, principal, token } of forced) {
+    const account = pass.desired.clusters.find((c) => c.name === cluster)?.serviceAccounts.find((a) => a.principal === principal);
+    if (!account?.tokens.some((t) => t.name === token)) {
+      throw new ConfigError(`the manifest declares no token ${token} for ${principal} on cluster ${cluster}; escred rotate takes a declared token name`);
+    }
+  }
 }
 
 /** A saved plan applies only to the manifest and the cluster state it was made from. */

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { ForcedRotation } from '../../plan/build-plan.js';
 import { parsePositiveInteger } from '../terminal.js';
 
 export interface ApplyCommandOptions {
@@ -10,6 +11,8 @@ export interface ApplyCommandOptions {
   output: 'human' | 'json';
   color: boolean;
   showSecrets?: boolean;
+  /** set by `escred rotate` */
+  forcedRotations?: ForcedRotation[];
 }
 
 export function registerApplyCommand(program: Command): void {

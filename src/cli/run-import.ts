@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { ConfigError } from '../errors.js';
+import { importCluster } from '../reconcile/import-cluster.js';
+import { openPass } from '../reconcile/open-pass.js';
+import { reportError } from './report-error.js';
+import { writeErr, writeOut } from './terminal.js';
+
+const SCHEMA = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas', 'manifest.schema.json');
+
+/** `escred import CLUSTER`: returns the exit code. */
+export async function runImport(clusterName: string, options: { file?: string[]; out?: string; force?: boolean }): Promise<number> {
+  try {
+    const out = options.out ? resolve(options.out) : undefined;
+    if (out && existsSync(out) && !options.force) throw new ConfigError(`${options.out} exists; pass --force to overwrite it`);
+    const pass = await openPass({ manifestArgs: options.file ?? [], cwd: process.cwd(), isApplying: false });
+    try {
+      const cluster = pass.desired.clusters.find((c) => c.name === clusterName);
+      const connection = pass.connections.get(clusterName);
+      if (!cluster || !connection) {
+        throw new ConfigError(`the manifest declares no cluster ${clusterName} (it has: ${pass.desired.clusters.map((c) => c.name).join(', ')})`);
+      }
+      const folder = out ? dirname(out) : process.cwd();
+      const imported = await importCluster(pass.desired, cluster, connection, { relativeTo: folder });
+      const text = [
+        `# yaml-language-server: $schema=${relative(folder, SCHEMA)}`,
+        `# Imported by escred import from cluster ${clusterName} (uuid ${imported.clusterUuid}, Elasticsearch ${imported.version}).`,
+        '# prune: none and no owns: applying this manifest deletes nothing. Values of existing tokens are not',
+        '# known to escred (Elasticsearch shows them once); plan warns about them until they are rotated.',
+        stringify(imported.manifest),
+      ].join('\n');
+      if (out) {
+        await writeFile(out, text, { flag: options.force ? 'w' : 'wx' });
+        writeErr(`Wrote ${options.out}.`);
+      } else {
+        writeOut(text);
+      }
+      return 0;
+    } finally {
+      await pass.close();
+    }
+  } catch (error) {
+    reportError(error);
+    return 1;
+  }
+}

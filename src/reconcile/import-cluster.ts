@@ -1,0 +1,73 @@
+import { relative } from 'node:path';
+import type { ClusterConnection } from '../cluster/cluster-connection.js';
+import { checkClusterInfo } from '../cluster/check-cluster-info.js';
+import type { AuthConfig, DesiredCluster, DesiredState, ObservedAccount, SecretRef } from '../model.js';
+import { mapConcurrent } from '../support/map-concurrent.js';
+
+export interface ImportedCluster {
+  clusterUuid: string;
+  version: string;
+  /** the manifest, as plain data ready for YAML */
+  manifest: Record<string, unknown>;
+}
+
+/**
+ * `escred import`: what a live cluster has, as a manifest that adopts it without deleting
+ * anything (prune none, no owns): every index token declared, every file token on the nodes that
+ * have it. The cluster's UUID is pinned, so the manifest cannot be pointed at another cluster.
+ */
+export async function importCluster(
+  desired: DesiredState,
+  cluster: DesiredCluster,
+  connection: ClusterConnection,
+  options: { relativeTo: string },
+): Promise<ImportedCluster> {
+  const info = await connection.info();
+  checkClusterInfo(cluster, info);
+  const principals = Object.keys(await connection.getServiceAccounts()).sort();
+  const accounts = await mapConcurrent(principals, 8, (principal) => connection.getCredentials(principal));
+  const hasFileTokens = accounts.some((a) => Object.keys(a.fileTokens).length > 0);
+  const nodeCount = hasFileTokens ? (await connection.listNodes()).length : 0;
+  const serviceAccounts: Record<string, unknown> = {};
+  for (const account of accounts) {
+    const entry = importedAccount(account, nodeCount);
+    if (entry) serviceAccounts[account.principal] = entry;
+  }
+  const path = (p: string) => relative(options.relativeTo, p) || '.';
+  const manifest = {
+    apiVersion: 'escred/v1',
+    secrets: desired.secrets.kind === 'directory' ? { directory: path(desired.secrets.directory) } : { exec: desired.secrets.command },
+    clusters: [{
+      name: cluster.name,
+      ...(cluster.urls.length === 1 ? { url: cluster.urls[0] } : { urls: cluster.urls }),
+      clusterUuid: info.clusterUuid,
+      maxDeletions: cluster.maxDeletions,
+      auth: importedAuth(cluster.auth, path),
+      tls: cluster.tls.isInsecure ? { insecure: true }
+        : cluster.tls.caFingerprint ? { caFingerprint: cluster.tls.caFingerprint }
+          : cluster.tls.caFile ? { caFile: path(cluster.tls.caFile) } : undefined,
+      serviceAccounts,
+    }],
+  };
+  return { clusterUuid: info.clusterUuid, version: info.version, manifest: JSON.parse(JSON.stringify(manifest)) as Record<string, unknown> };
+}
+
+function importedAccount(account: ObservedAccount, nodeCount: number): Record<string, unknown> | undefined {
+  const fileTokens = Object.entries(account.fileTokens).sort(([a], [b]) => a.localeCompare(b)).map(([name, nodes]) => ({
+    name,
+    // on every node -> '*'; a node that failed to answer cannot be told apart, so list what was seen
+    nodes: nodeCount > 0 && nodes.length === nodeCount && account.nodes.failed === 0 ? ['*'] : [...nodes].sort(),
+  }));
+  const tokens = [...account.indexTokens].sort().map((name) => ({ name }));
+  if (tokens.length === 0 && fileTokens.length === 0) return undefined;
+  return { prune: 'none', ...(tokens.length > 0 ? { tokens } : {}), ...(fileTokens.length > 0 ? { fileTokens } : {}) };
+}
+
+function importedAuth(auth: AuthConfig, path: (p: string) => string): Record<string, unknown> {
+  const ref = (secret: SecretRef) => ('env' in secret ? { env: secret.env } : { file: path(secret.file) });
+  switch (auth.kind) {
+    case 'apiKey': return { apiKey: ref(auth.apiKey) };
+    case 'bearer': return { bearer: ref(auth.token) };
+    case 'basic': return { basic: { username: auth.username, password: ref(auth.password) } };
+  }
+}
