@@ -1,0 +1,88 @@
+import { open } from 'node:fs/promises';
+import { DIAGNOSTIC_CODES, errorAt, type Diagnostic } from './diagnostic.js';
+
+/** Far above any real manifest; checked before reading, so a 50 MB file costs one stat. */
+export const MAX_MANIFEST_BYTES = 10 * 1024 * 1024;
+
+export type ReadManifestResult = { text: string } | { diagnostic: Diagnostic };
+
+/**
+ * Reads one manifest file as UTF-8 text, or says why it cannot be used (unreadable, not a regular
+ * file, too large, not UTF-8, empty). Never throws for a bad file.
+ */
+export async function readManifestFile(file: string, maxBytes = MAX_MANIFEST_BYTES): Promise<ReadManifestResult> {
+  const at = { file, line: 1, col: 1 };
+  let bytes: Buffer;
+  try {
+    const handle = await open(file, 'r');
+    try {
+      const stat = await handle.stat();
+      if (!stat.isFile()) return { diagnostic: errorAt(at, DIAGNOSTIC_CODES.fileUnreadable, 'not a regular file') };
+      if (stat.size > maxBytes) {
+        return { diagnostic: errorAt(at, DIAGNOSTIC_CODES.fileTooLarge,
+          `file is ${formatBytes(stat.size)}, larger than the ${formatBytes(maxBytes)} a manifest may have; not parsed`) };
+      }
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    return { diagnostic: errorAt(at, DIAGNOSTIC_CODES.fileUnreadable, `cannot read file (${code})`) };
+  }
+  // The file may have grown between stat and read.
+  if (bytes.length > maxBytes) {
+    return { diagnostic: errorAt(at, DIAGNOSTIC_CODES.fileTooLarge, `file is larger than ${formatBytes(maxBytes)}; not parsed`) };
+  }
+  const text = decodeUtf8(bytes, file);
+  if (typeof text !== 'string') return { diagnostic: text };
+  if (text.replace(/^\uFEFF/, '').trim() === '') {
+    return { diagnostic: errorAt(at, DIAGNOSTIC_CODES.emptyFile, 'file is empty; a manifest needs at least `apiVersion: escred/v1`') };
+  }
+  return { text };
+}
+
+function decodeUtf8(bytes: Uint8Array, file: string): string | Diagnostic {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    const offset = firstInvalidUtf8Offset(bytes);
+    const before = new TextDecoder('utf-8').decode(bytes.subarray(0, offset));
+    const lineStart = before.lastIndexOf('\n') + 1;
+    const line = before.split('\n').length;
+    const byte = (bytes[offset] ?? 0).toString(16).padStart(2, '0');
+    return errorAt({ file, line, col: before.length - lineStart + 1 }, DIAGNOSTIC_CODES.notUtf8,
+      `not UTF-8: invalid byte 0x${byte} at byte offset ${offset}; save the file as UTF-8`);
+  }
+}
+
+/** Offset of the first byte that does not start or continue a well-formed UTF-8 sequence. */
+export function firstInvalidUtf8Offset(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (length === 0) return i;
+    if (i + length > bytes.length) return i;
+    for (let k = 1; k < length; k++) {
+      const c = bytes[i + k]!;
+      const [low, high] = k === 1 ? secondByteRange(b) : [0x80, 0xbf];
+      if (c < low || c > high) return i;
+    }
+    i += length;
+  }
+  return bytes.length;
+}
+
+/** Excludes overlong forms, surrogates and code points above U+10FFFF, as TextDecoder does. */
+function secondByteRange(lead: number): [number, number] {
+  if (lead === 0xe0) return [0xa0, 0xbf];
+  if (lead === 0xed) return [0x80, 0x9f];
+  if (lead === 0xf0) return [0x90, 0xbf];
+  if (lead === 0xf4) return [0x80, 0x8f];
+  return [0x80, 0xbf];
+}
+
+function formatBytes(size: number): string {
+  return size >= 1024 * 1024 ? `${(size / (1024 * 1024)).toFixed(1)} MiB` : `${size} bytes`;
+}

@@ -1,0 +1,104 @@
+import type { ErrorObject } from 'ajv';
+import { DIAGNOSTIC_CODES, errorAt, type Diagnostic } from './diagnostic.js';
+import { validate } from './generated/validate-manifest.js';
+import type { ManifestFile } from './generated/manifest-types.js';
+import { NodeLocator } from './node-locator.js';
+
+interface ManifestValidator {
+  (data: unknown): data is ManifestFile;
+  errors?: ErrorObject[] | null;
+}
+
+// The precompiled standalone validator (no ajv at run time); its generated file is untyped.
+const validateManifest = validate as unknown as ManifestValidator;
+
+type SchemaNode = { type?: string; const?: unknown; properties?: Record<string, unknown>; oneOf?: SchemaNode[]; 'x-message'?: string };
+
+/**
+ * Runs the schema over one file's data and turns ajv's errors into diagnostics placed on the
+ * offending key or value. `skipPointers`: subtrees already reported (inline secrets), whose schema
+ * errors would only repeat the problem.
+ */
+export function schemaDiagnostics(data: unknown, locator: NodeLocator, skipPointers: readonly string[] = []): Diagnostic[] {
+  if (validateManifest(data)) return [];
+  const errors = (validateManifest.errors ?? []).filter(
+    (e) => !skipPointers.some((p) => e.instancePath === p || e.instancePath.startsWith(`${p}/`)));
+  const oneOfPaths = errors.filter((e) => e.keyword === 'oneOf').map((e) => `${e.schemaPath}/`);
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const error of errors) {
+    // The branches of a failed oneOf each report why they failed; the oneOf message says it once.
+    if (oneOfPaths.some((prefix) => error.schemaPath.startsWith(prefix))) continue;
+    const diagnostic = toDiagnostic(error, locator);
+    const key = `${diagnostic.line}:${diagnostic.col}:${diagnostic.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    diagnostics.push(diagnostic);
+  }
+  return diagnostics;
+}
+
+function toDiagnostic(error: ErrorObject, locator: NodeLocator): Diagnostic {
+  const path = NodeLocator.fromPointer(error.instancePath);
+  const where = describePath(path);
+  const parent = error.parentSchema as SchemaNode | undefined;
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = String(params['additionalProperty']);
+      const allowed = Object.keys(parent?.properties ?? {}).join(', ');
+      return errorAt(locator.key([...path, key]), DIAGNOSTIC_CODES.schema,
+        `${where}: unknown key "${key}"${allowed ? `; expected one of: ${allowed}` : ''}`);
+    }
+    case 'required':
+      return errorAt(locator.key(path), DIAGNOSTIC_CODES.schema, `${where}: missing required key "${String(params['missingProperty'])}"`);
+    case 'minProperties':
+    case 'maxProperties':
+      return errorAt(locator.key(path), DIAGNOSTIC_CODES.schema,
+        `${where}: needs exactly one of: ${Object.keys(parent?.properties ?? {}).join(', ')}`);
+    case 'pattern':
+      return errorAt(locator.value(path), DIAGNOSTIC_CODES.schema,
+        `${where}: ${parent?.['x-message'] ?? `must match the pattern ${String(params['pattern'])}`}`);
+    case 'type':
+      return errorAt(locator.value(path), DIAGNOSTIC_CODES.schema, `${where}: must be ${article(String(params['type']))}`);
+    case 'const':
+      return errorAt(locator.value(path), DIAGNOSTIC_CODES.schema, `${where}: must be ${JSON.stringify(params['allowedValue'])}`);
+    case 'enum':
+      return errorAt(locator.value(path), DIAGNOSTIC_CODES.schema,
+        `${where}: must be one of: ${(params['allowedValues'] as unknown[]).map(String).join(', ')}`);
+    case 'oneOf':
+      return errorAt(locator.value(path), DIAGNOSTIC_CODES.schema,
+        `${where}: must be ${(parent?.oneOf ?? []).map(describeSchema).join(' or ')}`);
+    case 'minItems':
+      return errorAt(locator.value(path), DIAGNOSTIC_CODES.schema, `${where}: must not be empty`);
+    case 'minimum':
+      return errorAt(locator.value(path), DIAGNOSTIC_CODES.schema, `${where}: must be at least ${String(params['limit'])}`);
+    default:
+      return errorAt(locator.value(path), DIAGNOSTIC_CODES.schema, `${where}: ${error.message ?? error.keyword}`);
+  }
+}
+
+/** `clusters[0].auth.basic` style, as a user would point at it; the root is "manifest". */
+export function describePath(path: ReadonlyArray<string | number>): string {
+  if (path.length === 0) return 'manifest';
+  return path.reduce<string>((text, segment) => {
+    const isIndex = typeof segment === 'number' || /^\d+$/.test(segment);
+    if (isIndex) return `${text}[${segment}]`;
+    const isPlain = /^[A-Za-z_][A-Za-z0-9_]*$/.test(segment);
+    return isPlain ? (text ? `${text}.${segment}` : segment) : `${text}[${JSON.stringify(segment)}]`;
+  }, '');
+}
+
+function describeSchema(schema: SchemaNode): string {
+  if (schema.const !== undefined) return JSON.stringify(schema.const);
+  if (schema.type === 'array') return 'a list of strings';
+  return article(schema.type ?? 'value');
+}
+
+function article(type: string): string {
+  const names: Record<string, string> = {
+    object: 'a mapping (key: value)', array: 'a list', string: 'a string', integer: 'a whole number',
+    number: 'a number', boolean: 'true or false', null: 'null',
+  };
+  return type.split(',').map((t) => names[t] ?? t).join(' or ');
+}
