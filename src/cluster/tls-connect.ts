@@ -11,7 +11,8 @@ type ConnectOption = NonNullable<Client.Options['connect']>;
 
 /**
  * The undici `connect` option for a cluster's TLS settings:
- * caFile → trust only that CA; caFingerprint → pin; isInsecure → no verification; otherwise system CAs.
+ * caFingerprint → pin (it wins over caFile and isInsecure, like the official client's caFingerprint);
+ * caFile → trust only that CA; isInsecure → no verification; otherwise the system CAs.
  */
 export function buildTlsConnect(tls: TlsConfig, options: { clusterName: string; timeoutMs: number }): ConnectOption {
   if (tls.caFingerprint !== undefined) return pinnedConnector(normalizeFingerprint(tls.caFingerprint), options.timeoutMs);
@@ -30,6 +31,11 @@ export function buildTlsConnect(tls: TlsConfig, options: { clusterName: string; 
 
 export function normalizeFingerprint(fingerprint: string): string {
   return fingerprint.toLowerCase().replace(/:/g, '');
+}
+
+/** As Elasticsearch prints it (upper case, colon separated), so it can be compared by eye. */
+function displayFingerprint(normalized: string): string {
+  return (normalized.toUpperCase().match(/.{1,2}/g) ?? []).join(':');
 }
 
 /**
@@ -60,13 +66,13 @@ export function pinProblem(leaf: DetailedPeerCertificate, fingerprint: string): 
   const chain = certificateChain(leaf);
   const pinnedAt = chain.findIndex((cert) => normalizeFingerprint(cert.fingerprint256) === fingerprint);
   if (pinnedAt < 0) {
-    const seen = chain.map((cert) => normalizeFingerprint(cert.fingerprint256)).join(', ') || 'none';
-    return `no certificate in the server's chain has the pinned SHA-256 fingerprint ${fingerprint} (chain: ${seen})`;
+    const seen = chain.map((cert) => cert.fingerprint256).join(', ') || 'none';
+    return `no certificate in the server's chain has the pinned SHA-256 fingerprint ${displayFingerprint(fingerprint)} (the chain has: ${seen})`;
   }
   for (let i = 0; i < pinnedAt; i += 1) {
     const [subject, issuer] = [chain[i], chain[i + 1]];
     if (!subject || !issuer || !subject.checkIssued(issuer) || !subject.verify(issuer.publicKey)) {
-      return `the server's certificate chain is not signed by the certificate with the pinned SHA-256 fingerprint ${fingerprint}`;
+      return `the server's certificate chain is not signed by the certificate with the pinned SHA-256 fingerprint ${displayFingerprint(fingerprint)}`;
     }
   }
   return undefined;
