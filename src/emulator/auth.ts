@@ -1,0 +1,125 @@
+/**
+ * REST authentication (spec section 7): Basic users, ApiKey, and Bearer service-account tokens
+ * (file store of the coordinating node first, then the index store). Pure apart from hashing.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { decodeBearer } from '../file-tokens/bearer.js';
+import { verifyServiceTokenHashAsync } from '../file-tokens/hasher.js';
+import { unauthorized, type EsHttpError } from './es-errors.js';
+import type { IndexTokenStore } from './index-token-store.js';
+import type { NodeFileTokens } from './node-file-tokens.js';
+import type { VersionProfile } from './version-profile.js';
+
+export interface UserRecord {
+  username: string;
+  password: string;
+  roles: string[];
+  isReserved: boolean;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  /** sha256 hex of the key; the key itself is not kept */
+  keyDigest: string;
+  owner: string;
+}
+
+export type Principal =
+  | { kind: 'user'; user: UserRecord }
+  | { kind: 'api_key'; apiKey: ApiKeyRecord; user: UserRecord }
+  | { kind: 'service_account'; principal: string; tokenName: string; source: 'file' | 'index' };
+
+export interface AuthContext {
+  profile: VersionProfile;
+  users: ReadonlyMap<string, UserRecord>;
+  apiKeys: ReadonlyMap<string, ApiKeyRecord>;
+  /** the node handling the request; undefined when every node is failing */
+  coordinatingFileTokens(): NodeFileTokens | undefined;
+  indexStore: IndexTokenStore;
+  /** 7.13-7.15 multi-node on plain HTTP (spec section 9) */
+  isTlsCheckFailing: boolean;
+  /** successful (store, token, secret digest) verifications, as ES's per-store caches */
+  verifiedCache: Set<string>;
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+function isSameSecret(a: string, b: string): boolean {
+  const left = Buffer.from(sha256(a), 'hex');
+  const right = Buffer.from(sha256(b), 'hex');
+  return timingSafeEqual(left, right);
+}
+
+export async function authenticate(authorization: string | undefined, requestUri: string, ctx: AuthContext): Promise<Principal> {
+  const [scheme = '', ...rest] = (authorization ?? '').trim().split(/\s+/);
+  const credentials = rest.join(' ');
+  switch (scheme.toLowerCase()) {
+    case 'basic':
+      return authenticateBasic(credentials, requestUri, ctx);
+    case 'apikey':
+      return authenticateApiKey(credentials, ctx);
+    case 'bearer':
+      return authenticateBearer(credentials, ctx);
+    default:
+      throw unauthorized(`missing authentication credentials for REST request [${requestUri}]`);
+  }
+}
+
+function authenticateBasic(credentials: string, requestUri: string, ctx: AuthContext): Principal {
+  const decoded = Buffer.from(credentials, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const username = colon < 0 ? decoded : decoded.slice(0, colon);
+  const user = ctx.users.get(username);
+  if (colon < 0 || !user || !isSameSecret(decoded.slice(colon + 1), user.password)) {
+    throw unauthorized(`unable to authenticate user [${username}] for REST request [${requestUri}]`);
+  }
+  return { kind: 'user', user };
+}
+
+/** [unsure] exact wording for bad API keys and non-service bearer tokens; ES adds more detail. */
+const GENERIC_FAILURE = 'unable to authenticate with provided credentials and anonymous access is not allowed for this request';
+
+function authenticateApiKey(credentials: string, ctx: AuthContext): Principal {
+  const decoded = Buffer.from(credentials, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const apiKey = colon < 0 ? undefined : ctx.apiKeys.get(decoded.slice(0, colon));
+  const user = apiKey ? ctx.users.get(apiKey.owner) : undefined;
+  if (!apiKey || !user || !isSameSecret(sha256(decoded.slice(colon + 1)), apiKey.keyDigest)) throw unauthorized(GENERIC_FAILURE);
+  return { kind: 'api_key', apiKey, user };
+}
+
+async function authenticateBearer(value: string, ctx: AuthContext): Promise<Principal> {
+  const token = decodeBearer(value);
+  if (!token) throw unauthorized(GENERIC_FAILURE);
+  const principal = `${token.namespace}/${token.service}`;
+  const failed = (): EsHttpError => unauthorized(`failed to authenticate service account [${principal}] with token name [${token.tokenName}]`);
+  if (ctx.isTlsCheckFailing) {
+    // [inferred] the TLS failure goes through the failure handler: 401 with the TLS message as cause.
+    throw unauthorized('error attempting to authenticate request', {
+      type: 'exception',
+      reason: '[service account authentication] requires TLS for the HTTP interface',
+    });
+  }
+  if (token.namespace !== 'elastic' || !ctx.profile.accounts.includes(principal) || token.secret.length < 10) throw failed();
+  const qualified = `${principal}/${token.tokenName}`;
+  const fileHash = ctx.coordinatingFileTokens()?.get(qualified);
+  if (fileHash !== undefined && (await isVerified('file', qualified, token.secret, fileHash, ctx))) {
+    return { kind: 'service_account', principal, tokenName: token.tokenName, source: 'file' };
+  }
+  const indexToken = ctx.indexStore.get(principal, token.tokenName);
+  if (indexToken && (await isVerified('index', qualified, token.secret, indexToken.hash, ctx))) {
+    return { kind: 'service_account', principal, tokenName: token.tokenName, source: 'index' };
+  }
+  throw failed();
+}
+
+async function isVerified(store: string, qualified: string, secret: string, hash: string, ctx: AuthContext): Promise<boolean> {
+  const cacheKey = `${store}|${qualified}|${sha256(hash)}|${sha256(secret)}`;
+  if (ctx.verifiedCache.has(cacheKey)) return true;
+  const isValid = await verifyServiceTokenHashAsync(secret, hash);
+  if (isValid) ctx.verifiedCache.add(cacheKey);
+  return isValid;
+}

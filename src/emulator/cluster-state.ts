@@ -1,0 +1,49 @@
+/**
+ * Identity that must survive restarts: cluster uuid, node ids, the .security index uuid and the
+ * superuser password (the only secret the emulator keeps on disk, mode 0600, like ES's keystore).
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { writeFileAtomic } from '../support/write-file-atomic.js';
+import { randomId } from './ids.js';
+
+export interface ClusterState {
+  clusterUuid: string;
+  securityIndexUuid: string;
+  nodeIds: Record<string, string>;
+  superuserPassword: string;
+}
+
+export interface LoadClusterStateOptions {
+  dataDir: string;
+  nodeNames: string[];
+  superuserPassword?: string;
+}
+
+async function readState(file: string): Promise<Partial<ClusterState>> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as Partial<ClusterState>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw error;
+  }
+}
+
+export async function loadClusterState(options: LoadClusterStateOptions): Promise<ClusterState> {
+  const file = join(options.dataDir, 'cluster.json');
+  const stored = await readState(file);
+  const nodeIds: Record<string, string> = { ...stored.nodeIds };
+  for (const name of options.nodeNames) nodeIds[name] ??= randomId();
+  const state: ClusterState = {
+    clusterUuid: stored.clusterUuid ?? randomId(),
+    securityIndexUuid: stored.securityIndexUuid ?? randomId(),
+    nodeIds,
+    superuserPassword: options.superuserPassword ?? stored.superuserPassword ?? randomBytes(15).toString('base64url'),
+  };
+  // Written only when something new was generated, so a restart does not touch the file.
+  if (JSON.stringify(state) !== JSON.stringify(stored)) {
+    await writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  }
+  return state;
+}

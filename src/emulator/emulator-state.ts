@@ -1,0 +1,26 @@
+/** The shared, mutable state of one emulated cluster, handed to every route. */
+import type { AuthContext } from './auth.js';
+import type { FaultInjector } from './fault-injector.js';
+import type { NodeFileTokens } from './node-file-tokens.js';
+
+export interface EmulatorNode {
+  id: string;
+  name: string;
+  files: NodeFileTokens;
+}
+
+export interface EmulatorState extends AuthContext {
+  clusterName: string;
+  clusterUuid: string;
+  securityIndexUuid: string;
+  nodes: EmulatorNode[];
+  faults: FaultInjector;
+}
+
+/**
+ * The node that handles REST requests: the first node that is not failing. Deterministic on
+ * purpose, so a test knows whose service_tokens file authenticates a bearer token.
+ */
+export function coordinatingNode(state: Pick<EmulatorState, 'nodes' | 'faults'>): EmulatorNode | undefined {
+  return state.nodes.find((node) => !state.faults.isNodeFailing(node.name));
+}

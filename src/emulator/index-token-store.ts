@@ -1,0 +1,109 @@
+/**
+ * Index tokens (the `.security` documents of spec section 1.3), persisted as one JSON file written
+ * atomically. Holds only {principal, name, hash}: never a secret. Mutations are serialised so that
+ * "exists?" and "write" cannot interleave (op_type=create semantics -> 409).
+ */
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../support/write-file-atomic.js';
+
+export interface IndexToken {
+  principal: string;
+  name: string;
+  hash: string;
+}
+
+interface StoreFile {
+  formatVersion: 1;
+  tokens: IndexToken[];
+}
+
+function keyOf(principal: string, name: string): string {
+  return `${principal}/${name}`;
+}
+
+export class IndexTokenStore {
+  private readonly tokens = new Map<string, IndexToken>();
+  /** refresh=false: the search-based listing misses the token until the next refresh (~1 s) */
+  private readonly hiddenUntil = new Map<string, number>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(private readonly file: string) {}
+
+  static async open(file: string): Promise<IndexTokenStore> {
+    const store = new IndexTokenStore(file);
+    try {
+      const parsed = JSON.parse(await readFile(file, 'utf8')) as StoreFile;
+      for (const token of parsed.tokens) store.tokens.set(keyOf(token.principal, token.name), token);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    return store;
+  }
+
+  /** Realtime GET by id (what authentication uses). */
+  get(principal: string, name: string): IndexToken | undefined {
+    return this.tokens.get(keyOf(principal, name));
+  }
+
+  /** Search-based listing: names sorted by Java String.compareTo (UTF-16 code units, as JS sorts). */
+  list(principal: string, now = Date.now()): string[] {
+    const names: string[] = [];
+    for (const [key, token] of this.tokens) {
+      if (token.principal !== principal) continue;
+      if ((this.hiddenUntil.get(key) ?? 0) > now) continue;
+      names.push(token.name);
+    }
+    return names.sort();
+  }
+
+  /** false when the document already exists (-> 409). */
+  create(token: IndexToken, hiddenForMs = 0): Promise<boolean> {
+    return this.serialised(async () => {
+      const key = keyOf(token.principal, token.name);
+      if (this.tokens.has(key)) return false;
+      this.tokens.set(key, { principal: token.principal, name: token.name, hash: token.hash });
+      try {
+        await this.persist();
+      } catch (error) {
+        this.tokens.delete(key);
+        throw error;
+      }
+      if (hiddenForMs > 0) this.hiddenUntil.set(key, Date.now() + hiddenForMs);
+      return true;
+    });
+  }
+
+  /** false when there was nothing to delete (-> 404 found:false). */
+  delete(principal: string, name: string): Promise<boolean> {
+    return this.serialised(async () => {
+      const key = keyOf(principal, name);
+      const existing = this.tokens.get(key);
+      if (!existing) return false;
+      this.tokens.delete(key);
+      this.hiddenUntil.delete(key);
+      try {
+        await this.persist();
+      } catch (error) {
+        this.tokens.set(key, existing);
+        throw error;
+      }
+      return true;
+    });
+  }
+
+  /** Resolves when every queued mutation has finished (used by stop()). */
+  async settle(): Promise<void> {
+    await this.queue.catch(() => undefined);
+  }
+
+  private serialised<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(work, work);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async persist(): Promise<void> {
+    const content: StoreFile = { formatVersion: 1, tokens: [...this.tokens.values()] };
+    await writeFileAtomic(this.file, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
+  }
+}

@@ -1,0 +1,88 @@
+/** Create (spec 1.3), delete (1.4) and clear-cache (1.5) of service-account tokens. */
+import { invalidTokenNameMessage, isValidTokenName } from '../../es/token-name.js';
+import { encodeBearer, newSecret } from '../../file-tokens/bearer.js';
+import { hashPbkdf2StretchAsync } from '../../file-tokens/hasher.js';
+import { illegalArgument, simpleError } from '../es-errors.js';
+import { timeBasedId } from '../ids.js';
+import { ACTIONS } from '../privileges.js';
+import { parseRefresh, type RequestContext } from '../request-context.js';
+import type { Reply, Route } from '../router.js';
+import { fanOut } from './nodes-header.js';
+
+/** A token created with refresh=false is missing from the search-based listing until the next refresh. */
+const REFRESH_INTERVAL_MS = 1000;
+
+function validateName(name: string): void {
+  if (!isValidTokenName(name)) {
+    throw simpleError(400, 'action_request_validation_exception', `Validation Failed: 1: ${invalidTokenNameMessage(name)};`);
+  }
+}
+
+async function createToken(ctx: RequestContext): Promise<Reply> {
+  const refresh = parseRefresh(ctx.param('refresh'));
+  ctx.checkParams();
+  const name = ctx.params.name || `token_${timeBasedId()}`;
+  validateName(name);
+  ctx.authorize(ACTIONS.createToken);
+  ctx.checkTls('create service account token');
+  const { namespace = '', service = '' } = ctx.params;
+  const principal = `${namespace}/${service}`;
+  const { state } = ctx;
+  if (!state.profile.accounts.includes(principal)) throw illegalArgument(`service account [${principal}] does not exist`);
+  const secret = newSecret();
+  const hash = await hashPbkdf2StretchAsync(secret);
+  const isCreated = await state.indexStore.create({ principal, name, hash }, refresh === 'false' ? REFRESH_INTERVAL_MS : 0);
+  if (!isCreated) {
+    const reason = `[service_account_token-${principal}/${name}]: version conflict, document already exists (current version [1])`;
+    throw simpleError(409, 'version_conflict_engine_exception', reason, { index_uuid: state.securityIndexUuid, shard: '0', index: '.security-7' });
+  }
+  return { status: 200, body: { created: true, token: { name, value: encodeBearer({ namespace, service, tokenName: name }, secret) } } };
+}
+
+async function deleteToken(ctx: RequestContext): Promise<Reply> {
+  parseRefresh(ctx.param('refresh'));
+  ctx.checkParams();
+  const name = ctx.params.name ?? '';
+  validateName(name);
+  ctx.authorize(ACTIONS.deleteToken);
+  ctx.checkTls('delete service account token');
+  const principal = `${ctx.params.namespace}/${ctx.params.service}`;
+  const { state } = ctx;
+  const isFound = state.profile.accounts.includes(principal) && (await state.indexStore.delete(principal, name));
+  if (isFound) invalidateCache(ctx, `${principal}/${name}`);
+  return { status: isFound ? 200 : 404, body: { found: isFound } };
+}
+
+function invalidateCache(ctx: RequestContext, qualifiedNameOrPrefix: string, isPrefix = false): void {
+  for (const key of [...ctx.state.verifiedCache]) {
+    const qualified = key.split('|')[1] ?? '';
+    if (isPrefix ? qualified.startsWith(qualifiedNameOrPrefix) : qualified === qualifiedNameOrPrefix) ctx.state.verifiedCache.delete(key);
+  }
+}
+
+async function clearCache(ctx: RequestContext): Promise<Reply> {
+  const principal = `${ctx.params.namespace}/${ctx.params.service}`;
+  // Strings.splitStringByCommaToArray: trimmed, empty elements dropped.
+  const names = (ctx.params.name ?? '').split(',').map((n) => n.trim()).filter((n) => n !== '');
+  const isAll = names.length === 1 && (names[0] === '*' || names[0] === '_all');
+  if (!isAll) {
+    for (const name of names) if (!isValidTokenName(name)) throw illegalArgument(invalidTokenNameMessage(name));
+  }
+  ctx.checkParams();
+  ctx.authorize(ACTIONS.clearCache);
+  const { answered, header } = fanOut(ctx.state, `${ACTIONS.clearCache}[n]`);
+  if (isAll) invalidateCache(ctx, `${principal}/`, true);
+  else for (const name of names) invalidateCache(ctx, `${principal}/${name}`);
+  const nodes = Object.fromEntries(answered.map((node) => [node.id, { name: node.name }]));
+  return { status: 200, body: { _nodes: header, cluster_name: ctx.state.clusterName, nodes } };
+}
+
+const TOKEN = '/_security/service/{namespace}/{service}/credential/token';
+
+export const SERVICE_TOKEN_ROUTES: Route[] = [
+  { method: 'POST', template: `${TOKEN}/{name}`, handle: createToken },
+  { method: 'PUT', template: `${TOKEN}/{name}`, handle: createToken },
+  { method: 'POST', template: TOKEN, handle: createToken },
+  { method: 'DELETE', template: `${TOKEN}/{name}`, handle: deleteToken },
+  { method: 'POST', template: `${TOKEN}/{name}/_clear_cache`, handle: clearCache },
+];

@@ -1,0 +1,167 @@
+/**
+ * Starts an in-process emulated Elasticsearch cluster (issue 3): N nodes behind one HTTP(S)
+ * endpoint, persistent index tokens, per-node service_tokens files, fault injection and counters.
+ */
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { UserRecord } from './auth.js';
+import { loadClusterState } from './cluster-state.js';
+import type { EmulatorNode, EmulatorState } from './emulator-state.js';
+import { FaultInjector, parseFaultSpec, type FaultSpec } from './fault-injector.js';
+import { createEmulatorServer } from './http-server.js';
+import { IndexTokenStore } from './index-token-store.js';
+import { NodeFileTokens } from './node-file-tokens.js';
+import { CLUSTER_INFO_ROUTES, registerApiKey } from './routes/cluster-info.js';
+import { SERVICE_ACCOUNT_ROUTES } from './routes/service-accounts.js';
+import { SERVICE_TOKEN_ROUTES } from './routes/service-tokens.js';
+import { loadTlsMaterial } from './tls-material.js';
+import { assertSupportedVersion, versionProfile } from './version-profile.js';
+
+export type { FaultRule, FaultSpec } from './fault-injector.js';
+
+export interface EmulatorUser {
+  username: string;
+  password: string;
+  roles: string[];
+}
+
+export interface EmulatorOptions {
+  dataDir: string;
+  port?: number;
+  host?: string;
+  isTls?: boolean;
+  nodeCount?: number;
+  esVersion?: string;
+  clusterName?: string;
+  users?: EmulatorUser[];
+  superuserPassword?: string;
+  serviceTokensReloadMs?: number;
+  faults?: FaultSpec;
+}
+
+export interface RunningEmulator {
+  url: string;
+  caFile?: string;
+  caFingerprint?: string;
+  clusterName: string;
+  clusterUuid: string;
+  version: string;
+  nodes: ReadonlyArray<{ id: string; name: string }>;
+  superuser: { username: string; password: string };
+  createApiKey(name: string, username?: string): Promise<{ id: string; apiKey: string; encoded: string }>;
+  setFaults(faults: FaultSpec): void;
+  clearFaults(): void;
+  counters(): Record<string, number>;
+  resetCounters(): void;
+  serviceTokensPath(nodeName: string): string;
+  reloadServiceTokens(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_ES_VERSION = '9.4.0';
+const ROUTES = [...CLUSTER_INFO_ROUTES, ...SERVICE_ACCOUNT_ROUTES, ...SERVICE_TOKEN_ROUTES];
+
+function buildUsers(options: EmulatorOptions, superuserPassword: string): Map<string, UserRecord> {
+  const users = new Map<string, UserRecord>();
+  users.set('elastic', { username: 'elastic', password: superuserPassword, roles: ['superuser'], isReserved: true });
+  for (const user of options.users ?? []) {
+    if (user.username === 'elastic') throw new Error('the user "elastic" is the built-in superuser; set superuserPassword instead');
+    users.set(user.username, { username: user.username, password: user.password, roles: [...user.roles], isReserved: false });
+  }
+  return users;
+}
+
+async function createNodes(dataDir: string, nodeIds: Record<string, string>, names: string[], onChange: () => void): Promise<EmulatorNode[]> {
+  const nodes: EmulatorNode[] = [];
+  for (const name of names) {
+    const dir = join(dataDir, 'nodes', name);
+    await mkdir(dir, { recursive: true });
+    const files = new NodeFileTokens(name, join(dir, 'service_tokens'), onChange);
+    await files.reload(true);
+    nodes.push({ id: nodeIds[name] ?? name, name, files });
+  }
+  return nodes;
+}
+
+export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
+  const version = options.esVersion ?? DEFAULT_ES_VERSION;
+  assertSupportedVersion(version);
+  const profile = versionProfile(version);
+  const host = options.host ?? '127.0.0.1';
+  const isTls = options.isTls ?? true;
+  const nodeCount = options.nodeCount ?? 3;
+  if (!Number.isInteger(nodeCount) || nodeCount < 1) throw new Error('nodeCount must be a positive integer');
+  await mkdir(options.dataDir, { recursive: true });
+  const nodeNames = Array.from({ length: nodeCount }, (_, i) => `node-${i}`);
+  const persisted = await loadClusterState({ dataDir: options.dataDir, nodeNames, superuserPassword: options.superuserPassword });
+  const faults = new FaultInjector();
+  if (options.faults) faults.set(parseFaultSpec(options.faults));
+  const verifiedCache = new Set<string>();
+  const nodes = await createNodes(options.dataDir, persisted.nodeIds, nodeNames, () => verifiedCache.clear());
+  const state: EmulatorState = {
+    profile,
+    clusterName: options.clusterName ?? 'escred-emulator',
+    clusterUuid: persisted.clusterUuid,
+    securityIndexUuid: persisted.securityIndexUuid,
+    nodes,
+    faults,
+    users: buildUsers(options, persisted.superuserPassword),
+    apiKeys: new Map(),
+    indexStore: await IndexTokenStore.open(join(options.dataDir, 'index-tokens.json')),
+    // Production mode in ES terms: more than one node and no HTTPS (spec section 9).
+    isTlsCheckFailing: profile.hasHttpTlsCheck && !isTls && nodeCount > 1,
+    verifiedCache,
+    coordinatingFileTokens: () => nodes.find((node) => !faults.isNodeFailing(node.name))?.files,
+  };
+  const tls = isTls ? await loadTlsMaterial(options.dataDir, host) : undefined;
+  const counters = new Map<string, number>();
+  const server = createEmulatorServer({ state, routes: ROUTES, counters, ...(tls ? { tls: { key: tls.key, cert: tls.certChain } } : {}) });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const reloadAll = async (): Promise<void> => {
+    for (const node of nodes) await node.files.reload();
+  };
+  let isPolling = false;
+  const poller = setInterval(() => {
+    if (isPolling) return;
+    isPolling = true;
+    reloadAll()
+      .catch(() => undefined)
+      .finally(() => {
+        isPolling = false;
+      });
+  }, options.serviceTokensReloadMs ?? 1000);
+  poller.unref();
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `${isTls ? 'https' : 'http'}://${urlHost}:${port}`,
+    ...(tls ? { caFile: tls.caFile, caFingerprint: tls.caFingerprint } : {}),
+    clusterName: state.clusterName,
+    clusterUuid: state.clusterUuid,
+    version,
+    nodes: nodes.map((node) => ({ id: node.id, name: node.name })),
+    superuser: { username: 'elastic', password: persisted.superuserPassword },
+    async createApiKey(name, username = 'elastic') {
+      if (!state.users.has(username)) throw new Error(`unknown user [${username}]`);
+      const created = registerApiKey(state, name, username);
+      return { id: created.id, apiKey: created.apiKey, encoded: created.encoded };
+    },
+    setFaults: (spec) => faults.set(parseFaultSpec(spec)),
+    clearFaults: () => faults.clear(),
+    counters: () => Object.fromEntries(counters),
+    resetCounters: () => counters.clear(),
+    serviceTokensPath: (nodeName) => join(options.dataDir, 'nodes', nodeName, 'service_tokens'),
+    reloadServiceTokens: reloadAll,
+    async stop() {
+      clearInterval(poller);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      await state.indexStore.settle();
+    },
+  };
+}
