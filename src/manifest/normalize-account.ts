@@ -79,9 +79,12 @@ function checkOwnership(context: NormalizeContext, account: DesiredAccount, toke
   if (account.prune !== 'owned' || account.owns.length === 0 || token.isProtected) return;
   const name = token.rotate ? `${token.name}${SAMPLE_GENERATION_SUFFIX}` : token.name;
   if (matchesAny(account.owns, name) || matchesAny(account.protect, name)) return;
-  const what = token.rotate ? `the generations of token ${token.name} (${token.name}-<timestamp>) are` : `token ${token.name} is`;
-  context.diagnostics.push(warningAt(context.locator.value([...path, 'name']), DIAGNOSTIC_CODES.notOwned,
-    `${what} not matched by owns (${account.owns.join(', ')}): once removed from the manifest, it will never be pruned`));
+  const owns = account.owns.join(', ');
+  const message = token.rotate
+    ? `the generations of token ${token.name} (${token.name}-<timestamp>) are not matched by owns (${owns}): ` +
+      'once removed from the manifest, they will never be pruned'
+    : `token ${token.name} is not matched by owns (${owns}): once removed from the manifest, it will never be pruned`;
+  context.diagnostics.push(warningAt(context.locator.value([...path, 'name']), DIAGNOSTIC_CODES.notOwned, message));
 }
 
 function normalizeFileTokens(context: NormalizeContext, raw: FileToken[], path: DataPath): DesiredFileToken[] {
