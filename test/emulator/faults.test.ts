@@ -1,0 +1,112 @@
+/**
+ * Fault injection and counters: latency, failing nodes, status answers with Retry-After, connection
+ * reset, a response lost after the create was committed, and the /_emulator/ control endpoint.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { removeDir, startKit, type Kit } from './emulator-test-kit.js';
+
+const FLEET_TOKENS = '/_security/service/elastic/fleet-server/credential';
+
+describe('emulator faults and counters', () => {
+  let kit: Kit;
+  beforeAll(async () => {
+    kit = await startKit();
+  });
+  afterAll(async () => {
+    await kit?.close();
+    removeDir(kit.dataDir);
+  });
+  afterEach(() => {
+    kit.emu.clearFaults();
+  });
+
+  it('latencyMs delays every response', async () => {
+    kit.emu.setFaults({ latencyMs: 150 });
+    const started = performance.now();
+    expect((await kit.call('GET', '/_security/_authenticate')).status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
+  it('a failing node appears in _nodes.failures and its file tokens are not reported', async () => {
+    const failing = kit.emu.nodes[1]!;
+    kit.emu.setFaults({ failingNodes: [failing.name] });
+    const reply = await kit.call('GET', FLEET_TOKENS);
+    expect(reply.status).toBe(200);
+    expect(reply.json.nodes_credentials._nodes).toMatchObject({ total: 3, successful: 2, failed: 1 });
+    expect(reply.json.nodes_credentials._nodes.failures[0]).toMatchObject({
+      type: 'failed_node_exception',
+      reason: `Failed node [${failing.id}]`,
+      node_id: failing.id,
+      caused_by: { type: expect.any(String), reason: expect.any(String) },
+    });
+  });
+
+  it.each([
+    [429, 'es_rejected_execution_exception'],
+    [503, 'cluster_block_exception'],
+  ])('status %i answers an ES error with Retry-After, only `times` times', async (status, type) => {
+    kit.emu.setFaults({ rules: [{ method: 'POST', path: '/credential/token', action: 'status', status, retryAfterSeconds: 7, times: 1 }] });
+    const first = await kit.call('POST', `${FLEET_TOKENS}/token/retry-${status}`);
+    expect(first.status).toBe(status);
+    expect(first.headers['retry-after']).toBe('7');
+    expect(first.json).toMatchObject({ error: { type, root_cause: [{ type }] }, status });
+    const second = await kit.call('POST', `${FLEET_TOKENS}/token/retry-${status}`);
+    expect(second.status).toBe(200);
+  });
+
+  it('rules match method and path: other requests pass', async () => {
+    kit.emu.setFaults({ rules: [{ method: 'DELETE', action: 'status', status: 500 }] });
+    expect((await kit.call('GET', FLEET_TOKENS)).status).toBe(200);
+    expect((await kit.call('DELETE', `${FLEET_TOKENS}/token/nope`)).status).toBe(500);
+  });
+
+  it('reset destroys the connection before the request is handled', async () => {
+    kit.emu.setFaults({ rules: [{ path: '/token/reset-me', action: 'reset', times: 1 }] });
+    await expect(kit.call('POST', `${FLEET_TOKENS}/token/reset-me`)).rejects.toThrow();
+    const listed = await kit.call('GET', FLEET_TOKENS);
+    expect(Object.keys(listed.json.tokens)).not.toContain('reset-me');
+  });
+
+  it('lose-response commits the create, then drops the connection without answering', async () => {
+    kit.emu.setFaults({ rules: [{ method: 'POST', path: '/token/lost', action: 'lose-response', times: 1 }] });
+    await expect(kit.call('POST', `${FLEET_TOKENS}/token/lost`)).rejects.toThrow();
+    const listed = await kit.call('GET', FLEET_TOKENS);
+    expect(Object.keys(listed.json.tokens)).toContain('lost');
+    const again = await kit.call('POST', `${FLEET_TOKENS}/token/lost`);
+    expect(again.status).toBe(409);
+  });
+
+  it('counters count per route template and in total; resetCounters empties them', async () => {
+    kit.emu.resetCounters();
+    await kit.call('GET', FLEET_TOKENS);
+    await kit.call('GET', '/_security/service/elastic/kibana/credential');
+    await kit.call('POST', `${FLEET_TOKENS}/token`);
+    expect(kit.emu.counters()).toEqual({
+      'GET /_security/service/{namespace}/{service}/credential': 2,
+      'POST /_security/service/{namespace}/{service}/credential/token': 1,
+      total: 3,
+    });
+    kit.emu.resetCounters();
+    expect(kit.emu.counters()).toEqual({});
+  });
+
+  it('the /_emulator/ control endpoint sets and clears faults and reads counters, uncounted', async () => {
+    kit.emu.resetCounters();
+    const put = await kit.call('PUT', '/_emulator/faults', { body: JSON.stringify({ rules: [{ path: '/_authenticate', action: 'status', status: 503 }] }) });
+    expect(put.status).toBe(200);
+    const faulted = await kit.call('GET', '/_security/_authenticate');
+    expect([faulted.status, faulted.headers['retry-after']]).toEqual([503, '1']);
+    expect((await kit.call('DELETE', '/_emulator/faults')).status).toBe(200);
+    expect((await kit.call('GET', '/_security/_authenticate')).status).toBe(200);
+    const counters = await kit.call('GET', '/_emulator/counters');
+    expect(counters.json).toEqual({ 'GET /_security/_authenticate': 2, total: 2 });
+    expect((await kit.call('DELETE', '/_emulator/counters')).status).toBe(200);
+    expect((await kit.call('GET', '/_emulator/counters')).json).toEqual({});
+  });
+
+  it('an invalid fault spec is refused with 400', async () => {
+    const reply = await kit.call('PUT', '/_emulator/faults', { body: JSON.stringify({ rules: [{ action: 'explode' }] }) });
+    expect(reply.status).toBe(400);
+    expect(reply.json.error).toMatch(/action/);
+  });
+});
