@@ -1,0 +1,65 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadManifest, resolveManifestPaths } from '../../src/manifest/load-manifest.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const examples = path.join(root, 'examples');
+
+async function load(...args: string[]) {
+  return loadManifest(await resolveManifestPaths(args, examples), { cwd: examples });
+}
+
+describe('examples', () => {
+  it('every example file and folder validates without diagnostics', async () => {
+    const entries = await readdir(examples, { withFileTypes: true });
+    expect(entries.length).toBeGreaterThanOrEqual(3);
+    for (const entry of entries) {
+      const result = await load(entry.name);
+      expect({ example: entry.name, diagnostics: result.diagnostics }).toEqual({ example: entry.name, diagnostics: [] });
+      expect(result.desired).not.toBeNull();
+    }
+  });
+
+  it('every example names the schema for editors', async () => {
+    const files = (await readdir(examples, { recursive: true })).filter((f) => f.endsWith('.yaml'));
+    for (const file of files) {
+      const text = await readFile(path.join(examples, file), 'utf8');
+      const depth = file.split(path.sep).length - 1;
+      expect(text.split('\n')[0]).toBe(`# yaml-language-server: $schema=${'../'.repeat(depth + 1)}schemas/manifest.schema.json`);
+    }
+  });
+
+  it('quickstart: one cluster "demo", basic auth from the environment, two accounts', async () => {
+    const { desired } = await load('quickstart.yaml');
+    const demo = desired?.clusters[0];
+    expect(demo).toMatchObject({
+      name: 'demo', urls: ['https://127.0.0.1:9200'], maxDeletions: 5,
+      auth: { kind: 'basic', username: 'elastic', password: { env: 'ESCRED_DEMO_PASSWORD' } },
+      tls: { isInsecure: false, caFile: path.join(examples, '.escred/demo/ca.pem') },
+    });
+    expect(desired?.secrets).toEqual({ kind: 'directory', directory: path.join(examples, '.escred/demo/secrets') });
+    expect(demo?.serviceAccounts.map((a) => [a.principal, a.prune, a.owns, a.tokens.map((t) => [t.name, t.isProtected])])).toEqual([
+      ['elastic/fleet-server', 'owned', ['gitops-*'], [['gitops-fleet-a', false], ['gitops-fleet-b', true]]],
+      ['elastic/kibana', 'none', [], [['gitops-kibana', false]]],
+    ]);
+  });
+
+  it('multi-cluster: merged from a folder, failover URLs, fingerprint normalized', async () => {
+    const { desired } = await load('multi-cluster');
+    expect(desired?.files.map((f) => path.basename(f))).toEqual(['prod.yaml', 'secrets.yaml', 'staging.yaml']);
+    expect(desired?.secrets.kind).toBe('exec');
+    const [prod, staging] = desired?.clusters ?? [];
+    expect(prod?.urls).toHaveLength(2);
+    expect(prod?.tls.caFingerprint).toBe('3f0e5a2b9c71d4881a6fc2e307b594dd4e8a11f06c23b75990ae3dc87205e14b');
+    expect(prod?.auth.kind).toBe('apiKey');
+    expect(staging?.auth).toEqual({ kind: 'bearer', token: { file: path.join(examples, 'multi-cluster/staging-token') } });
+  });
+
+  it('file-tokens: every node, a node list, and a rotated index token', async () => {
+    const { desired } = await load('file-tokens.yaml');
+    const account = desired?.clusters[0]?.serviceAccounts[0];
+    expect(account?.fileTokens.map((t) => [t.name, t.nodes])).toEqual([['bootstrap', '*'], ['edge-ingest', ['es-edge-0', 'es-edge-1']]]);
+    expect(account?.tokens[0]?.rotate).toEqual({ everyMs: 30 * 86_400_000, overlapMs: 2 * 86_400_000 });
+  });
+});

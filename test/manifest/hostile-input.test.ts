@@ -1,0 +1,137 @@
+import { truncate } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadManifest } from '../../src/manifest/load-manifest.js';
+import { loadText, tempDir, yamlLines } from './manifest-fixture.js';
+
+const VALID = yamlLines('apiVersion: escred/v1', 'secrets:', '  directory: ./s');
+
+function only(result: Awaited<ReturnType<typeof loadText>>) {
+  expect(result.desired).toBeNull();
+  expect(result.diagnostics.length).toBeGreaterThan(0);
+  const [first] = result.diagnostics;
+  return { code: first?.code, message: first?.message, line: first?.line, col: first?.col };
+}
+
+describe('hostile input: each gets a clear diagnostic, never a throw', () => {
+  it('accepts the minimal valid file (the baseline for the cases below)', async () => {
+    const result = await loadText(VALID);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.desired?.secrets).toEqual({ kind: 'directory', directory: path.join(result.dir, 's') });
+  });
+
+  it('empty file', async () => {
+    expect(only(await loadText(''))).toEqual({ code: 'ESCRED_EMPTY_FILE', line: 1, col: 1,
+      message: 'file is empty; a manifest needs at least `apiVersion: escred/v1`' });
+  });
+
+  it('file with only comments', async () => {
+    expect(only(await loadText('# nothing here\n\n# yet\n'))).toEqual({ code: 'ESCRED_EMPTY_FILE', line: 1, col: 1,
+      message: 'file has no YAML content; a manifest needs at least `apiVersion: escred/v1`' });
+  });
+
+  it('non-UTF-8 bytes: position of the first bad byte', async () => {
+    const bytes = Buffer.concat([Buffer.from('apiVersion: escred/v1\nsecrets:\n  directory: caf'), Buffer.from([0xe9]), Buffer.from('\n')]);
+    expect(only(await loadText(bytes))).toEqual({ code: 'ESCRED_NOT_UTF8', line: 3, col: 17,
+      message: 'not UTF-8: invalid byte 0xe9 at byte offset 47; save the file as UTF-8' });
+  });
+
+  it('UTF-16 (a BOM UTF-8 cannot start with)', async () => {
+    const result = only(await loadText(Buffer.from('\ufeffapiVersion: escred/v1\n', 'utf16le')));
+    expect(result).toMatchObject({ code: 'ESCRED_NOT_UTF8', line: 1, col: 1 });
+  });
+
+  it('a UTF-8 byte-order mark is fine', async () => {
+    expect((await loadText(`\ufeff${VALID}`)).diagnostics).toEqual([]);
+  });
+
+  it('alias bomb: rejected quickly', async () => {
+    const bomb = yamlLines('a: &a [x,x,x,x,x,x,x,x,x]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+      'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]', 'e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]', 'f: [*e,*e,*e,*e,*e,*e,*e,*e,*e]');
+    const started = performance.now();
+    expect(only(await loadText(bomb))).toEqual({ code: 'ESCRED_ALIAS_LIMIT', line: 1, col: 1,
+      message: 'aliases expand to too many nodes (limit 50); an alias bomb? not loaded' });
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('a few aliases are fine (a shared auth block)', async () => {
+    const text = yamlLines('apiVersion: escred/v1', 'secrets: { directory: ./s }', 'clusters:',
+      '  - name: a', '    url: https://a:9200', '    auth: &auth { apiKey: { env: K } }',
+      '  - name: b', '    url: https://b:9200', '    auth: *auth');
+    const result = await loadText(text);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.desired?.clusters.map((c) => c.auth)).toEqual([
+      { kind: 'apiKey', apiKey: { env: 'K' } }, { kind: 'apiKey', apiKey: { env: 'K' } }]);
+  });
+
+  it('a 50 MB file: rejected before reading, fast', async () => {
+    const temp = await tempDir();
+    try {
+      const file = await temp.write('huge.yaml', '');
+      await truncate(file, 50 * 1024 * 1024);
+      const started = performance.now();
+      const result = await loadManifest([file], { cwd: temp.dir });
+      expect(performance.now() - started).toBeLessThan(500);
+      expect(result.diagnostics).toEqual([{ severity: 'error', code: 'ESCRED_FILE_TOO_LARGE', file, line: 1, col: 1,
+        message: 'file is 50.0 MiB, larger than the 10.0 MiB a manifest may have; not parsed' }]);
+    } finally {
+      await temp.remove();
+    }
+  });
+
+  it.each([
+    ['flow brackets', `a: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`, 1, 67],
+    ['block mappings', Array.from({ length: 200 }, (_, i) => `${' '.repeat(i)}k:`).join('\n') + ' 1\n', 65, 65],
+    ['nested list entries on one line', `${'- '.repeat(5_000)}x\n`, 1, 129],
+  ])('deep nesting (%s): rejected before parsing', async (_label, text, line, col) => {
+    const started = performance.now();
+    expect(only(await loadText(text))).toEqual({ code: 'ESCRED_TOO_DEEP', line, col, message: 'nesting deeper than 64 levels; not parsed' });
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('tabs as indentation, as YAML reports them', async () => {
+    expect(only(await loadText('apiVersion: escred/v1\nsecrets:\n\tdirectory: ./s\n'))).toEqual({ code: 'ESCRED_YAML_SYNTAX',
+      line: 3, col: 1, message: 'Tabs are not allowed as indentation' });
+  });
+
+  it('duplicate keys', async () => {
+    expect(only(await loadText(`${VALID}  directory: ./t\n`))).toEqual({ code: 'ESCRED_DUPLICATE_KEY', line: 4, col: 3,
+      message: 'duplicate key: map keys must be unique' });
+  });
+
+  it('multi-document file: the second document is an error', async () => {
+    expect(only(await loadText(`${VALID}---\napiVersion: escred/v1\n`))).toEqual({ code: 'ESCRED_MULTI_DOCUMENT', line: 4, col: 1,
+      message: 'a second YAML document: a manifest file holds one document; put each in its own file' });
+  });
+
+  it('a trailing document marker with nothing after it is tolerated', async () => {
+    expect((await loadText(`---\n${VALID}---\n`)).diagnostics).toEqual([]);
+  });
+
+  it('YAML syntax errors are all reported, with positions, capped', async () => {
+    const result = await loadText(`${VALID}clusters: [a, b\n`);
+    expect(result.desired).toBeNull();
+    expect(result.diagnostics.every((d) => d.code === 'ESCRED_YAML_SYNTAX' && d.line >= 4)).toBe(true);
+    const many = await loadText(`${VALID}${'\tx: 1\n'.repeat(200)}`);
+    expect(many.diagnostics.length).toBeLessThanOrEqual(21);
+    expect(many.diagnostics.at(-1)?.message).toMatch(/^\d+ more YAML errors not shown$/);
+  });
+
+  it.each([['a scalar', 'hello\n'], ['a list', '- a\n- b\n']])('top level is %s', async (_label, text) => {
+    expect(only(await loadText(text))).toEqual({ code: 'ESCRED_SCHEMA', line: 1, col: 1, message: 'manifest: must be a mapping (key: value)' });
+  });
+
+  it('a missing file and a directory given as a file', async () => {
+    const temp = await tempDir();
+    try {
+      const missing = path.join(temp.dir, 'missing.yaml');
+      const result = await loadManifest([missing, temp.dir], { cwd: temp.dir });
+      expect(result.diagnostics.map((d) => [d.file, d.code, d.message])).toEqual([
+        [temp.dir, 'ESCRED_FILE_UNREADABLE', 'not a regular file'],
+        [missing, 'ESCRED_FILE_UNREADABLE', 'cannot read file (ENOENT)'],
+      ]);
+    } finally {
+      await temp.remove();
+    }
+  });
+});
