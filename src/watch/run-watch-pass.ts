@@ -1,0 +1,133 @@
+import type { ChangeSet } from '../apply/change-set.js';
+import type { ClusterConnectionOptions } from '../cluster/cluster-connection.js';
+import { CONNECTION_FAILED_CODE } from '../cluster/connection-error.js';
+import { EscredError, errorMessage } from '../errors.js';
+import { hasChanges, type Plan } from '../plan/plan-types.js';
+import { applyPass } from '../reconcile/apply-pass.js';
+import { ManifestInvalidError } from '../reconcile/load-desired.js';
+import { openPass } from '../reconcile/open-pass.js';
+import { planPass } from '../reconcile/plan-pass.js';
+import { logPlan, logManifestInvalid } from './log-plan.js';
+import type { WatchLogger } from './watch-logger.js';
+import type { PassResult, WatchMetrics } from './watch-metrics.js';
+import type { PassTrigger, PassVerdict } from './watch-scheduler.js';
+
+export interface WatchPassOptions {
+  manifestArgs: readonly string[];
+  cwd: string;
+  stateDir?: string;
+  /** --apply: repair drift; otherwise report it */
+  isApplying: boolean;
+  /** calls in flight per cluster when applying */
+  concurrency: number;
+  connection?: ClusterConnectionOptions;
+  log: WatchLogger;
+  metrics: WatchMetrics;
+  now?: () => number;
+}
+
+export interface WatchPassRecord {
+  trigger: PassTrigger;
+  verdict: PassVerdict;
+  result: PassResult;
+  startedAtMs: number;
+  durationMs: number;
+  /** drift left after the pass (after the apply, with --apply) */
+  hasRemainingChanges: boolean;
+  changeSet?: ChangeSet;
+}
+
+/**
+ * One reconcile pass, level-based: reread the whole manifest, observe every cluster, plan, and with
+ * --apply carry the plan out through applyPass (the same safety rules as `escred apply`: a plan
+ * error such as max-deletions skips that cluster). An invalid manifest throws in openPass before
+ * any cluster call, so it changes nothing and the last good state stays as it is.
+ */
+export async function runWatchPass(trigger: PassTrigger, options: WatchPassOptions): Promise<WatchPassRecord> {
+  const now = options.now ?? Date.now;
+  const startedAtMs = now();
+  const finish = (fields: Omit<WatchPassRecord, 'trigger' | 'startedAtMs' | 'durationMs'>): WatchPassRecord => {
+    const durationMs = now() - startedAtMs;
+    options.metrics.recordPass(fields.result, durationMs / 1000);
+    if (fields.verdict === 'ok') options.metrics.recordSuccess(now());
+    options.log(fields.verdict === 'ok' ? 'info' : 'error', 'pass-end', {
+      detail: `${trigger} pass ${fields.result} in ${durationMs} ms`, trigger, result: fields.result, durationMs,
+    });
+    return { trigger, startedAtMs, durationMs, ...fields };
+  };
+  options.log('info', 'pass-start', { detail: `${trigger} pass`, trigger });
+  let pass;
+  try {
+    pass = await openPass({
+      manifestArgs: options.manifestArgs, cwd: options.cwd, isApplying: options.isApplying,
+      ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+      ...(options.connection ? { connection: options.connection } : {}),
+    });
+  } catch (error) {
+    if (error instanceof ManifestInvalidError) {
+      logManifestInvalid(options.log, error);
+      return finish({ verdict: 'failed', result: 'invalid_manifest', hasRemainingChanges: false });
+    }
+    options.log('error', 'pass-error', { detail: errorMessage(error), code: codeOf(error) });
+    return finish({ verdict: isRetryable(error) ? 'retryable' : 'failed', result: 'error', hasRemainingChanges: false });
+  }
+  try {
+    for (const d of pass.diagnostics) options.log('warn', 'manifest-warning', { detail: `${d.file}:${d.line}:${d.col}: ${d.message}`, code: d.code });
+    const planned = await planPass(pass, { nowMs: now() });
+    logPlan(options.log, planned.plan);
+    let remaining: Plan = planned.plan;
+    let changeSet: ChangeSet | undefined;
+    if (options.isApplying && hasChanges(planned.plan)) {
+      const applied = await applyPass(pass, planned, {
+        concurrency: options.concurrency,
+        clock: () => new Date(now()),
+        onChange: (entry) => {
+          options.metrics.recordChange(entry);
+          options.log(entry.outcome === 'failed' ? 'error' : 'info', 'change', {
+            cluster: entry.cluster, account: entry.principal, token: entry.token,
+            detail: `${entry.action}: ${entry.outcome}${entry.detail ? ` (${entry.detail})` : ''}`, action: entry.action, outcome: entry.outcome,
+          });
+        },
+      });
+      changeSet = applied.changeSet;
+      remaining = applied.after.plan;
+      if (hasChanges(remaining)) logPlan(options.log, remaining, 'drift-remaining');
+    }
+    options.metrics.setDrift(pass.desired, remaining);
+    const verdict = verdictOf(planned.plan, remaining, changeSet);
+    const hasRemainingChanges = hasChanges(remaining);
+    const result: PassResult = verdict !== 'ok' ? 'error' : hasRemainingChanges ? 'drift' : 'success';
+    return finish({ verdict, result, hasRemainingChanges, ...(changeSet ? { changeSet } : {}) });
+  } catch (error) {
+    options.log('error', 'pass-error', { detail: errorMessage(error), code: codeOf(error) });
+    return finish({ verdict: isRetryable(error) ? 'retryable' : 'failed', result: 'error', hasRemainingChanges: false });
+  } finally {
+    await pass.close();
+  }
+}
+
+/**
+ * Cluster errors in a plan carry only a code: 429, 5xx and connection failures are worth retrying
+ * (the transport's own retries are spent by then); a wrong cluster, bad TLS, 401/403 or
+ * max-deletions are not, until something changes.
+ */
+export function isRetryableCode(code: string): boolean {
+  return code === CONNECTION_FAILED_CODE || code === 'ESCRED_OBSERVE_FAILED' || /^ESCRED_ES_(429|5\d\d)$/.test(code);
+}
+
+function verdictOf(planned: Plan, remaining: Plan, changeSet: ChangeSet | undefined): PassVerdict {
+  const errors = [...planned.clusters, ...remaining.clusters].flatMap((c) => (c.error ? [c.error.code] : []));
+  if (errors.some(isRetryableCode)) return 'retryable';
+  if (errors.length > 0) return 'failed';
+  // the next pass observes afresh and plans only what is still missing, so retrying an apply is safe
+  if (changeSet?.hasFailures) return 'retryable';
+  return 'ok';
+}
+
+function isRetryable(error: unknown): boolean {
+  return error instanceof EscredError ? error.isRetryable : true;
+}
+
+function codeOf(error: unknown): string | undefined {
+  return error instanceof EscredError ? error.code : undefined;
+}

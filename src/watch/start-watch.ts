@@ -1,0 +1,150 @@
+import type { ClusterConnectionOptions } from '../cluster/cluster-connection.js';
+import { errorMessage } from '../errors.js';
+import { startHealthServer, type HealthServer } from './health-server.js';
+import { runWatchPass, type WatchPassRecord } from './run-watch-pass.js';
+import type { WatchClock } from './watch-clock.js';
+import { createWatchLogger, type WatchLogger } from './watch-logger.js';
+import { WatchMetrics } from './watch-metrics.js';
+import { watchPaths, type PathWatcher } from './watch-paths.js';
+import { WatchScheduler } from './watch-scheduler.js';
+
+export interface WatchOptions {
+  /** manifest files or folders; empty = ./escred.yaml */
+  paths: readonly string[];
+  cwd?: string;
+  stateDir?: string;
+  /** repair drift (default: report only) */
+  isApplying?: boolean;
+  /** host:port for /healthz, /readyz, /metrics; default 127.0.0.1:9464; port 0 = any free port */
+  listen?: string;
+  /** false: no HTTP server */
+  isServing?: boolean;
+  debounceMs?: number;
+  resyncMs?: number;
+  jitter?: number;
+  backoffInitialMs?: number;
+  backoffMaxMs?: number;
+  /** calls in flight per cluster when applying; default 4 */
+  concurrency?: number;
+  /** how long stop() waits for a running pass; default 30 s */
+  shutdownTimeoutMs?: number;
+  connection?: ClusterConnectionOptions;
+  /** one JSON line per call; default stdout */
+  write?: (line: string) => void;
+  clock?: WatchClock;
+}
+
+export interface RunningWatch {
+  /** the health/metrics server, e.g. http://127.0.0.1:9464; '' when not serving */
+  url: string;
+  metrics: WatchMetrics;
+  /** every finished pass, oldest first */
+  passes(): readonly WatchPassRecord[];
+  /** resolves with the next pass to finish (from now on; earlier ones are in passes()) that matches */
+  waitForPass(predicate: (pass: WatchPassRecord) => boolean, timeoutMs?: number): Promise<WatchPassRecord>;
+  isReady(): boolean;
+  /** stop watching, let a running pass finish (up to shutdownTimeoutMs); false when it did not */
+  stop(): Promise<boolean>;
+}
+
+/** The daemon, in-process: file watcher -> scheduler -> one pass at a time, and the health server. */
+export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
+  const cwd = options.cwd ?? process.cwd();
+  const log = createWatchLogger({ write: options.write ?? ((line) => process.stdout.write(line)) });
+  const metrics = new WatchMetrics();
+  const records: WatchPassRecord[] = [];
+  const listeners = new Set<(record: WatchPassRecord) => void>();
+  let isReady = false;
+
+  const scheduler = new WatchScheduler(async (trigger) => {
+    const record = await runWatchPass(trigger, {
+      manifestArgs: options.paths, cwd, isApplying: options.isApplying ?? false, concurrency: options.concurrency ?? 4, log, metrics,
+      ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+      ...(options.connection ? { connection: options.connection } : {}),
+    });
+    if (record.verdict === 'ok') isReady = true;
+    records.push(record);
+    for (const listener of listeners) listener(record);
+    return record.verdict;
+  }, {
+    ...pick(options, ['debounceMs', 'resyncMs', 'jitter', 'backoffInitialMs', 'backoffMaxMs']),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+
+  let server: HealthServer | undefined;
+  let watcher: PathWatcher | undefined;
+  try {
+    if (options.isServing !== false) {
+      server = await startHealthServer({
+        listen: options.listen ?? '127.0.0.1:9464', isReady: () => isReady,
+        metrics: () => metrics.metrics(), metricsContentType: metrics.registry.contentType,
+      });
+    }
+    // the first line says where to scrape, so port 0 is usable
+    log('info', 'listening', { detail: server ? `health and metrics on ${server.url}` : 'no HTTP server', url: server?.url ?? '', mode: options.isApplying ? 'apply' : 'report-only' });
+    watcher = await watchPaths({
+      paths: options.paths, cwd,
+      onChange: (path) => {
+        log('debug', 'file-event', { detail: path });
+        scheduler.markDirty();
+      },
+      onError: (error) => log('warn', 'watch-error', { detail: errorMessage(error) }),
+    });
+  } catch (error) {
+    await server?.close();
+    throw error;
+  }
+  scheduler.start();
+
+  return {
+    url: server?.url ?? '',
+    metrics,
+    passes: () => records,
+    isReady: () => isReady,
+    waitForPass: (predicate, timeoutMs = 20_000) => waitFor(records, listeners, predicate, timeoutMs),
+    stop: () => stopAll({ scheduler, watcher, server, log, shutdownTimeoutMs: options.shutdownTimeoutMs ?? 30_000 }),
+  };
+}
+
+async function stopAll(parts: {
+  scheduler: WatchScheduler; watcher: PathWatcher | undefined; server: HealthServer | undefined; log: WatchLogger; shutdownTimeoutMs: number;
+}): Promise<boolean> {
+  const { scheduler, log } = parts;
+  await parts.watcher?.close();
+  const wasBusy = scheduler.isBusy();
+  log('info', 'stopping', { detail: wasBusy ? `waiting up to ${parts.shutdownTimeoutMs} ms for the running pass` : 'no pass running' });
+  let timer: NodeJS.Timeout | undefined;
+  const isFinished = await Promise.race([
+    scheduler.stop().then(() => true),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), parts.shutdownTimeoutMs))),
+  ]);
+  clearTimeout(timer);
+  await parts.server?.close();
+  log(isFinished ? 'info' : 'error', 'stopped', { detail: isFinished ? 'clean stop' : 'the running pass did not finish in time' });
+  return isFinished;
+}
+
+function waitFor(
+  records: readonly WatchPassRecord[], listeners: Set<(record: WatchPassRecord) => void>,
+  predicate: (pass: WatchPassRecord) => boolean, timeoutMs: number,
+): Promise<WatchPassRecord> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      listeners.delete(listener);
+      reject(new Error(`no matching pass within ${timeoutMs} ms (${records.length} passes so far)`));
+    }, timeoutMs);
+    const listener = (record: WatchPassRecord) => {
+      if (!predicate(record)) return;
+      clearTimeout(timer);
+      listeners.delete(listener);
+      resolve(record);
+    };
+    listeners.add(listener);
+  });
+}
+
+function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (source[key] !== undefined) out[key] = source[key];
+  return out;
+}

@@ -1,0 +1,71 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ChangeEntry } from '../apply/change-set.js';
+import type { DesiredState } from '../model.js';
+import type { Plan } from '../plan/plan-types.js';
+
+/** How a pass ended, as the `result` label of escred_passes_total. */
+export type PassResult = 'success' | 'drift' | 'invalid_manifest' | 'error';
+
+/**
+ * The daemon's metrics, in a Registry of its own: the global one would mix in whatever else the
+ * process registers and make two daemons in one test process collide.
+ */
+export class WatchMetrics {
+  readonly registry = new Registry();
+  private readonly passes = new Counter({
+    name: 'escred_passes_total', help: 'Reconcile passes, by how they ended', labelNames: ['result'] as const, registers: [this.registry],
+  });
+  private readonly duration = new Histogram({
+    name: 'escred_pass_duration_seconds', help: 'Time one pass took: load, observe, plan and (with --apply) apply',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers: [this.registry],
+  });
+  private readonly drift = new Gauge({
+    name: 'escred_drift', help: 'Differences between manifest and cluster after the last pass: creates, replaces, deletes and file-token drift',
+    labelNames: ['cluster', 'account'] as const, registers: [this.registry],
+  });
+  private readonly lastSuccess = new Gauge({
+    name: 'escred_last_success_timestamp_seconds', help: 'Unix time of the last pass that observed every cluster without error', registers: [this.registry],
+  });
+  private readonly changes = new Counter({
+    name: 'escred_changes_applied_total', help: 'Changes carried out by --apply, by action and outcome',
+    labelNames: ['action', 'outcome'] as const, registers: [this.registry],
+  });
+
+  constructor() {
+    // every result shows from the start, so rate() and alerts work before the first failure
+    for (const result of ['success', 'drift', 'invalid_manifest', 'error'] as const) this.passes.inc({ result }, 0);
+  }
+
+  recordPass(result: PassResult, seconds: number): void {
+    this.passes.inc({ result });
+    this.duration.observe(seconds);
+  }
+
+  recordSuccess(nowMs: number): void {
+    this.lastSuccess.set(nowMs / 1000);
+  }
+
+  recordChange(entry: ChangeEntry): void {
+    this.changes.inc({ action: entry.action, outcome: entry.outcome });
+  }
+
+  /** Replaces the drift series: accounts that left the manifest must not keep their last value. */
+  setDrift(desired: DesiredState, plan: Plan): void {
+    this.drift.reset();
+    for (const cluster of desired.clusters) {
+      const clusterPlan = plan.clusters.find((c) => c.cluster === cluster.name);
+      // an unobserved cluster has no known drift; leaving it out beats reporting a false 0
+      if (!clusterPlan || clusterPlan.error) continue;
+      for (const account of cluster.serviceAccounts) {
+        const actions = clusterPlan.actions.filter((a) => a.principal === account.principal).length;
+        const files = clusterPlan.fileTokenDrift
+          .filter((d) => d.principal === account.principal && d.missingOn.length + d.unexpectedOn.length > 0).length;
+        this.drift.set({ cluster: cluster.name, account: account.principal }, actions + files);
+      }
+    }
+  }
+
+  metrics(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
