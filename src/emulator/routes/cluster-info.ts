@@ -69,11 +69,11 @@ async function createApiKey(ctx: RequestContext): Promise<Reply> {
     throw simpleError(400, 'action_request_validation_exception', 'Validation Failed: 1: api key name is required;');
   }
   ctx.authorize(ACTIONS.createApiKey);
-  const owner = ctx.principal.kind === 'service_account' ? ctx.principal.principal : ctx.principal.user.username;
   if (ctx.principal.kind === 'service_account') {
-    // [unsure] ES lets service accounts with manage_own_api_key create keys; the emulator's keys need a user owner.
+    // ES lets service accounts with manage_own_api_key create keys; the emulator's keys need a user owner.
     throw simpleError(400, 'illegal_argument_exception', 'the emulator creates API keys for users only');
   }
+  const owner = ctx.principal.user.username;
   // role_descriptors (limiting the key) are accepted but not enforced: the key has its owner's privileges.
   const created = registerApiKey(ctx.state, request.name, owner);
   return { status: 200, body: { id: created.id, name: created.name, api_key: created.apiKey, encoded: created.encoded } };

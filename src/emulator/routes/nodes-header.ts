@@ -15,14 +15,14 @@ export function fanOut(state: EmulatorState, transportAction: string): NodesFanO
   const failed = state.nodes.filter((node) => state.faults.isNodeFailing(node.name));
   const header: Record<string, unknown> = { total: state.nodes.length, successful: answered.length, failed: failed.length };
   if (failed.length > 0) {
-    header.failures = failed.map((node, i) =>
+    header.failures = failed.map((node) =>
       causeToJson({
         type: 'failed_node_exception',
         reason: `Failed node [${node.id}]`,
         metadata: { node_id: node.id },
         causedBy: {
           type: 'node_disconnected_exception',
-          reason: `[${node.name}][127.0.0.1:${9300 + i}][${transportAction}] disconnected`,
+          reason: `[${node.name}][127.0.0.1:${9300 + state.nodes.indexOf(node)}][${transportAction}] disconnected`,
         },
       }),
     );

@@ -1,0 +1,116 @@
+import type { Command } from 'commander';
+import { parsePositiveInteger, writeErr, writeOut } from '../terminal.js';
+
+export interface EmulatorCommandOptions {
+  dataDir: string;
+  port: number;
+  host: string;
+  http?: boolean;
+  nodes: number;
+  esVersion: string;
+  clusterName: string;
+  latencyMs?: number;
+  failingNode: string[];
+  superuserPassword?: string;
+  user: string[];
+  reloadMs: number;
+}
+
+const HELP_AFTER = `
+The emulator is a stand-in for an Elasticsearch cluster of N nodes behind one HTTP(S) endpoint,
+faithful to the service-account APIs (GET accounts, GET credentials, create/delete token,
+_clear_cache), GET /, GET /_security/_authenticate, POST /_security/api_key and GET /_cat/nodes.
+Index tokens persist in <data-dir>/index-tokens.json (hashes only); each node reads its own
+<data-dir>/nodes/<node>/service_tokens file and reloads it when it changes. With TLS (default) the
+CA is written to <data-dir>/ca.pem and its SHA-256 fingerprint printed, for caFingerprint pinning.
+
+Built-in user roles (--user name:password:role[,role]): superuser, service_account_manager
+(manage_service_account), security_reader (read_security), security_manager (manage_security),
+monitoring (monitor), manage_only (manage).
+
+Control endpoint (unauthenticated, loopback only, not counted, never faulted):
+  PUT    /_emulator/faults     body: FaultSpec JSON, replaces the current faults
+  DELETE /_emulator/faults     clears all faults
+  GET    /_emulator/counters   requests per route template, e.g. "GET /_security/service/{namespace}/{service}/credential", and "total"
+  DELETE /_emulator/counters   resets the counters
+
+FaultSpec: {"latencyMs": 200, "failingNodes": ["node-2"], "rules": [FaultRule, ...]}
+  latencyMs      delays every response
+  failingNodes   these nodes do not answer: they appear in _nodes.failures of the credentials and
+                 _clear_cache responses and their file tokens are not reported
+FaultRule: {"method": "POST", "path": "/credential/token", "action": "status", "status": 429, "retryAfterSeconds": 1, "times": 2}
+  method/path    optional filters (path: substring of the URL path); the first matching rule fires
+  action         status         answer with an ES-style error; 429 and 503 carry Retry-After
+                 reset          destroy the connection before the request is handled
+                 lose-response  handle the request fully (a create IS committed), then drop the
+                                connection without answering
+  times          fire this many times, then stop (default: always)
+
+Example:
+  escred emulator --data-dir ./.escred/emulator --port 9200 --nodes 3
+  curl -X PUT http://127.0.0.1:9200/_emulator/faults -d '{"rules":[{"action":"status","status":503,"times":1}]}'`;
+
+function parseUser(value: string, previous: string[]): string[] {
+  if (!/^[^:]+:[^:]+:.+$/.test(value)) throw new Error(`--user must be name:password:role[,role], got '${value.split(':')[0] ?? ''}:…'`);
+  return [...previous, value];
+}
+
+export function registerEmulatorCommand(program: Command): void {
+  program
+    .command('emulator')
+    .description('Run a local emulated Elasticsearch cluster (service-account APIs, fault injection) for demos and tests')
+    .option('--data-dir <dir>', 'where tokens, node files and the CA live', './.escred/emulator')
+    .option('--port <n>', 'port to listen on; 0 picks a free one', (v) => parsePositiveInteger(v, '--port'), 0)
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--http', 'plain HTTP instead of HTTPS')
+    .option('--nodes <n>', 'number of nodes (node-0, node-1, ...)', (v) => parsePositiveInteger(v, '--nodes'), 3)
+    .option('--es-version <version>', 'Elasticsearch version to emulate (7.14+, e.g. 7.17.0, 8.19.0)', '9.4.0')
+    .option('--cluster-name <name>', 'cluster name', 'escred-emulator')
+    .option('--latency-ms <ms>', 'delay every response', (v) => parsePositiveInteger(v, '--latency-ms'))
+    .option('--failing-node <name>', 'a node that fails to answer (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
+    .option('--superuser-password <password>', 'password of the `elastic` superuser (default: random, kept in the data dir)')
+    .option('--user <name:password:roles>', 'an extra user (repeatable)', parseUser, [])
+    .option('--reload-ms <ms>', 'how often nodes check their service_tokens file', (v) => parsePositiveInteger(v, '--reload-ms'), 1000)
+    .addHelpText('after', HELP_AFTER)
+    .action(async (options: EmulatorCommandOptions) => {
+      const { startEmulator } = await import('../../emulator/start-emulator.js');
+      // name = up to the first ':', roles = after the last ':', password = everything in between.
+      const users = options.user.map((spec) => {
+        const first = spec.indexOf(':');
+        const last = spec.lastIndexOf(':');
+        const roles = spec.slice(last + 1).split(',').filter((role) => role !== '');
+        return { username: spec.slice(0, first), password: spec.slice(first + 1, last), roles };
+      });
+      const emulator = await startEmulator({
+        dataDir: options.dataDir,
+        port: options.port,
+        host: options.host,
+        isTls: !options.http,
+        nodeCount: options.nodes,
+        esVersion: options.esVersion,
+        clusterName: options.clusterName,
+        users,
+        serviceTokensReloadMs: options.reloadMs,
+        ...(options.superuserPassword ? { superuserPassword: options.superuserPassword } : {}),
+        faults: { ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}), failingNodes: options.failingNode },
+      });
+      const lines = [
+        `Elasticsearch ${emulator.version} emulator listening on ${emulator.url}`,
+        `  cluster:        ${emulator.clusterName} (${emulator.clusterUuid})`,
+        ...(emulator.caFile ? [`  CA file:        ${emulator.caFile}`, `  CA fingerprint: ${emulator.caFingerprint ?? ''}`] : []),
+        `  superuser:      ${emulator.superuser.username} / ${emulator.superuser.password}`,
+        `  nodes:          ${emulator.nodes.map((node) => `${node.name} (${node.id})`).join(', ')}`,
+        `  service_tokens: ${emulator.serviceTokensPath('<node>')}`,
+        'Press Ctrl+C to stop.',
+      ];
+      writeOut(lines.join('\n'));
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string): void => {
+          writeErr(`${signal}: stopping the emulator`);
+          emulator.stop().then(resolve, resolve);
+        };
+        process.once('SIGINT', () => stop('SIGINT'));
+        process.once('SIGTERM', () => stop('SIGTERM'));
+      });
+    });
+}
