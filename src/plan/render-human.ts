@@ -59,7 +59,10 @@ function renderSummary(plan: Plan, paint: Paint): string {
   const tail = [warnings > 0 ? `${warnings} warning${warnings === 1 ? '' : 's'}` : '', errors > 0 ? `${errors} cluster${errors === 1 ? '' : 's'} failed` : '']
     .filter(Boolean).join(', ');
   const suffix = tail ? ` (${tail})` : '';
-  if (!hasChanges(plan)) return `${paint(1, 'No changes.')} The clusters match the manifest.${suffix}`;
+  if (!hasChanges(plan)) {
+    const what = errors > 0 ? 'The clusters that could be observed match the manifest.' : 'The clusters match the manifest.';
+    return `${paint(1, 'No changes.')} ${what}${suffix}`;
+  }
   return `${paint(1, 'Plan:')} ${create} to create, ${replace} to replace, ${deletions} to delete, ` +
     `${fileTokenDrift} file token${fileTokenDrift === 1 ? '' : 's'} drifted.${suffix}`;
 }

@@ -11,7 +11,7 @@ describe('authentication and authorization errors', () => {
   beforeAll(async () => {
     e2e = await startE2e({
       users: [
-        { username: 'reader', password: 'reader-password', roles: ['security_reader'] },
+        { username: 'reader', password: 'reader-password', roles: ['security_reader', 'monitoring'] },
         { username: 'mon', password: 'mon-password', roles: ['monitoring'] },
       ],
     });

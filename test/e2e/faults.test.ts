@@ -61,19 +61,21 @@ describe('faults during plan and apply', () => {
   });
 
   it('a sink that cannot store deletes the token it just made and fails loudly; a rerun converges', async () => {
-    e2e.writeManifest(fleet(['gitops-lost', 'gitops-reset', 'gitops-sink']));
+    const kibana = { 'elastic/kibana': { tokens: [{ name: 'gitops-sink' }] } };
+    e2e.writeManifest(kibana);
+    const blocker = join(e2e.sinkDir, 'e2e', 'elastic', 'kibana');
     mkdirSync(join(e2e.sinkDir, 'e2e', 'elastic'), { recursive: true });
-    writeFileSync(join(e2e.sinkDir, 'e2e', 'elastic', 'fleet-server'), 'a file where the sink needs a folder');
+    writeFileSync(blocker, 'a file where the sink needs a folder');
     try {
       const apply = await e2e.cli(['apply', '--auto-approve']);
       expect(apply.code).toBe(1);
       expect(apply.stdout).toMatch(/gitops-sink: failed: secret sink directory .* failed: .*; the new token was deleted again/);
-      expect(await e2e.indexTokens(FLEET)).not.toContain('gitops-sink');
+      expect(await e2e.indexTokens('elastic/kibana')).toEqual([]);
     } finally {
-      rmSync(join(e2e.sinkDir, 'e2e', 'elastic', 'fleet-server'));
+      rmSync(blocker);
     }
     expect((await e2e.cli(['apply', '--auto-approve'])).code).toBe(0);
-    expect(await authenticatesAs(e2e, e2e.sinkValue(FLEET, 'gitops-sink')!)).toBe('gitops-sink');
+    expect(await authenticatesAs(e2e, e2e.sinkValue('elastic/kibana', 'gitops-sink')!)).toBe('gitops-sink');
   });
 
   it('kill -9 in the middle of an apply, then a rerun: converged, every owned secret in the sink and valid', async () => {

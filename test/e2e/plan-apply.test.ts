@@ -81,7 +81,7 @@ describe('plan and apply, end to end', () => {
   });
 
   it('max-deletions fails the plan instead of deleting many tokens, and apply changes nothing', async () => {
-    e2e.writeManifest(fleet([{ name: 'gitops-a' }, { name: 'gitops-b' }, { name: 'gitops-x1' }, { name: 'gitops-x2' }, { name: 'gitops-x3' }]));
+    e2e.writeManifest(fleet([{ name: 'gitops-a' }, { name: 'gitops-b' }, { name: 'gitops-x1' }, { name: 'gitops-x2' }, { name: 'gitops-x3' }], { protect: ['gitops-keep-*'] }));
     expect((await e2e.cli(['apply', '--auto-approve'])).code).toBe(0);
     e2e.writeManifest(fleet([{ name: 'gitops-a' }], { protect: ['gitops-keep-*'] }), { maxDeletions: 2 });
     const before = await e2e.indexTokens(FLEET);
