@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { parseDuration } from '../../manifest/parse-duration.js';
+import { parsePositiveInteger } from '../terminal.js';
+
+export interface WatchCommandOptions {
+  apply?: boolean;
+  once?: boolean;
+  listen: string;
+  resync: number;
+  debounce: number;
+  shutdownTimeout: number;
+  concurrency: number;
+  stateDir?: string;
+}
+
+/** "300ms", "45s", "5m", "1h30m" -> milliseconds. */
+export function parseWatchDuration(value: string, flag: string): number {
+  const ms = /^(\d{1,9})ms$/.exec(value);
+  const parsed = ms ? Number(ms[1]) : parseDuration(value);
+  if (parsed === undefined) throw new Error(`${flag} must be a duration such as 300ms, 60s, 5m or 1h, got '${value}'`);
+  return parsed;
+}
+
+export function registerWatchCommand(program: Command): void {
+  program
+    .command('watch')
+    .description('Run as a daemon: reconcile whenever the manifest changes and on a periodic resync. Reports drift; --apply repairs it.')
+    .argument('[paths...]', 'manifest files or folders (default: ./escred.yaml); folders updated by a symlink swap (git-sync, ConfigMap) work')
+    .option('--apply', 'repair drift with the same safety rules as escred apply (default: report only)')
+    .option('--once', 'run one pass and exit: 0 in sync (or applied cleanly), 2 changes remain (report-only), 1 error')
+    .option('--listen <host:port>', '/healthz, /readyz and /metrics; port 0 picks a free port (printed in the first log line)', '127.0.0.1:9464')
+    .option('--resync <duration>', 'periodic full pass that finds out-of-band drift (jitter +-10%); 0 = never', (v) => parseWatchDuration(v, '--resync'), 60_000)
+    .option('--debounce <duration>', 'quiet time after a file event before a pass', (v) => parseWatchDuration(v, '--debounce'), 300)
+    .option('--shutdown-timeout <duration>', 'on SIGTERM/SIGINT, how long a running pass may take to finish', (v) => parseWatchDuration(v, '--shutdown-timeout'), 30_000)
+    .option('--concurrency <n>', 'calls in flight per cluster when applying', (v) => parsePositiveInteger(v, '--concurrency'), 4)
+    .option('--state-dir <dir>', 'apply journal and audit log (default: .escred next to the first manifest)')
+    .addHelpText('after', [
+      '',
+      'Logs are JSON lines on stdout (time, level, event, cluster, account, token, detail); never a secret.',
+      'One pass at a time; events during a pass coalesce into one following pass. Retryable errors (429, 5xx,',
+      'connection failures) back off exponentially up to 60 s; an invalid manifest changes nothing and is',
+      'reported until an edit fixes it. SIGTERM/SIGINT: stop watching, let a running pass finish, exit 0.',
+    ].join('\n'))
+    .action(async (paths: string[], options: WatchCommandOptions) => {
+      const { runWatchCommand } = await import('../../watch/run-watch-command.js');
+      process.exitCode = await runWatchCommand(paths, options);
+    });
+}

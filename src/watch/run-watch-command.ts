@@ -1,0 +1,44 @@
+import type { WatchCommandOptions } from '../cli/commands/watch-command.js';
+import { errorMessage } from '../errors.js';
+import { runWatchPass } from './run-watch-pass.js';
+import { startWatch } from './start-watch.js';
+import { createWatchLogger } from './watch-logger.js';
+import { WatchMetrics } from './watch-metrics.js';
+
+/** `escred watch`: returns the exit code. */
+export async function runWatchCommand(paths: string[], options: WatchCommandOptions): Promise<number> {
+  const write = (line: string) => process.stdout.write(line);
+  if (options.once) return runOnce(paths, options, write);
+  let watch;
+  try {
+    watch = await startWatch({
+      paths, isApplying: options.apply ?? false, listen: options.listen, resyncMs: options.resync, debounceMs: options.debounce,
+      shutdownTimeoutMs: options.shutdownTimeout, concurrency: options.concurrency, write,
+      ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+    });
+  } catch (error) {
+    createWatchLogger({ write })('error', 'start-failed', { detail: errorMessage(error) });
+    return 1;
+  }
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  createWatchLogger({ write })('info', 'signal', { detail: `${signal}: stopping` });
+  // a second signal while waiting for the pass means "now": the default handler ends the process
+  const isClean = await watch.stop();
+  return isClean ? 0 : 1;
+}
+
+/** One pass, plan-style exit codes, for CI jobs: 0 in sync or applied cleanly, 2 changes remain (report-only), 1 error. */
+async function runOnce(paths: string[], options: WatchCommandOptions, write: (line: string) => void): Promise<number> {
+  const record = await runWatchPass('start', {
+    manifestArgs: paths, cwd: process.cwd(), isApplying: options.apply ?? false, concurrency: options.concurrency,
+    log: createWatchLogger({ write }), metrics: new WatchMetrics(),
+    ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+  });
+  if (record.verdict !== 'ok') return 1;
+  if (!record.hasRemainingChanges) return 0;
+  // with --apply, what is left after the apply is what apply could not do (e.g. file-token drift): an error, as in escred apply
+  return options.apply ? 1 : 2;
+}
