@@ -9,6 +9,7 @@ export interface ValidateCommandIo {
   isTty: boolean;
   env: NodeJS.ProcessEnv;
   cwd: () => string;
+  setExitCode: (code: number) => void;
 }
 
 interface ValidateOptions {
@@ -27,6 +28,9 @@ export function registerValidateCommand(program: Command, io: Partial<ValidateCo
     isTty: process.stdout.isTTY === true,
     env: process.env,
     cwd: () => process.cwd(),
+    setExitCode: (code) => {
+      process.exitCode = code;
+    },
     ...io,
   };
   program
@@ -36,7 +40,7 @@ export function registerValidateCommand(program: Command, io: Partial<ValidateCo
     .addOption(new Option('--output <format>', 'output format').choices(['human', 'json']).default('human'))
     .option('--es-version <version>', 'Elasticsearch version for the built-in service account check (default: any version)')
     .action(async (paths: string[], options: ValidateOptions) => {
-      process.exitCode = await runValidate(paths, options, resolved);
+      resolved.setExitCode(await runValidate(paths, options, resolved));
     });
 }
 
