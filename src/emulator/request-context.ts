@@ -26,11 +26,12 @@ export class RequestContext {
   readonly path: string;
   readonly uri: string;
   readonly params: Record<string, string>;
-  readonly body: Buffer;
+  private readonly body: Buffer;
   readonly principal: Principal;
   readonly state: EmulatorState;
   private readonly query: URLSearchParams;
   private readonly consumed = new Set<string>();
+  private isBodyConsumed = false;
 
   constructor(init: RequestContextInit) {
     this.method = init.method;
@@ -54,8 +55,24 @@ export class RequestContext {
     for (const name of names) this.consumed.add(name);
   }
 
-  /** BaseRestHandler: parameters nobody consumed -> 400. */
+  /** The handler reads the request body (otherwise a body is refused, see checkParams). */
+  readBody(): Buffer {
+    this.isBodyConsumed = true;
+    return this.body;
+  }
+
+  /**
+   * BaseRestHandler after prepareRequest: parameters nobody consumed -> 400, then a body the
+   * handler does not read -> 400 "does not support having a body".
+   */
   checkParams(): void {
+    this.checkUnconsumedParams();
+    if (this.body.length > 0 && !this.isBodyConsumed) {
+      throw illegalArgument(`request [${this.method} ${this.path}] does not support having a body`);
+    }
+  }
+
+  private checkUnconsumedParams(): void {
     const unknown = [...new Set(this.query.keys())].filter((key) => !this.consumed.has(key) && !ALWAYS_SUPPORTED.has(key));
     if (unknown.length === 0) return;
     // [inferred] ES may append "-> did you mean [x]?" suggestions; not emulated.

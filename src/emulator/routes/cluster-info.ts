@@ -58,10 +58,11 @@ export function registerApiKey(state: EmulatorState, name: string, owner: string
 
 async function createApiKey(ctx: RequestContext): Promise<Reply> {
   ctx.param('refresh');
+  const body = ctx.readBody();
   ctx.checkParams();
   let request: { name?: unknown };
   try {
-    request = ctx.body.length === 0 ? {} : (JSON.parse(ctx.body.toString('utf8')) as { name?: unknown });
+    request = body.length === 0 ? {} : (JSON.parse(body.toString('utf8')) as { name?: unknown });
   } catch {
     throw simpleError(400, 'x_content_parse_exception', 'Failed to parse request body');
   }
