@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { SecretSink } from '../apply/secret-sink.js';
 import { ConfigError, EscredError } from '../errors.js';
-import type { DesiredCluster, ObservedCluster } from '../model.js';
+import type { DesiredCluster, ObservedNode } from '../model.js';
 import { ownedFileTokenKeys } from './file-token-ownership.js';
 import { planFileTokenValues } from './plan-file-token-values.js';
 import { renderServiceTokens } from './render-service-tokens.js';
@@ -23,7 +23,8 @@ export const SERVICE_TOKENS_FILE = 'service_tokens';
 
 export interface FileTokensDeliveryOptions {
   cluster: Pick<DesiredCluster, 'name' | 'serviceAccounts'>;
-  observed: Pick<ObservedCluster, 'nodes'>;
+  /** the cluster's nodes (ObservedCluster fits); null when the node list could not be read */
+  observed: { nodes: readonly ObservedNode[] | null };
   sink: SecretSink;
   /** group that may read the files (Elasticsearch's); default: kept from the file replaced */
   group?: string | number;

@@ -9,7 +9,7 @@
  */
 import type { SecretSink } from '../apply/secret-sink.js';
 import { EscredError } from '../errors.js';
-import type { DesiredCluster, DesiredFileToken, ObservedCluster } from '../model.js';
+import type { DesiredCluster, DesiredFileToken, ObservedNode } from '../model.js';
 import { decodeBearer, encodeBearer, newSecret } from './bearer.js';
 import { fileTokenKey } from './file-token-ownership.js';
 import { hashPbkdf2StretchAsync, verifyServiceTokenHashAsync } from './hasher.js';
@@ -18,7 +18,8 @@ import { parseServiceTokens } from './service-tokens-parser.js';
 
 export interface PlanFileTokenValuesOptions {
   cluster: Pick<DesiredCluster, 'name' | 'serviceAccounts'>;
-  observed: Pick<ObservedCluster, 'nodes'>;
+  /** the cluster's nodes (ObservedCluster fits); null when the node list could not be read */
+  observed: { nodes: readonly ObservedNode[] | null };
   sink: SecretSink;
   /** current file text per node name (missing or null: no file), searched for reusable hash lines */
   existing: ReadonlyMap<string, string | null>;
