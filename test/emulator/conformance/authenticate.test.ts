@@ -2,6 +2,7 @@
  * Conformance: bearer authentication with service tokens (spec §7, §8, §3 401 envelope).
  * File store first, then index store; either secret authenticates a name present in both.
  * File tokens are written to every node, so the node that handles a request does not matter.
+ * Parsing and reloading of the service_tokens file: service-tokens-file.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -159,37 +160,5 @@ describe.each(PROFILES)('service-token authentication, ES $esVersion', (profile)
     const reply = await h.call('GET', AUTH, { auth: null });
     expect([reply.status, reply.json?.error?.type]).toEqual([401, 'security_exception']);
     expectChallenges(reply);
-  });
-
-  describe('reloading the service_tokens file (§8)', () => {
-    it('a token removed from the file stops authenticating; the others keep working', async () => {
-      await writeServiceTokensEverywhere(h.emu, fileText().replace(/^.*\/file1:.*$/m, ''));
-      expect401(await auth(fileBearer('file1', FILE_SECRET)), FLEET, 'file1');
-      expect((await auth(fileBearer('token1', VECTOR_STRETCH.secret))).status).toBe(200);
-    });
-
-    it('unknown hash prefixes ({plain}) are skipped, not fatal; duplicate keys: the later line wins', async () => {
-      const secret = newSecret();
-      const extra = `${FLEET}/plain:{plain}${secret}\n${FLEET}/dup:${pbkdf2StretchHash(newSecret())}\n${FLEET}/dup:${pbkdf2StretchHash(secret)}\n`;
-      await writeServiceTokensEverywhere(h.emu, fileText() + extra);
-      expect401(await auth(fileBearer('plain', secret)), FLEET, 'plain');
-      expect((await auth(fileBearer('dup', secret))).status).toBe(200);
-      expect((await auth(fileBearer('file1', FILE_SECRET))).status).toBe(200);
-    });
-
-    it('one line without a colon empties the node set: every file token fails; index tokens still work', async () => {
-      await writeServiceTokensEverywhere(h.emu, `${fileText()}this line has no colon\n`);
-      expect401(await auth(fileBearer('file1', FILE_SECRET)), FLEET, 'file1');
-      expect401(await auth(fileBearer('token1', VECTOR_STRETCH.secret)), FLEET, 'token1');
-      expect((await auth(indexValue)).status).toBe(200);
-      // the name in both stores now only has its index secret
-      expect401(await auth(fileBearer('both', BOTH_FILE_SECRET)), FLEET, 'both');
-      expect((await auth(bothIndexValue)).status).toBe(200);
-    });
-
-    it('fixing the file brings the file tokens back without any API call', async () => {
-      await writeServiceTokensEverywhere(h.emu, fileText());
-      expect((await auth(fileBearer('file1', FILE_SECRET))).status).toBe(200);
-    });
   });
 });
