@@ -15,7 +15,7 @@ import { ConfigError, EscredError } from '../errors.js';
 import type { DesiredCluster, ObservedNode } from '../model.js';
 import { ownedFileTokenKeys } from './file-token-ownership.js';
 import { planFileTokenValues } from './plan-file-token-values.js';
-import { renderServiceTokens } from './render-service-tokens.js';
+import { assertEditableServiceTokens, renderServiceTokens } from './render-service-tokens.js';
 import { shortenServiceTokensHashes } from './shorten-hashes.js';
 import { writeServiceTokensFile, type WriteServiceTokensFileResult } from './write-service-tokens-file.js';
 
@@ -47,6 +47,11 @@ export interface RenderFileTokensOutOptions extends FileTokensDeliveryOptions {
 }
 
 export async function renderFileTokensOut(options: RenderFileTokensOutOptions): Promise<FileTokensDelivery> {
+  if (options.observed.nodes === null) {
+    // Without it escred could neither tell a shared file from per-node ones nor name every node's file.
+    throw new EscredError('ESCRED_NODE_LIST_UNAVAILABLE',
+      `--file-tokens-out needs the node list of cluster ${options.cluster.name}, which could not be read (needs the monitor privilege)`);
+  }
   const clusterDir = join(options.outDir, pathSegment(options.cluster.name, 'cluster'));
   const sharedPath = join(clusterDir, SERVICE_TOKENS_FILE);
   const nodePath = (node: string) => join(clusterDir, pathSegment(node, 'node'), SERVICE_TOKENS_FILE);
@@ -59,13 +64,15 @@ export async function renderFileTokensOut(options: RenderFileTokensOutOptions): 
     nodeTexts.set(node, text);
     existing.set(node, text ?? sharedText);
   }
+  // A file ES would ignore stops the run here, before a secret is stored or a file written.
+  for (const text of [sharedText, ...nodeTexts.values()]) assertEditableServiceTokens(text);
   const values = await planFileTokenValues({ ...options, existing });
   const owned = ownedFileTokenKeys(options.cluster);
   const rendered = new Map([...values.byNode].map(([node, desired]) =>
     [node, renderServiceTokens({ existing: existing.get(node) ?? null, desired, owned })]));
   const contents = new Set(rendered.values());
-  // One shared file only when it is right for every node of the cluster, so the node list must be known.
-  const isShared = options.observed.nodes !== null && contents.size <= 1 && (rendered.size > 0 || sharedText !== null);
+  // One shared file when it is right for every node of the cluster (the node list is known here).
+  const isShared = contents.size <= 1 && (rendered.size > 0 || sharedText !== null);
   const write = (path: string, content: string) =>
     writeServiceTokensFile({ path, content, group: options.group, isDryRun: options.isDryRun, isCreatingParents: true });
   const files: WriteServiceTokensFileResult[] = [];
@@ -95,6 +102,7 @@ export async function applyNodeFileTokens(options: ApplyNodeFileTokensOptions): 
       `node ${options.nodeName} is not a node of cluster ${options.cluster.name} (nodes: ${names.join(', ')})`);
   }
   const existing = await readIfExists(options.path);
+  assertEditableServiceTokens(existing);
   const values = await planFileTokenValues({ ...options, existing: new Map([[options.nodeName, existing]]), onlyNode: options.nodeName });
   const desired = values.byNode.get(options.nodeName) ?? [];
   const content = renderServiceTokens({ existing, desired, owned: ownedFileTokenKeys(options.cluster) });

@@ -4,12 +4,14 @@
  *   is stored in the sink BEFORE this returns, so no file line can exist without its value.
  * - Every node gets the same secret for a name, and the same hash line: an existing line that
  *   verifies the secret is reused (a new salt on every run would rewrite every file forever).
+ * - A sink that cannot be read back (exec) keeps existing lines as they are and only gets
+ *   values for new tokens; node mode refuses such a sink (nodes could not share a secret).
  * - `isDryRun` (plan) stores nothing: a new token gets the hash of a throwaway secret, only to
  *   show the diff.
  */
 import type { SecretSink } from '../apply/secret-sink.js';
 import { EscredError } from '../errors.js';
-import type { DesiredCluster, DesiredFileToken, ObservedNode } from '../model.js';
+import type { DesiredAccount, DesiredCluster, DesiredFileToken, ObservedNode } from '../model.js';
 import { decodeBearer, encodeBearer, newSecret } from './bearer.js';
 import { fileTokenKey } from './file-token-ownership.js';
 import { hashPbkdf2StretchAsync, verifyServiceTokenHashAsync } from './hasher.js';
@@ -41,25 +43,52 @@ export async function planFileTokenValues(options: PlanFileTokenValuesOptions): 
   const byNode = new Map<string, ServiceTokenLine[]>();
   if (options.onlyNode !== undefined) byNode.set(options.onlyNode, []);
   else for (const node of options.observed.nodes ?? []) byNode.set(node.name, []);
+  // Everything that can fail is checked before the first secret is stored.
+  const tokens = declaredTokens(options);
+  const isSinkReadable = tokens.length === 0 || (await options.sink.listKeys()) !== null;
+  if (!isSinkReadable && options.onlyNode !== undefined) {
+    throw new EscredError('ESCRED_SINK_NOT_READABLE',
+      `node mode needs a secret sink escred can read back (${options.sink.describe()} cannot), ` +
+      'or every node would get a different secret for the same name; use a directory sink or --file-tokens-out');
+  }
   const existingHashes = hashesByKey(options.existing, options.onlyNode);
   const newKeys: string[] = [];
-  for (const account of options.cluster.serviceAccounts) {
-    for (const token of account.fileTokens) {
-      const nodes = nodesOf(options, account.principal, token);
-      if (nodes.length === 0) continue;
-      const key = fileTokenKey(account.principal, token.name);
-      const secret = await secretFor(options, account, token.name);
+  for (const { account, tokenName, key, nodes } of tokens) {
+    const candidates = existingHashes.get(key) ?? [];
+    // A sink that cannot be read (exec) keeps the line it already has: its value went to the sink when the line was made.
+    const reusable = isSinkReadable ? undefined : candidates[0];
+    let hash = reusable;
+    if (hash === undefined) {
+      const secret = await secretFor(options, account, tokenName);
       if (secret.isNew) newKeys.push(key);
-      const hash = await hashFor(secret.value, existingHashes.get(key) ?? []);
-      for (const node of nodes) {
-        const lines = byNode.get(node) ?? [];
-        lines.push({ key, hash });
-        byNode.set(node, lines);
-      }
+      hash = await hashFor(secret.value, candidates);
+    }
+    for (const node of nodes) {
+      const lines = byNode.get(node) ?? [];
+      lines.push({ key, hash });
+      byNode.set(node, lines);
     }
   }
   for (const lines of byNode.values()) lines.sort((a, b) => compareKeys(a.key, b.key));
   return { byNode, newKeys };
+}
+
+interface DeclaredToken {
+  account: DesiredAccount;
+  tokenName: string;
+  key: string;
+  nodes: string[];
+}
+
+function declaredTokens(options: PlanFileTokenValuesOptions): DeclaredToken[] {
+  const tokens: DeclaredToken[] = [];
+  for (const account of options.cluster.serviceAccounts) {
+    for (const token of account.fileTokens) {
+      const nodes = nodesOf(options, account.principal, token);
+      if (nodes.length > 0) tokens.push({ account, tokenName: token.name, key: fileTokenKey(account.principal, token.name), nodes });
+    }
+  }
+  return tokens;
 }
 
 function nodesOf(options: PlanFileTokenValuesOptions, principal: string, token: DesiredFileToken): string[] {

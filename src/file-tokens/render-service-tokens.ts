@@ -61,6 +61,11 @@ export function renderServiceTokens(input: RenderServiceTokensInput): string {
   return [SERVICE_TOKENS_HEADER, ...lines.map((line) => line.text)].join('\n') + '\n';
 }
 
+/** Throws the error renderServiceTokens would throw for this text, so callers can fail before any write. */
+export function assertEditableServiceTokens(existing: string | null): void {
+  classifyLines(existing);
+}
+
 function desiredMap(desired: readonly ServiceTokenLine[]): Map<string, string> {
   const map = new Map<string, string>();
   for (const { key, hash } of desired) {

@@ -180,3 +180,55 @@ describe('applyNodeFileTokens', () => {
       .rejects.toMatchObject({ code: 'ESCRED_UNKNOWN_NODE' });
   });
 });
+
+describe('a sink that cannot read values back (exec)', () => {
+  it('out-dir: stores new values once, then keeps the lines byte-identical without new secrets', async () => {
+    const sink = new MemorySink(undefined, false);
+    const desired = cluster(fleet());
+    const first = await renderFileTokensOut({ outDir: out, cluster: desired, observed, sink });
+    expect(first.newKeys).toEqual([`${FLEET}/bootstrap`]);
+    const text = readFileSync(join(out, 'prod', 'service_tokens'), 'utf8');
+    const second = await renderFileTokensOut({ outDir: out, cluster: desired, observed, sink });
+    expect(second.newKeys).toEqual([]);
+    expect(readFileSync(join(out, 'prod', 'service_tokens'), 'utf8')).toBe(text);
+    expect(sink.events.filter((e) => e.startsWith('store'))).toHaveLength(1);
+    expect(verifyServiceTokenHash(secretOf(sink, `prod/${FLEET}/bootstrap`), parseServiceTokens(text).tokens.get(`${FLEET}/bootstrap`)!)).toBe(true);
+  });
+
+  it('node mode refuses it: nodes could not share one secret', async () => {
+    const path = join(out, 'service_tokens');
+    await expect(applyNodeFileTokens({ nodeName: 'node-0', path, cluster: cluster(fleet()), observed, sink: new MemorySink(undefined, false) }))
+      .rejects.toMatchObject({ code: 'ESCRED_SINK_NOT_READABLE' });
+    expect(existsSync(path)).toBe(false);
+  });
+});
+
+describe('failures before any write', () => {
+  it('out-dir needs the node list even without a * token', async () => {
+    const sink = new MemorySink();
+    const desired = cluster(fleet({ fileTokens: [desiredFileToken('a', ['node-0'])] }));
+    await expect(renderFileTokensOut({ outDir: out, cluster: desired, observed: { nodes: null }, sink }))
+      .rejects.toMatchObject({ code: 'ESCRED_NODE_LIST_UNAVAILABLE' });
+    expect(sink.values.size).toBe(0);
+  });
+
+  it('a file Elasticsearch would ignore stops the run before the first secret is stored', async () => {
+    const sink = new MemorySink();
+    const path = join(out, 'service_tokens');
+    const desired = cluster(
+      fleet({ fileTokens: [desiredFileToken('a', ['node-0'])] }),
+      desiredAccount('elastic/kibana', { fileTokens: [desiredFileToken('b')] }),
+    );
+    writeFileSync(path, 'broken line without colon\n');
+    await expect(applyNodeFileTokens({ nodeName: 'node-0', path, cluster: desired, observed, sink }))
+      .rejects.toMatchObject({ code: 'ESCRED_SERVICE_TOKENS_INVALID' });
+    expect(readFileSync(path, 'utf8')).toBe('broken line without colon\n');
+    expect(sink.values.size).toBe(0);
+    mkdirSync(join(out, 'prod', 'node-1'), { recursive: true });
+    writeFileSync(join(out, 'prod', 'node-1', 'service_tokens'), 'broken\n');
+    await expect(renderFileTokensOut({ outDir: out, cluster: desired, observed, sink }))
+      .rejects.toMatchObject({ code: 'ESCRED_SERVICE_TOKENS_INVALID' });
+    expect(sink.values.size).toBe(0);
+    expect(filesUnder(join(out, 'prod'))).toEqual([join(out, 'prod', 'node-1', 'service_tokens')]);
+  });
+});

@@ -7,7 +7,11 @@ export class MemorySink implements SecretSink {
   readonly events: string[] = [];
 
   /** called inside store(), before the value counts as stored (e.g. to look at files at that moment) */
-  constructor(private readonly onStore: (secret: SinkSecret) => Promise<void> | void = () => undefined) {}
+  constructor(
+    private readonly onStore: (secret: SinkSecret) => Promise<void> | void = () => undefined,
+    /** false: behaves like the exec sink, which cannot read values back (listKeys and read give null) */
+    private readonly isReadable = true,
+  ) {}
 
   describe(): string {
     return 'memory';
@@ -25,13 +29,13 @@ export class MemorySink implements SecretSink {
     this.values.delete(keyOf(key));
   }
 
-  async listKeys(): Promise<Set<string>> {
-    return new Set(this.values.keys());
+  async listKeys(): Promise<Set<string> | null> {
+    return this.isReadable ? new Set(this.values.keys()) : null;
   }
 
   async read(key: TokenKey): Promise<string | null> {
     this.events.push(`read ${keyOf(key)}`);
-    return this.values.get(keyOf(key)) ?? null;
+    return this.isReadable ? (this.values.get(keyOf(key)) ?? null) : null;
   }
 }
 
