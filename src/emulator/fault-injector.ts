@@ -15,6 +15,11 @@ export interface FaultSpec {
   latencyMs?: number;
   failingNodes?: string[];
   rules?: FaultRule[];
+  /**
+   * Extension beyond the brief's contract: the cache clear that follows a successful index-token
+   * delete fails as a whole, so ES answers 500 although the token IS deleted (spec 1.4).
+   */
+  isCacheClearFailing?: boolean;
 }
 
 const ACTIONS = new Set(['status', 'reset', 'lose-response']);
@@ -23,12 +28,13 @@ const ACTIONS = new Set(['status', 'reset', 'lose-response']);
 export function parseFaultSpec(value: unknown): FaultSpec {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('faults must be a JSON object');
   const spec = value as Record<string, unknown>;
-  const unknown = Object.keys(spec).filter((key) => !['latencyMs', 'failingNodes', 'rules'].includes(key));
+  const unknown = Object.keys(spec).filter((key) => !['latencyMs', 'failingNodes', 'rules', 'isCacheClearFailing'].includes(key));
   if (unknown.length > 0) throw new Error(`unknown fault fields: ${unknown.join(', ')}`);
   if (spec.latencyMs !== undefined && !(typeof spec.latencyMs === 'number' && spec.latencyMs >= 0)) throw new Error('latencyMs must be a number >= 0');
   if (spec.failingNodes !== undefined && !(Array.isArray(spec.failingNodes) && spec.failingNodes.every((n) => typeof n === 'string'))) {
     throw new Error('failingNodes must be an array of node names');
   }
+  if (spec.isCacheClearFailing !== undefined && typeof spec.isCacheClearFailing !== 'boolean') throw new Error('isCacheClearFailing must be a boolean');
   const rules = spec.rules ?? [];
   if (!Array.isArray(rules)) throw new Error('rules must be an array');
   for (const [i, rule] of rules.entries()) {
@@ -47,7 +53,12 @@ export class FaultInjector {
   /** remaining firings per rule index; undefined = unlimited */
   private remaining: Array<number | undefined> = [];
 
+  /** nodeNames: failingNodes must name existing nodes, so a typo does not silently test nothing */
+  constructor(private readonly nodeNames: readonly string[] = []) {}
+
   set(spec: FaultSpec): void {
+    const unknown = (spec.failingNodes ?? []).filter((name) => !this.nodeNames.includes(name));
+    if (unknown.length > 0) throw new Error(`failingNodes: unknown node(s) ${unknown.join(', ')}; nodes are ${this.nodeNames.join(', ')}`);
     this.spec = { ...spec, rules: (spec.rules ?? []).map((rule) => ({ ...rule })) };
     this.remaining = (this.spec.rules ?? []).map((rule) => rule.times);
   }
@@ -58,6 +69,10 @@ export class FaultInjector {
 
   get latencyMs(): number {
     return this.spec.latencyMs ?? 0;
+  }
+
+  get isCacheClearFailing(): boolean {
+    return this.spec.isCacheClearFailing === true;
   }
 
   isNodeFailing(nodeName: string): boolean {

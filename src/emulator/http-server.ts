@@ -19,6 +19,8 @@ export interface HttpServerOptions {
   routes: readonly Route[];
   counters: Map<string, number>;
   tls?: { key: string; cert: string };
+  /** aborted by stop(): requests still waiting (latency) are dropped instead of touching the data folder */
+  signal: AbortSignal;
 }
 
 interface Outcome {
@@ -98,7 +100,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: HttpSe
     return;
   }
   const body = await readBody(req);
-  if (state.faults.latencyMs > 0) await sleep(state.faults.latencyMs);
+  if (state.faults.latencyMs > 0) await sleep(state.faults.latencyMs, undefined, { signal: options.signal }).catch(() => undefined);
+  if (options.signal.aborted) {
+    req.socket.destroy();
+    return;
+  }
   const outcome = fault?.action === 'status' ? statusFault(fault) : await dispatch(req, body, url, options);
   if (fault?.action === 'lose-response') {
     // The request was handled (a create is committed) but the client never hears about it.

@@ -95,7 +95,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   await mkdir(options.dataDir, { recursive: true });
   const nodeNames = Array.from({ length: nodeCount }, (_, i) => `node-${i}`);
   const persisted = await loadClusterState({ dataDir: options.dataDir, nodeNames, superuserPassword: options.superuserPassword });
-  const faults = new FaultInjector();
+  const faults = new FaultInjector(nodeNames);
   if (options.faults) faults.set(parseFaultSpec(options.faults));
   const verifiedCache = new Set<string>();
   const nodes = await createNodes(options.dataDir, persisted.nodeIds, nodeNames, () => verifiedCache.clear());
@@ -116,7 +116,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   };
   const tls = isTls ? await loadTlsMaterial(options.dataDir, host) : undefined;
   const counters = new Map<string, number>();
-  const server = createEmulatorServer({ state, routes: ROUTES, counters, ...(tls ? { tls: { key: tls.key, cert: tls.certChain } } : {}) });
+  const stopping = new AbortController();
+  const server = createEmulatorServer({ state, routes: ROUTES, counters, signal: stopping.signal, ...(tls ? { tls: { key: tls.key, cert: tls.certChain } } : {}) });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
@@ -158,6 +159,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     reloadServiceTokens: reloadAll,
     async stop() {
       clearInterval(poller);
+      stopping.abort();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;

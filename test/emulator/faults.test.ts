@@ -104,6 +104,42 @@ describe('emulator faults and counters', () => {
     expect((await kit.call('GET', '/_emulator/counters')).json).toEqual({});
   });
 
+  it('isCacheClearFailing: delete answers 500 "clearing the cache ... failed" although the token is gone', async () => {
+    expect((await kit.call('POST', `${FLEET_TOKENS}/token/cache-victim`)).status).toBe(200);
+    kit.emu.setFaults({ isCacheClearFailing: true });
+    const reply = await kit.call('DELETE', `${FLEET_TOKENS}/token/cache-victim`);
+    expect([reply.status, reply.json.error.type, reply.json.error.reason]).toEqual([
+      500,
+      'exception',
+      'clearing the cache for service token [elastic/fleet-server/cache-victim] failed. please clear the cache manually',
+    ]);
+    kit.emu.clearFaults();
+    expect((await kit.call('DELETE', `${FLEET_TOKENS}/token/cache-victim`)).json).toEqual({ found: false });
+  });
+
+  it('failingNodes must name existing nodes', async () => {
+    expect(() => kit.emu.setFaults({ failingNodes: ['node-9'] })).toThrow(/node-9/);
+    const reply = await kit.call('PUT', '/_emulator/faults', { body: JSON.stringify({ failingNodes: ['nope'] }) });
+    expect(reply.status).toBe(400);
+  });
+
+  it('stop() does not wait for requests held by latency, and they write nothing', async () => {
+    const other = await startKit();
+    other.emu.setFaults({ latencyMs: 400 });
+    const pending = other.call('POST', `${FLEET_TOKENS}/token/never`).catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = performance.now();
+    await other.close();
+    expect(performance.now() - started).toBeLessThan(300);
+    expect(await pending).toBeInstanceOf(Error);
+    // past the latency: a request that was not dropped would have committed its create by now
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const restarted = await startKit({}, other.dataDir);
+    expect((await restarted.call('GET', FLEET_TOKENS)).json.tokens).toEqual({});
+    await restarted.close();
+    removeDir(other.dataDir);
+  });
+
   it('an invalid fault spec is refused with 400', async () => {
     const reply = await kit.call('PUT', '/_emulator/faults', { body: JSON.stringify({ rules: [{ action: 'explode' }] }) });
     expect(reply.status).toBe(400);

@@ -2,7 +2,7 @@
 import { invalidTokenNameMessage, isValidTokenName } from '../../es/token-name.js';
 import { encodeBearer, newSecret } from '../../file-tokens/bearer.js';
 import { hashPbkdf2StretchAsync } from '../../file-tokens/hasher.js';
-import { illegalArgument, simpleError } from '../es-errors.js';
+import { EsHttpError, illegalArgument, simpleError } from '../es-errors.js';
 import { timeBasedId } from '../ids.js';
 import { ACTIONS } from '../privileges.js';
 import { parseRefresh, type RequestContext } from '../request-context.js';
@@ -49,7 +49,13 @@ async function deleteToken(ctx: RequestContext): Promise<Reply> {
   const principal = `${ctx.params.namespace}/${ctx.params.service}`;
   const { state } = ctx;
   const isFound = state.profile.accounts.includes(principal) && (await state.indexStore.delete(principal, name));
-  if (isFound) invalidateCache(ctx, `${principal}/${name}`);
+  if (isFound) {
+    invalidateCache(ctx, `${principal}/${name}`);
+    if (state.faults.isCacheClearFailing) {
+      const reason = `clearing the cache for service token [${principal}/${name}] failed. please clear the cache manually`;
+      throw new EsHttpError(500, { type: 'exception', reason, causedBy: { type: 'exception', reason: 'emulated cache-clear failure' } });
+    }
+  }
   return { status: isFound ? 200 : 404, body: { found: isFound } };
 }
 
