@@ -14,6 +14,7 @@ import type { SecretSink } from '../apply/secret-sink.js';
 import { ConfigError, EscredError } from '../errors.js';
 import type { DesiredCluster, ObservedNode } from '../model.js';
 import { ownedFileTokenKeys } from './file-token-ownership.js';
+import { resolveGroup } from './resolve-group.js';
 import { planFileTokenValues } from './plan-file-token-values.js';
 import { assertEditableServiceTokens, renderServiceTokens } from './render-service-tokens.js';
 import { shortenServiceTokensHashes } from './shorten-hashes.js';
@@ -52,6 +53,7 @@ export async function renderFileTokensOut(options: RenderFileTokensOutOptions): 
     throw new EscredError('ESCRED_NODE_LIST_UNAVAILABLE',
       `--file-tokens-out needs the node list of cluster ${options.cluster.name}, which could not be read (needs the monitor privilege)`);
   }
+  const group = options.group === undefined ? undefined : await resolveGroup(options.group);
   const clusterDir = join(options.outDir, pathSegment(options.cluster.name, 'cluster'));
   const sharedPath = join(clusterDir, SERVICE_TOKENS_FILE);
   const nodePath = (node: string) => join(clusterDir, pathSegment(node, 'node'), SERVICE_TOKENS_FILE);
@@ -74,7 +76,7 @@ export async function renderFileTokensOut(options: RenderFileTokensOutOptions): 
   // One shared file when it is right for every node of the cluster (the node list is known here).
   const isShared = contents.size <= 1 && (rendered.size > 0 || sharedText !== null);
   const write = (path: string, content: string) =>
-    writeServiceTokensFile({ path, content, group: options.group, isDryRun: options.isDryRun, isCreatingParents: true });
+    writeServiceTokensFile({ path, content, group, isDryRun: options.isDryRun, isCreatingParents: true });
   const files: WriteServiceTokensFileResult[] = [];
   const removed: FileTokensDelivery['removed'] = [];
   if (isShared) {
@@ -101,12 +103,13 @@ export async function applyNodeFileTokens(options: ApplyNodeFileTokensOptions): 
     throw new EscredError('ESCRED_UNKNOWN_NODE',
       `node ${options.nodeName} is not a node of cluster ${options.cluster.name} (nodes: ${names.join(', ')})`);
   }
+  const group = options.group === undefined ? undefined : await resolveGroup(options.group);
   const existing = await readIfExists(options.path);
   assertEditableServiceTokens(existing);
   const values = await planFileTokenValues({ ...options, existing: new Map([[options.nodeName, existing]]), onlyNode: options.nodeName });
   const desired = values.byNode.get(options.nodeName) ?? [];
   const content = renderServiceTokens({ existing, desired, owned: ownedFileTokenKeys(options.cluster) });
-  const file = await writeServiceTokensFile({ path: options.path, content, group: options.group, isDryRun: options.isDryRun });
+  const file = await writeServiceTokensFile({ path: options.path, content, group, isDryRun: options.isDryRun });
   return { files: [file], removed: [], newKeys: values.newKeys };
 }
 

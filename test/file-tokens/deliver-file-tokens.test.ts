@@ -232,3 +232,20 @@ describe('failures before any write', () => {
     expect(filesUnder(join(out, 'prod'))).toEqual([join(out, 'prod', 'node-1', 'service_tokens')]);
   });
 });
+
+describe('group option', () => {
+  it('an unknown group fails before any secret is stored', async () => {
+    const sink = new MemorySink();
+    await expect(renderFileTokensOut({ outDir: out, cluster: cluster(fleet()), observed, sink, group: 'no-such-group-escred' }))
+      .rejects.toMatchObject({ code: 'ESCRED_CONFIG' });
+    await expect(applyNodeFileTokens({ nodeName: 'node-0', path: join(out, 'st'), cluster: cluster(fleet()), observed, sink, group: 'no-such-group-escred' }))
+      .rejects.toMatchObject({ code: 'ESCRED_CONFIG' });
+    expect(sink.values.size).toBe(0);
+  });
+
+  it.runIf(process.getuid?.() === 0)('every written file gets the group, mode 0640', async () => {
+    await renderFileTokensOut({ outDir: out, cluster: cluster(fleet()), observed, sink: new MemorySink(), group: 1 });
+    const file = join(out, 'prod', 'service_tokens');
+    expect([statSync(file).gid, statSync(file).mode & 0o777]).toEqual([1, 0o640]);
+  });
+});
