@@ -1,20 +1,23 @@
 import { ConfigError, SafetyError } from '../errors.js';
 import type { ForcedRotation } from '../plan/build-plan.js';
 import { assertPlanIsCurrent, loadPlanFile, type PlanFile } from '../plan/plan-file.js';
-import { hasChanges } from '../plan/plan-types.js';
+import { hasChanges, type Plan } from '../plan/plan-types.js';
 import { applyPass, type AppliedPass } from '../reconcile/apply-pass.js';
 import { openPass, type Pass } from '../reconcile/open-pass.js';
 import { planPass, type PlannedPass } from '../reconcile/plan-pass.js';
+import { applyFileTokens } from './apply-file-tokens.js';
 import type { ApplyCommandOptions } from './commands/apply-command.js';
+import { fileTokensTarget } from './file-tokens-options.js';
 import { printDiagnostics, reportError } from './report-error.js';
 import { printPlan } from './run-plan.js';
 import { confirm, writeErr, writeOut } from './terminal.js';
-import { showSecretsSink } from './views/show-secrets-sink.js';
 import { renderApplySummary, renderChange } from './views/render-change-set.js';
+import { showSecretsSink } from './views/show-secrets-sink.js';
 
 /** `escred apply`: returns the exit code. */
 export async function runApply(paths: string[], options: ApplyCommandOptions): Promise<number> {
   try {
+    const target = fileTokensTarget(options);
     const savedPlan = paths.length === 1 && paths[0]!.endsWith('.json') ? await loadPlanFile(paths[0]!) : undefined;
     if (!savedPlan && !options.autoApprove && !process.stdin.isTTY) {
       throw new ConfigError('apply needs --auto-approve when it cannot ask on a terminal (or apply a saved plan: escred plan --out plan.json)');
@@ -28,16 +31,15 @@ export async function runApply(paths: string[], options: ApplyCommandOptions): P
       printDiagnostics(pass.diagnostics);
       const planned = savedPlan ? await checkSavedPlan(pass, savedPlan) : await planAndConfirm(pass, options);
       if (!planned) return 1;
-      if (!hasChanges(planned.plan) && planned.plan.summary.errors === 0) {
-        if (options.output === 'human') writeOut('No changes. Nothing to apply.');
+      if (!hasIndexWork(planned.plan) && !target) {
+        if (options.output === 'human') writeOut(hasChanges(planned.plan) ? fileTokensHint : 'No changes. Nothing to apply.');
         return 0;
       }
-      const applied = await applyPass(pass, planned, {
-        concurrency: options.concurrency,
-        ...(options.auditLog ? { auditPath: options.auditLog } : {}),
-        ...(options.output === 'human' ? { onChange: (entry) => writeOut(renderChange(entry)) } : {}),
-      });
-      return reportApplied(applied, options);
+      const applied = hasIndexWork(planned.plan) ? await applyIndexTokens(pass, planned, options) : undefined;
+      if (applied?.changeSet.hasFailures) return reportApplied(applied, options);
+      const fileTokens = target ? await applyFileTokens(pass, applied?.after ?? planned, target, options) : undefined;
+      const after = fileTokens?.planned ?? applied?.after ?? planned;
+      return Math.max(applied ? reportApplied({ ...applied, after }, options) : 0, fileTokens?.exitCode ?? 0);
     } finally {
       await pass.close();
     }
@@ -45,6 +47,20 @@ export async function runApply(paths: string[], options: ApplyCommandOptions): P
     reportError(error);
     return 1;
   }
+}
+
+const fileTokensHint = 'No index token changes. File tokens differ: deliver them with --file-tokens-out DIR or --node NAME --service-tokens-file PATH.';
+
+function hasIndexWork(plan: Plan): boolean {
+  return plan.clusters.some((c) => c.actions.length > 0 || c.error !== undefined);
+}
+
+function applyIndexTokens(pass: Pass, planned: PlannedPass, options: ApplyCommandOptions): Promise<AppliedPass> {
+  return applyPass(pass, planned, {
+    concurrency: options.concurrency,
+    ...(options.auditLog ? { auditPath: options.auditLog } : {}),
+    ...(options.output === 'human' ? { onChange: (entry) => writeOut(renderChange(entry)) } : {}),
+  });
 }
 
 async function planAndConfirm(pass: Pass, options: ApplyCommandOptions): Promise<PlannedPass | undefined> {
@@ -81,9 +97,10 @@ async function checkSavedPlan(pass: Pass, saved: PlanFile): Promise<PlannedPass>
   return { observed: current.observed, plan: saved.plan };
 }
 
+/** Index tokens decide the exit code; file-token drift is delivery's business (and --wait's). */
 function reportApplied(applied: AppliedPass, options: ApplyCommandOptions): number {
   const remaining = applied.after.plan;
-  const isConverged = !hasChanges(remaining) && remaining.summary.errors === 0;
+  const isConverged = !hasIndexWork(remaining);
   if (options.output === 'json') {
     writeOut(JSON.stringify({ changes: applied.changeSet.entries, hasFailures: applied.changeSet.hasFailures, remaining }, null, 2));
   } else {

@@ -2,10 +2,13 @@ import type { Plan } from '../plan/plan-types.js';
 import { hasChanges } from '../plan/plan-types.js';
 import { renderHumanPlan } from '../plan/render-human.js';
 import { savePlanFile } from '../plan/plan-file.js';
+import { deliverFileTokens, type ClusterDelivery } from '../reconcile/deliver-pass.js';
 import { openPass } from '../reconcile/open-pass.js';
 import { planPass } from '../reconcile/plan-pass.js';
 import type { PlanCommandOptions } from './commands/plan-command.js';
+import { fileTokensTarget } from './file-tokens-options.js';
 import { printDiagnostics, reportError } from './report-error.js';
+import { renderDeliveries } from './views/render-deliveries.js';
 import { isColorWanted, writeErr, writeOut } from './terminal.js';
 
 /** `escred plan`: returns the exit code. */
@@ -14,11 +17,13 @@ export async function runPlan(paths: string[], options: PlanCommandOptions): Pro
     const pass = await openPass({ manifestArgs: paths, cwd: process.cwd(), isApplying: false, ...(options.stateDir ? { stateDir: options.stateDir } : {}) });
     try {
       printDiagnostics(pass.diagnostics);
-      const { plan } = await planPass(pass, {
+      const target = fileTokensTarget(options);
+      const { plan, observed } = await planPass(pass, {
         nowMs: Date.now(),
         ...(options.maxDeletions !== undefined ? { maxDeletionsOverride: options.maxDeletions } : {}),
       });
-      printPlan(plan, options);
+      const deliveries = target ? await deliverFileTokens(pass, observed, target, { isDryRun: true }) : [];
+      printPlan(plan, options, deliveries);
       if (options.out) {
         await savePlanFile(options.out, { kind: 'escred-plan', formatVersion: plan.formatVersion, createdAt: new Date().toISOString(),
           manifestFiles: pass.desired.files, manifestDigest: pass.manifestDigest, plan });
@@ -34,9 +39,17 @@ export async function runPlan(paths: string[], options: PlanCommandOptions): Pro
   }
 }
 
-export function printPlan(plan: Plan, options: { output: 'human' | 'json'; color: boolean }): void {
-  if (options.output === 'json') writeOut(JSON.stringify(plan, null, 2));
-  else writeOut(renderHumanPlan(plan, { isColor: options.color && isColorWanted(process.stdout) }));
+export function printPlan(plan: Plan, options: { output: 'human' | 'json'; color: boolean }, deliveries: readonly ClusterDelivery[] = []): void {
+  if (options.output === 'json') {
+    const files = deliveries.flatMap(({ cluster, delivery }) => [
+      ...delivery.files.map((f) => ({ cluster, path: f.path, action: f.isChanged ? 'write' : 'unchanged', diff: f.diff, fixes: f.fixes })),
+      ...delivery.removed.map((r) => ({ cluster, path: r.path, action: 'remove', diff: r.diff, fixes: [] })),
+    ]);
+    writeOut(JSON.stringify(deliveries.length > 0 ? { ...plan, serviceTokensFiles: files } : plan, null, 2));
+    return;
+  }
+  writeOut(renderHumanPlan(plan, { isColor: options.color && isColorWanted(process.stdout) }));
+  if (deliveries.length > 0) writeOut(`\nservice_tokens files:\n${renderDeliveries(deliveries, { isDryRun: true })}`);
 }
 
 export function planExitCode(plan: Plan, isDetailed: boolean): number {

@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
 import type { ForcedRotation } from '../../plan/build-plan.js';
+import { addFileTokensOptions, type FileTokensCliOptions } from '../file-tokens-options.js';
 import { parsePositiveInteger } from '../terminal.js';
 
-export interface ApplyCommandOptions {
+export interface ApplyCommandOptions extends FileTokensCliOptions {
+  /** seconds to wait until every declared node reports its file tokens */
+  wait?: number | true;
   autoApprove?: boolean;
   concurrency: number;
   maxDeletions?: number;
@@ -16,7 +19,7 @@ export interface ApplyCommandOptions {
 }
 
 export function registerApplyCommand(program: Command): void {
-  program
+  const command = program
     .command('apply')
     .description('Create and delete index tokens so the clusters match the manifest; every new secret goes to the secret sink first.')
     .argument('[paths...]', 'manifest files or folders (default: ./escred.yaml), or one plan file saved by `escred plan --out`')
@@ -27,7 +30,10 @@ export function registerApplyCommand(program: Command): void {
     .option('--state-dir <dir>', 'apply journal and audit log (default: .escred next to the first manifest)')
     .option('--output <format>', 'human or json', 'human')
     .option('--show-secrets', 'also print each new token value to stdout, once it is stored in the sink')
-    .option('--no-color', 'no colours even on a terminal')
+    .option('--wait [seconds]', 'after delivering file tokens, wait until every declared node reports them (default 120 s)',
+      (v) => parsePositiveInteger(v, '--wait'))
+    .option('--no-color', 'no colours even on a terminal');
+  addFileTokensOptions(command)
     .addHelpText('after', [
       '',
       'A saved plan is applied exactly as it was shown, without a question, and refused when a cluster',

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
+import { addFileTokensOptions, type FileTokensCliOptions } from '../file-tokens-options.js';
 import { parsePositiveInteger } from '../terminal.js';
 
-export interface PlanCommandOptions {
+export interface PlanCommandOptions extends FileTokensCliOptions {
   out?: string;
   output: 'human' | 'json';
   detailedExitcode?: boolean;
@@ -11,7 +12,7 @@ export interface PlanCommandOptions {
 }
 
 export function registerPlanCommand(program: Command): void {
-  program
+  const command = program
     .command('plan')
     .description('Show what apply would change: observe the clusters, diff them against the manifest. Writes nothing to the clusters.')
     .argument('[paths...]', 'manifest files or folders (default: ./escred.yaml)')
@@ -20,7 +21,8 @@ export function registerPlanCommand(program: Command): void {
     .option('--detailed-exitcode', 'exit 0 = no changes, 1 = error, 2 = changes (like terraform plan)')
     .option('--max-deletions <n>', 'allow this many deletions per cluster, overriding the manifest', (v) => parsePositiveInteger(v, '--max-deletions'))
     .option('--state-dir <dir>', 'where the apply journal lives (default: .escred next to the first manifest)')
-    .option('--no-color', 'no colours even on a terminal')
+    .option('--no-color', 'no colours even on a terminal');
+  addFileTokensOptions(command)
     .addHelpText('after', '\nExit codes: 0 success; 1 error (bad manifest, a cluster that could not be observed, max-deletions);\n2 changes present (only with --detailed-exitcode).')
     .action(async (paths: string[], options: PlanCommandOptions) => {
       if (options.output !== 'human' && options.output !== 'json') throw new Error(`--output must be human or json, got '${String(options.output)}'`);

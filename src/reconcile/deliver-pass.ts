@@ -1,0 +1,46 @@
+import { applyNodeFileTokens, renderFileTokensOut, type FileTokensDelivery } from '../file-tokens/deliver-file-tokens.js';
+import { ConfigError } from '../errors.js';
+import type { ObservedCluster } from '../model.js';
+import type { Pass } from './open-pass.js';
+
+/** How file tokens reach the nodes (issue 5): rendered files for config management, or this node's own file. */
+export type FileTokensTarget =
+  | { kind: 'out-dir'; outDir: string; group?: string }
+  | { kind: 'node'; nodeName: string; path: string; cluster?: string; group?: string };
+
+export interface ClusterDelivery {
+  cluster: string;
+  delivery: FileTokensDelivery;
+}
+
+/**
+ * Renders (dry run: only diffs) the service_tokens files of every cluster that declares file
+ * tokens; in node mode, of the one cluster the node belongs to. New secrets reach the sink first.
+ */
+export async function deliverFileTokens(
+  pass: Pass,
+  observed: readonly ObservedCluster[],
+  target: FileTokensTarget,
+  options: { isDryRun: boolean },
+): Promise<ClusterDelivery[]> {
+  const clusters = pass.desired.clusters.filter((c) => c.serviceAccounts.some((a) => a.fileTokens.length > 0));
+  const common = { sink: pass.sink, isDryRun: options.isDryRun, ...(target.group !== undefined ? { group: target.group } : {}) };
+  if (target.kind === 'node') {
+    const cluster = target.cluster !== undefined ? clusters.find((c) => c.name === target.cluster) : clusters.length === 1 ? clusters[0] : undefined;
+    if (!cluster) {
+      throw new ConfigError(target.cluster !== undefined
+        ? `the manifest declares no file tokens for cluster ${target.cluster}`
+        : `--node needs --cluster: file tokens are declared for ${clusters.length === 0 ? 'no cluster' : clusters.map((c) => c.name).join(', ')}`);
+    }
+    const nodes = observed.find((o) => o.name === cluster.name)?.nodes ?? null;
+    const delivery = await applyNodeFileTokens({ ...common, cluster, observed: { nodes }, nodeName: target.nodeName, path: target.path });
+    return [{ cluster: cluster.name, delivery }];
+  }
+  const results: ClusterDelivery[] = [];
+  for (const cluster of clusters) {
+    const seen = observed.find((o) => o.name === cluster.name);
+    if (!seen) continue; // not observed: its plan already carries the error
+    results.push({ cluster: cluster.name, delivery: await renderFileTokensOut({ ...common, cluster, observed: seen, outDir: target.outDir }) });
+  }
+  return results;
+}
