@@ -81,12 +81,3 @@ export function matchRoute(routes: readonly Route[], method: string, uri: string
   }
   throw new EsPlainError(400, `no handler found for uri [${uri}] and method [${method}]`);
 }
-
-/** Route template for counters, without throwing. */
-export function routeKey(routes: readonly Route[], method: string, path: string): string {
-  try {
-    return `${method} ${matchRoute(routes, method, path, path).route.template}`;
-  } catch {
-    return `${method} (unmatched)`;
-  }
-}

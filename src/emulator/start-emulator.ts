@@ -3,6 +3,7 @@
  * endpoint, persistent index tokens, per-node service_tokens files, fault injection and counters.
  */
 import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { UserRecord } from './auth.js';
@@ -84,16 +85,25 @@ async function createNodes(dataDir: string, nodeIds: Record<string, string>, nam
   return nodes;
 }
 
-export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
+interface Resolved {
+  version: string;
+  host: string;
+  isTls: boolean;
+  nodeCount: number;
+}
+
+function resolveOptions(options: EmulatorOptions): Resolved {
   const version = options.esVersion ?? DEFAULT_ES_VERSION;
   assertSupportedVersion(version);
-  const profile = versionProfile(version);
-  const host = options.host ?? '127.0.0.1';
-  const isTls = options.isTls ?? true;
   const nodeCount = options.nodeCount ?? 3;
   if (!Number.isInteger(nodeCount) || nodeCount < 1) throw new Error('nodeCount must be a positive integer');
+  return { version, host: options.host ?? '127.0.0.1', isTls: options.isTls ?? true, nodeCount };
+}
+
+async function buildState(options: EmulatorOptions, resolved: Resolved): Promise<{ state: EmulatorState; superuserPassword: string }> {
+  const profile = versionProfile(resolved.version);
   await mkdir(options.dataDir, { recursive: true });
-  const nodeNames = Array.from({ length: nodeCount }, (_, i) => `node-${i}`);
+  const nodeNames = Array.from({ length: resolved.nodeCount }, (_, i) => `node-${i}`);
   const persisted = await loadClusterState({ dataDir: options.dataDir, nodeNames, superuserPassword: options.superuserPassword });
   const faults = new FaultInjector(nodeNames);
   if (options.faults) faults.set(parseFaultSpec(options.faults));
@@ -110,21 +120,15 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     apiKeys: new Map(),
     indexStore: await IndexTokenStore.open(join(options.dataDir, 'index-tokens.json')),
     // Production mode in ES terms: more than one node and no HTTPS (spec section 9).
-    isTlsCheckFailing: profile.hasHttpTlsCheck && !isTls && nodeCount > 1,
+    isTlsCheckFailing: profile.hasHttpTlsCheck && !resolved.isTls && resolved.nodeCount > 1,
     verifiedCache,
     coordinatingFileTokens: () => nodes.find((node) => !faults.isNodeFailing(node.name))?.files,
   };
-  const tls = isTls ? await loadTlsMaterial(options.dataDir, host) : undefined;
-  const counters = new Map<string, number>();
-  const stopping = new AbortController();
-  const server = createEmulatorServer({ state, routes: ROUTES, counters, signal: stopping.signal, ...(tls ? { tls: { key: tls.key, cert: tls.certChain } } : {}) });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const reloadAll = async (): Promise<void> => {
-    for (const node of nodes) await node.files.reload();
-  };
+  return { state, superuserPassword: persisted.superuserPassword };
+}
+
+/** Polls every node's service_tokens file; one pass at a time. Returns the stop function. */
+function pollServiceTokens(reloadAll: () => Promise<void>, intervalMs: number): () => void {
   let isPolling = false;
   const poller = setInterval(() => {
     if (isPolling) return;
@@ -134,31 +138,52 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       .finally(() => {
         isPolling = false;
       });
-  }, options.serviceTokensReloadMs ?? 1000);
+  }, intervalMs);
   poller.unref();
-  const { port } = server.address() as AddressInfo;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return () => clearInterval(poller);
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
+  const resolved = resolveOptions(options);
+  const { state, superuserPassword } = await buildState(options, resolved);
+  const tls = resolved.isTls ? await loadTlsMaterial(options.dataDir, resolved.host) : undefined;
+  const counters = new Map<string, number>();
+  const stopping = new AbortController();
+  const server = createEmulatorServer({ state, routes: ROUTES, counters, signal: stopping.signal, ...(tls ? { tls: { key: tls.key, cert: tls.certChain } } : {}) });
+  const port = await listen(server, options.port ?? 0, resolved.host);
+  const reloadAll = async (): Promise<void> => {
+    for (const node of state.nodes) await node.files.reload();
+  };
+  const stopPolling = pollServiceTokens(reloadAll, options.serviceTokensReloadMs ?? 1000);
+  const urlHost = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;
   return {
-    url: `${isTls ? 'https' : 'http'}://${urlHost}:${port}`,
+    url: `${resolved.isTls ? 'https' : 'http'}://${urlHost}:${port}`,
     ...(tls ? { caFile: tls.caFile, caFingerprint: tls.caFingerprint } : {}),
     clusterName: state.clusterName,
     clusterUuid: state.clusterUuid,
-    version,
-    nodes: nodes.map((node) => ({ id: node.id, name: node.name })),
-    superuser: { username: 'elastic', password: persisted.superuserPassword },
+    version: resolved.version,
+    nodes: state.nodes.map((node) => ({ id: node.id, name: node.name })),
+    superuser: { username: 'elastic', password: superuserPassword },
     async createApiKey(name, username = 'elastic') {
       if (!state.users.has(username)) throw new Error(`unknown user [${username}]`);
       const created = registerApiKey(state, name, username);
       return { id: created.id, apiKey: created.apiKey, encoded: created.encoded };
     },
-    setFaults: (spec) => faults.set(parseFaultSpec(spec)),
-    clearFaults: () => faults.clear(),
+    setFaults: (spec) => state.faults.set(parseFaultSpec(spec)),
+    clearFaults: () => state.faults.clear(),
     counters: () => Object.fromEntries(counters),
     resetCounters: () => counters.clear(),
     serviceTokensPath: (nodeName) => join(options.dataDir, 'nodes', nodeName, 'service_tokens'),
     reloadServiceTokens: reloadAll,
     async stop() {
-      clearInterval(poller);
+      stopPolling();
       stopping.abort();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
