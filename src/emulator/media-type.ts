@@ -12,22 +12,34 @@ function compatibleWith(value: string | undefined): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-export function checkMediaType(headers: IncomingHttpHeaders, profile: VersionProfile): void {
+/** RestCompatibleVersionHelper's wording ([inferred] from the 8.x source). */
+function versionProblem(headers: IncomingHttpHeaders, profile: VersionProfile): string | undefined {
   const accept = compatibleWith(headers.accept);
   const contentType = compatibleWith(headers['content-type']);
-  const versions = [accept, contentType].filter((v): v is number => v !== undefined);
-  const isBad = versions.some((v) => !profile.compatibleMajors.includes(v)) || (accept !== undefined && contentType !== undefined && accept !== contentType);
-  if (!isBad) return;
   const supported = [...profile.compatibleMajors].reverse().join(' or ');
+  if (accept !== undefined && !profile.compatibleMajors.includes(accept)) {
+    return `Accept version must be either version ${supported}, but found ${accept}. Accept=${headers.accept ?? ''}`;
+  }
+  if (contentType !== undefined && !profile.compatibleMajors.includes(contentType)) {
+    return `Content-Type version must be either version ${supported}, but found ${contentType}. Content-Type=${headers['content-type'] ?? ''}`;
+  }
+  if (accept !== undefined && contentType !== undefined && accept !== contentType) {
+    return (
+      'A compatible version is required on both Content-Type and Accept headers if either one has requested a compatible version ' +
+      `and the compatible versions must match. Accept=${headers.accept ?? ''}, Content-Type=${headers['content-type'] ?? ''}`
+    );
+  }
+  return undefined;
+}
+
+export function checkMediaType(headers: IncomingHttpHeaders, profile: VersionProfile): void {
+  const problem = versionProblem(headers, profile);
+  if (problem === undefined) return;
   throw new EsHttpError(400, {
     type: 'media_type_header_exception',
     reason: 'Invalid media-type value on headers [Accept, Content-Type]',
     isRootCause: true,
-    causedBy: {
-      type: 'status_exception',
-      // [inferred] wording of RestCompatibleVersionHelper
-      reason: `Accept version must be either version ${supported}, but found ${versions.find((v) => !profile.compatibleMajors.includes(v)) ?? versions.join('/')}. Accept=${headers.accept ?? 'null'}`,
-    },
+    causedBy: { type: 'status_exception', reason: problem },
   });
 }
 

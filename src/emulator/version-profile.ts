@@ -47,8 +47,8 @@ export function versionProfile(version: string): VersionProfile {
     hasHttpTlsCheck: atLeast(7, 13) && !atLeast(7, 16),
     hasTokenType: atLeast(7, 14),
     hasProductHeader: atLeast(7, 14),
-    // REST API compatibility: the current major and the previous one ([inferred] for 7.x: 7 only,
-    // plus 8 from 7.11 would be wrong; a 7.x server only knows 7).
+    // REST API compatibility: the current major and the previous one (8.x accepts 7 and 8, 9.x 8 and 9);
+    // [inferred] a 7.x server accepts only 7.
     compatibleMajors: major >= 8 ? [major - 1, major] : [major],
   };
 }
