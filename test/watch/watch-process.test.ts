@@ -80,6 +80,7 @@ describe('escred watch as a process', () => {
     const names = events.map((e) => e.event);
     expect(names.indexOf('signal')).toBeLessThan(names.lastIndexOf('change'));
     expect(events.filter((e) => e.event === 'change').map((e) => e.detail)).toEqual(['create: created', 'create: created', 'create: created']);
+    expect(events[0]).toMatchObject({ event: 'listening', mode: 'apply' });
     expect(events.at(-1)).toMatchObject({ event: 'stopped', level: 'info' });
     // nothing left half-done: the journal has no pending create
     const journal = join(e2e.work, '.escred', 'journal.json');

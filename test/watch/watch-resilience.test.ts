@@ -99,3 +99,24 @@ describe('escred watch: symlink swaps, outages, health and metrics', () => {
     e2e.emulator.clearFaults();
   });
 });
+
+describe('escred watch: shutdown time limit', () => {
+  it('stop() gives up on a pass that overruns the shutdown timeout and says so', async () => {
+    const e2e = await startWatchE2e();
+    try {
+      e2e.writeManifest(tokens('gitops-a'));
+      e2e.emulator.setFaults({ latencyMs: 400 });
+      const watch = await e2e.watch({ isApplying: true, shutdownTimeoutMs: 100 });
+      await new Promise((r) => setTimeout(r, 100));
+      const started = Date.now();
+      expect(await watch.stop()).toBe(false);
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(e2e.events().at(-1)).toMatchObject({ event: 'stopped', level: 'error' });
+      // let the abandoned pass end before the emulator goes away
+      e2e.emulator.clearFaults();
+      await new Promise((r) => setTimeout(r, 1_500));
+    } finally {
+      await e2e.closeAll();
+    }
+  });
+});
