@@ -5,7 +5,7 @@ import { EscredError, errorMessage } from '../errors.js';
 import { hasChanges, type Plan } from '../plan/plan-types.js';
 import { applyPass } from '../reconcile/apply-pass.js';
 import { ManifestInvalidError } from '../reconcile/load-desired.js';
-import { openPass } from '../reconcile/open-pass.js';
+import { openPass, type Pass } from '../reconcile/open-pass.js';
 import { planPass } from '../reconcile/plan-pass.js';
 import { logPlan, logManifestInvalid } from './log-plan.js';
 import type { WatchLogger } from './watch-logger.js';
@@ -56,7 +56,7 @@ export async function runWatchPass(trigger: PassTrigger, options: WatchPassOptio
     return { trigger, startedAtMs, durationMs, ...fields };
   };
   options.log('info', 'pass-start', { detail: `${trigger} pass`, trigger });
-  let pass;
+  let pass: Pass;
   try {
     pass = await openPass({
       manifestArgs: options.manifestArgs, cwd: options.cwd, isApplying: options.isApplying,
@@ -72,29 +72,9 @@ export async function runWatchPass(trigger: PassTrigger, options: WatchPassOptio
     return finish({ verdict: isRetryable(error) ? 'retryable' : 'failed', result: 'error', hasRemainingChanges: false });
   }
   try {
-    for (const d of pass.diagnostics) options.log('warn', 'manifest-warning', { detail: `${d.file}:${d.line}:${d.col}: ${d.message}`, code: d.code });
-    const planned = await planPass(pass, { nowMs: now() });
-    logPlan(options.log, planned.plan);
-    let remaining: Plan = planned.plan;
-    let changeSet: ChangeSet | undefined;
-    if (options.isApplying && hasChanges(planned.plan)) {
-      const applied = await applyPass(pass, planned, {
-        concurrency: options.concurrency,
-        clock: () => new Date(now()),
-        onChange: (entry) => {
-          options.metrics.recordChange(entry);
-          options.log(entry.outcome === 'failed' ? 'error' : 'info', 'change', {
-            cluster: entry.cluster, account: entry.principal, token: entry.token,
-            detail: `${entry.action}: ${entry.outcome}${entry.detail ? ` (${entry.detail})` : ''}`, action: entry.action, outcome: entry.outcome,
-          });
-        },
-      });
-      changeSet = applied.changeSet;
-      remaining = applied.after.plan;
-      if (hasChanges(remaining)) logPlan(options.log, remaining, 'drift-remaining');
-    }
+    const { planned, remaining, changeSet } = await reconcile(pass, options, now);
     options.metrics.setDrift(pass.desired, remaining);
-    const verdict = verdictOf(planned.plan, remaining, changeSet);
+    const verdict = verdictOf(planned, remaining, changeSet);
     const hasRemainingChanges = hasChanges(remaining);
     const result: PassResult = verdict !== 'ok' ? 'error' : hasRemainingChanges ? 'drift' : 'success';
     return finish({ verdict, result, hasRemainingChanges, ...(changeSet ? { changeSet } : {}) });
@@ -104,6 +84,28 @@ export async function runWatchPass(trigger: PassTrigger, options: WatchPassOptio
   } finally {
     await pass.close();
   }
+}
+
+/** Observe and plan; with --apply, carry the plan out and look again. */
+async function reconcile(pass: Pass, options: WatchPassOptions, now: () => number): Promise<{ planned: Plan; remaining: Plan; changeSet?: ChangeSet }> {
+  for (const d of pass.diagnostics) options.log('warn', 'manifest-warning', { detail: `${d.file}:${d.line}:${d.col}: ${d.message}`, code: d.code });
+  const planned = await planPass(pass, { nowMs: now() });
+  logPlan(options.log, planned.plan);
+  if (!options.isApplying || !hasChanges(planned.plan)) return { planned: planned.plan, remaining: planned.plan };
+  const applied = await applyPass(pass, planned, {
+    concurrency: options.concurrency,
+    clock: () => new Date(now()),
+    onChange: (entry) => {
+      options.metrics.recordChange(entry);
+      options.log(entry.outcome === 'failed' ? 'error' : 'info', 'change', {
+        cluster: entry.cluster, account: entry.principal, token: entry.token,
+        detail: `${entry.action}: ${entry.outcome}${entry.detail ? ` (${entry.detail})` : ''}`, action: entry.action, outcome: entry.outcome,
+      });
+    },
+  });
+  const remaining = applied.after.plan;
+  if (hasChanges(remaining)) logPlan(options.log, remaining, 'drift-remaining');
+  return { planned: planned.plan, remaining, changeSet: applied.changeSet };
 }
 
 /**

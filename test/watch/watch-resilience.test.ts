@@ -63,7 +63,7 @@ describe('escred watch: symlink swaps, outages, health and metrics', () => {
     const waits = passes.slice(1).map((p, i) => p.startedAtMs - (passes[i]!.startedAtMs + passes[i]!.durationMs));
     [75, 150, 300].forEach((expected, i) => {
       expect(waits[i]).toBeGreaterThanOrEqual(expected - 5);
-      expect(waits[i]).toBeLessThan(expected + 100);
+      expect(waits[i]).toBeLessThan(expected + 250); // slack for a busy CI machine; the lower bounds prove the doubling
     });
     expect(e2e.events().some((e) => e.event === 'cluster-error' && e.cluster === 'e2e' && e.code === 'ESCRED_ES_503')).toBe(true);
 
