@@ -104,6 +104,15 @@ describe('plan and apply, end to end', () => {
     expect(await e2e.indexTokens(FLEET)).not.toContain('gitops-new');
   });
 
+  it('an account the cluster does not have is a warning in plan, not a failed create in apply', async () => {
+    e2e.writeManifest({ ...fleet([{ name: 'gitops-a' }], { protect: ['gitops-keep-*'] }), 'acme/robot': { tokens: [{ name: 'x' }] } });
+    const plan = await e2e.cli(['plan', '--output', 'json']);
+    expect(plan.code).toBe(0);
+    const cluster = JSON.parse(plan.stdout).clusters[0];
+    expect(cluster.actions).toEqual([]);
+    expect(cluster.warnings).toContainEqual(expect.objectContaining({ code: 'ESCRED_UNKNOWN_ACCOUNT', principal: 'acme/robot' }));
+  });
+
   it('every mutating call is in the audit log, without a value', async () => {
     const { readFileSync } = await import('node:fs');
     const lines = readFileSync(`${e2e.work}/.escred/audit.log`, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
