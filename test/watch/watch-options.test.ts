@@ -20,7 +20,7 @@ describe('watch options', () => {
     expect(() => parseListen(text)).toThrow(/--listen must be host:port/);
   });
 
-  it.each([['300ms', 300], ['0ms', 0], ['45s', 45_000], ['5m', 300_000], ['1h30m', 5_400_000], ['0s', 0]])('duration %s', (text, ms) => {
+  it.each([['300ms', 300], ['0ms', 0], ['45s', 45_000], ['5m', 300_000], ['1h30m', 5_400_000], ['0s', 0], ['0', 0]])('duration %s', (text, ms) => {
     expect(parseWatchDuration(text, '--resync')).toBe(ms);
   });
 

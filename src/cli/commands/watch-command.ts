@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { parseDuration } from '../../manifest/parse-duration.js';
 import { parsePositiveInteger } from '../terminal.js';
 
@@ -16,7 +16,7 @@ export interface WatchCommandOptions {
 /** "300ms", "45s", "5m", "1h30m" -> milliseconds. */
 export function parseWatchDuration(value: string, flag: string): number {
   const ms = /^(\d{1,9})ms$/.exec(value);
-  const parsed = ms ? Number(ms[1]) : parseDuration(value);
+  const parsed = value === '0' ? 0 : ms ? Number(ms[1]) : parseDuration(value);
   if (parsed === undefined) throw new Error(`${flag} must be a duration such as 300ms, 60s, 5m or 1h, got '${value}'`);
   return parsed;
 }
@@ -29,9 +29,9 @@ export function registerWatchCommand(program: Command): void {
     .option('--apply', 'repair drift with the same safety rules as escred apply (default: report only)')
     .option('--once', 'run one pass and exit: 0 in sync (or applied cleanly), 2 changes remain (report-only), 1 error')
     .option('--listen <host:port>', '/healthz, /readyz and /metrics; port 0 picks a free port (printed in the first log line)', '127.0.0.1:9464')
-    .option('--resync <duration>', 'periodic full pass that finds out-of-band drift (jitter +-10%); 0 = never', (v) => parseWatchDuration(v, '--resync'), 60_000)
-    .option('--debounce <duration>', 'quiet time after a file event before a pass', (v) => parseWatchDuration(v, '--debounce'), 300)
-    .option('--shutdown-timeout <duration>', 'on SIGTERM/SIGINT, how long a running pass may take to finish', (v) => parseWatchDuration(v, '--shutdown-timeout'), 30_000)
+    .addOption(durationOption('--resync <duration>', 'periodic full pass that finds out-of-band drift (jitter +-10%); 0 = never', 60_000, '60s'))
+    .addOption(durationOption('--debounce <duration>', 'quiet time after a file event before a pass', 300, '300ms'))
+    .addOption(durationOption('--shutdown-timeout <duration>', 'on SIGTERM/SIGINT, how long a running pass may take to finish', 30_000, '30s'))
     .option('--concurrency <n>', 'calls in flight per cluster when applying', (v) => parsePositiveInteger(v, '--concurrency'), 4)
     .option('--state-dir <dir>', 'apply journal and audit log (default: .escred next to the first manifest)')
     .addHelpText('after', [
@@ -45,4 +45,10 @@ export function registerWatchCommand(program: Command): void {
       const { runWatchCommand } = await import('../../watch/run-watch-command.js');
       process.exitCode = await runWatchCommand(paths, options);
     });
+}
+
+/** Shows the default as written ("60s"), not as the milliseconds it parses to. */
+function durationOption(flags: string, description: string, defaultMs: number, shown: string): Option {
+  const flag = flags.split(' ')[0] ?? flags;
+  return new Option(flags, description).argParser((v: string) => parseWatchDuration(v, flag)).default(defaultMs, shown);
 }
