@@ -90,5 +90,5 @@ export async function observeClusters(
 
 function asEscredError(clusterName: string, error: unknown): EscredError {
   if (error instanceof EscredError) return error;
-  return new EscredError('ESCRED_OBSERVE_FAILED', `cluster ${clusterName}: observing failed: ${errorMessage(error)}`, { cause: error });
+  return new EscredError('ESCRED_OBSERVE_FAILED', `cluster ${clusterName}: observing failed: ${errorMessage(error)}`, { cause: error, isRetryable: true });
 }

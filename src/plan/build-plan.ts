@@ -2,7 +2,7 @@ import type { DesiredAccount, DesiredCluster, DesiredState, ObservedAccount, Obs
 import { planAccountFileTokens } from './plan-account-file-tokens.js';
 import { planAccountIndexTokens } from './plan-account-index-tokens.js';
 import { observedDigest } from './observed-digest.js';
-import { PLAN_FORMAT_VERSION, summarize, type ClusterPlan, type Plan, type TokenKey } from './plan-types.js';
+import { PLAN_FORMAT_VERSION, summarize, type ClusterPlan, type ClusterPlanError, type Plan, type TokenKey } from './plan-types.js';
 
 /** `escred rotate CLUSTER ACCOUNT TOKEN [--revoke-old]` */
 export interface ForcedRotation extends TokenKey {
@@ -35,7 +35,7 @@ export function buildPlan(desired: DesiredState, observed: readonly ObservedClus
 }
 
 /** The plan entry of a cluster that could not be observed, so that it is reported, not silently skipped. */
-export function unobservedClusterPlan(cluster: string, error: { code: string; message: string }): ClusterPlan {
+export function unobservedClusterPlan(cluster: string, error: ClusterPlanError): ClusterPlan {
   return { cluster, clusterUuid: '', version: '', observedDigest: '', actions: [], fileTokenDrift: [], warnings: [], error };
 }
 

@@ -53,7 +53,14 @@ export interface ClusterPlan {
   fileTokenDrift: FileTokenDrift[];
   warnings: PlanWarning[];
   /** set when the plan for this cluster cannot be carried out (e.g. too many deletions) */
-  error?: { code: string; message: string };
+  error?: ClusterPlanError;
+}
+
+export interface ClusterPlanError {
+  code: string;
+  message: string;
+  /** a later attempt may succeed (overload, connection trouble); absent for plan errors such as max-deletions */
+  isRetryable?: boolean;
 }
 
 export interface PlanSummary {

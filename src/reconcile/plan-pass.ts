@@ -31,7 +31,7 @@ export async function planPass(pass: Pass, options: PlanPassOptions): Promise<Pl
     ...(options.maxDeletionsOverride !== undefined ? { maxDeletionsOverride: options.maxDeletionsOverride } : {}),
   });
   const failed: ClusterPlan[] = results.flatMap((r) =>
-    r.error ? [unobservedClusterPlan(r.cluster, { code: r.error.code, message: r.error.message })] : []);
+    r.error ? [unobservedClusterPlan(r.cluster, { code: r.error.code, message: r.error.message, isRetryable: r.error.isRetryable })] : []);
   const order = pass.desired.clusters.map((c) => c.name);
   const clusters = [...plan.clusters, ...failed].sort((a, b) => order.indexOf(a.cluster) - order.indexOf(b.cluster));
   return { observed, plan: { ...plan, clusters, summary: summarize(clusters) } };

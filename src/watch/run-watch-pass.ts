@@ -1,6 +1,5 @@
 import type { ChangeSet } from '../apply/change-set.js';
 import type { ClusterConnectionOptions } from '../cluster/cluster-connection.js';
-import { CONNECTION_FAILED_CODE } from '../cluster/connection-error.js';
 import { EscredError, errorMessage } from '../errors.js';
 import { hasChanges, type Plan } from '../plan/plan-types.js';
 import { applyPass } from '../reconcile/apply-pass.js';
@@ -109,17 +108,13 @@ async function reconcile(pass: Pass, options: WatchPassOptions, now: () => numbe
 }
 
 /**
- * Cluster errors in a plan carry only a code: 429, 5xx and connection failures are worth retrying
- * (the transport's own retries are spent by then); a wrong cluster, bad TLS, 401/403 or
- * max-deletions are not, until something changes.
+ * A cluster error says whether retrying may help (overload, connection trouble: the transport's
+ * own retries are spent by then); a wrong cluster, bad TLS, 401/403 or max-deletions do not,
+ * until something changes.
  */
-export function isRetryableCode(code: string): boolean {
-  return code === CONNECTION_FAILED_CODE || code === 'ESCRED_OBSERVE_FAILED' || /^ESCRED_ES_(429|5\d\d)$/.test(code);
-}
-
 function verdictOf(planned: Plan, remaining: Plan, changeSet: ChangeSet | undefined): PassVerdict {
-  const errors = [...planned.clusters, ...remaining.clusters].flatMap((c) => (c.error ? [c.error.code] : []));
-  if (errors.some(isRetryableCode)) return 'retryable';
+  const errors = [...planned.clusters, ...remaining.clusters].flatMap((c) => (c.error ? [c.error] : []));
+  if (errors.some((e) => e.isRetryable === true)) return 'retryable';
   if (errors.length > 0) return 'failed';
   // the next pass observes afresh and plans only what is still missing, so retrying an apply is safe
   if (changeSet?.hasFailures) return 'retryable';

@@ -19,7 +19,7 @@ function drift(fileTokens: DesiredFileToken[], observed: Partial<ObservedAccount
 const failedNode1 = { total: 3, successful: 2, failed: 1, failures: [{ nodeId: 'id1', reason: 'boom' }] };
 
 describe('file-token drift per node', () => {
-  it.each([
+  it.each<{ case: string; tokens: DesiredFileToken[]; observed: Partial<ObservedAccount>; expected: unknown[]; realDrift: number }>([
     {
       case: 'in sync on every node', tokens: [desiredFileToken('bootstrap')],
       observed: { fileTokens: { bootstrap: ['node-0', 'node-1', 'node-2'] } },

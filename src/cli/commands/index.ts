@@ -6,6 +6,7 @@ import { registerImportCommand } from './import-command.js';
 import { registerPlanCommand } from './plan-command.js';
 import { registerRotateCommand } from './rotate-command.js';
 import { registerValidateCommand } from './validate-command.js';
+import { registerWatchCommand } from './watch-command.js';
 
 /**
  * Each command module exports one `registerXCommand(program)`; add it here. Registrars import
@@ -17,6 +18,7 @@ export const COMMAND_REGISTRARS: ReadonlyArray<(program: Command) => void> = [
   registerApplyCommand,
   registerRotateCommand,
   registerImportCommand,
+  registerWatchCommand,
   registerAccountsCommand,
   registerEmulatorCommand,
 ];
