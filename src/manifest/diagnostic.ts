@@ -52,6 +52,7 @@ export const DIAGNOSTIC_CODES = {
   rotateProtected: 'ESCRED_ROTATE_PROTECTED',
   invalidRotation: 'ESCRED_INVALID_ROTATION',
   fileTokenNodes: 'ESCRED_FILE_TOKEN_NODES',
+  tooManyDiagnostics: 'ESCRED_TOO_MANY_DIAGNOSTICS',
 } as const;
 
 export function errorAt(position: DiagnosticPosition, code: string, message: string): Diagnostic {

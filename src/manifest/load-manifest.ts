@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { allBuiltInAccounts, builtInAccountsFor } from '../es/built-in-accounts.js';
 import type { DesiredState } from '../model.js';
-import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostic.js';
+import { DIAGNOSTIC_CODES, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostic.js';
 import { findInlineSecrets } from './inline-secrets.js';
 import { mergeFragments } from './merge-fragments.js';
 import { NodeLocator } from './node-locator.js';
@@ -47,7 +47,21 @@ export async function loadManifest(paths: string[], options: LoadManifestOptions
   const merged = isEveryFileUsable ? mergeFragments(fragments, files) : { diagnostics: [] };
   diagnostics.push(...merged.diagnostics);
   const sorted = sortDiagnostics(diagnostics);
-  return { desired: hasErrors(sorted) ? null : (merged.desired ?? null), diagnostics: sorted };
+  return { desired: hasErrors(sorted) ? null : (merged.desired ?? null), diagnostics: limitDiagnostics(sorted) };
+}
+
+/** A 10 MB file can hold 400k bad token names; nobody reads past the first few hundred. */
+export const MAX_DIAGNOSTICS = 500;
+
+function limitDiagnostics(sorted: Diagnostic[]): Diagnostic[] {
+  if (sorted.length <= MAX_DIAGNOSTICS) return sorted;
+  const kept = sorted.slice(0, MAX_DIAGNOSTICS);
+  const dropped = sorted.slice(MAX_DIAGNOSTICS);
+  const last = kept[kept.length - 1]!;
+  const severity = hasErrors(dropped) ? 'error' : 'warning';
+  kept.push({ severity, code: DIAGNOSTIC_CODES.tooManyDiagnostics, message: `${dropped.length} more problems not shown`,
+    file: last.file, line: last.line, col: last.col });
+  return kept;
 }
 
 async function loadFile(file: string, accounts: AccountsInfo, diagnostics: Diagnostic[]): Promise<ManifestFragment | undefined> {

@@ -38,10 +38,11 @@ export function normalizeAccount(context: NormalizeContext, principal: string, r
 
 function normalizeTokens(context: NormalizeContext, account: DesiredAccount, raw: IndexToken[], path: DataPath): DesiredToken[] {
   const tokens: DesiredToken[] = [];
+  const byName = new Map<string, SourceRef>();
   raw.forEach((entry, index) => {
     const here = [...path, index];
     const token: DesiredToken = { name: entry.name, isProtected: entry.protect ?? false, source: context.locator.value(here) };
-    checkName(context, entry.name, here, tokens, DIAGNOSTIC_CODES.duplicateToken, 'token');
+    checkName(context, token, here, byName, DIAGNOSTIC_CODES.duplicateToken, 'token');
     if (entry.rotate) {
       const rotate = normalizeRotation(context, entry, [...here, 'rotate']);
       if (rotate) token.rotate = rotate;
@@ -89,10 +90,12 @@ function checkOwnership(context: NormalizeContext, account: DesiredAccount, toke
 
 function normalizeFileTokens(context: NormalizeContext, raw: FileToken[], path: DataPath): DesiredFileToken[] {
   const tokens: DesiredFileToken[] = [];
+  const byName = new Map<string, SourceRef>();
   raw.forEach((entry, index) => {
     const here = [...path, index];
-    checkName(context, entry.name, here, tokens, DIAGNOSTIC_CODES.duplicateFileToken, 'file token');
-    tokens.push({ name: entry.name, nodes: normalizeNodes(context, entry.nodes, [...here, 'nodes']), source: context.locator.value(here) });
+    const token = { name: entry.name, nodes: normalizeNodes(context, entry.nodes, [...here, 'nodes']), source: context.locator.value(here) };
+    checkName(context, token, here, byName, DIAGNOSTIC_CODES.duplicateFileToken, 'file token');
+    tokens.push(token);
   });
   return tokens;
 }
@@ -109,13 +112,18 @@ function normalizeNodes(context: NormalizeContext, nodes: FileToken['nodes'], pa
   return [...new Set(nodes)].sort();
 }
 
+/** `earlier`: name -> where it was first declared in this account (a map: 100k tokens must stay linear). */
 function checkName(
-  context: NormalizeContext, name: string, path: DataPath, earlier: ReadonlyArray<{ name: string; source: SourceRef }>,
+  context: NormalizeContext, token: { name: string; source: SourceRef }, path: DataPath, earlier: Map<string, SourceRef>,
   code: string, what: string): void {
+  const { name } = token;
   const at = context.locator.value([...path, 'name']);
   if (!isValidTokenName(name)) context.diagnostics.push(errorAt(at, DIAGNOSTIC_CODES.invalidTokenName, invalidTokenNameMessage(name)));
-  const first = earlier.find((token) => token.name === name);
-  if (!first) return;
+  const first = earlier.get(name);
+  if (!first) {
+    earlier.set(name, token.source);
+    return;
+  }
   context.diagnostics.push({ ...errorAt(at, code, `duplicate ${what} name "${name}" in this service account`),
-    related: [{ ...first.source, message: `"${name}" first declared here` }] });
+    related: [{ ...first, message: `"${name}" first declared here` }] });
 }

@@ -23,7 +23,9 @@ export function schemaDiagnostics(data: unknown, locator: NodeLocator, skipPoint
   if (validateManifest(data)) return [];
   const errors = (validateManifest.errors ?? []).filter(
     (e) => !skipPointers.some((p) => e.instancePath === p || e.instancePath.startsWith(`${p}/`)));
-  const oneOfPaths = errors.filter((e) => e.keyword === 'oneOf').map((e) => `${e.schemaPath}/`);
+  // Errors left under a oneOf belong to a failed oneOf (ajv drops them when a branch passes), and
+  // schema paths are per schema, not per instance: a few distinct prefixes cover every error.
+  const oneOfPaths = [...new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => `${e.schemaPath}/`))];
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const error of errors) {

@@ -73,10 +73,27 @@ describe('hostile input: each gets a clear diagnostic, never a throw', () => {
       const result = await loadManifest([file], { cwd: temp.dir });
       expect(performance.now() - started).toBeLessThan(500);
       expect(result.diagnostics).toEqual([{ severity: 'error', code: 'ESCRED_FILE_TOO_LARGE', file, line: 1, col: 1,
-        message: 'file is 50.0 MiB, larger than the 10.0 MiB a manifest may have; not parsed' }]);
+        message: 'file is 50.0 MiB, larger than the 1.0 MiB a manifest may have; not parsed' }]);
     } finally {
       await temp.remove();
     }
+  });
+
+  it('just over the limit is rejected, the limit itself is parsed', async () => {
+    const over = `${VALID}#${'x'.repeat(1024 * 1024 - VALID.length)}\n`;
+    expect(only(await loadText(over)).code).toBe('ESCRED_FILE_TOO_LARGE');
+    const at = `${VALID}#${'x'.repeat(1024 * 1024 - VALID.length - 2)}\n`;
+    expect((await loadText(at)).diagnostics).toEqual([]);
+  });
+
+  it('thousands of problems: the first 500 and a count of the rest', async () => {
+    const tokens = Array.from({ length: 2_000 }, (_, i) => `          - name: bad.${i}`);
+    const text = yamlLines('apiVersion: escred/v1', 'secrets: { directory: ./s }', 'clusters:', '  - name: a', '    url: https://es',
+      '    auth: { apiKey: { env: K } }', '    serviceAccounts:', '      elastic/fleet-server:', '        tokens:', ...tokens);
+    const result = await loadText(text);
+    expect(result.diagnostics).toHaveLength(501);
+    expect(result.diagnostics.at(-1)).toMatchObject({ severity: 'error', code: 'ESCRED_TOO_MANY_DIAGNOSTICS',
+      message: '1500 more problems not shown', line: 509 });
   });
 
   it.each([

@@ -19,7 +19,7 @@ interface ValidateOptions {
 
 const DEFAULT_MANIFEST = 'escred.yaml';
 /** the excerpt reader skips files the loader refused to read for their size */
-const MAX_EXCERPT_SOURCE_BYTES = 10 * 1024 * 1024;
+const MAX_EXCERPT_SOURCE_BYTES = 1024 * 1024;
 
 export function registerValidateCommand(program: Command, io: Partial<ValidateCommandIo> = {}): void {
   const resolved: ValidateCommandIo = {
