@@ -51,6 +51,9 @@ export interface DesiredFileToken {
   name: string;
   /** '*' = every node of the cluster */
   nodes: '*' | string[];
+  rotate?: RotationPolicy;
+  /** set on the concrete generations a rotated token is realised as (see realise-file-tokens.ts): its declared name */
+  generationOf?: string;
   source: SourceRef;
 }
 

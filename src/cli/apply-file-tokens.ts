@@ -16,7 +16,7 @@ export async function applyFileTokens(
   target: FileTokensTarget,
   options: ApplyCommandOptions,
 ): Promise<{ planned: PlannedPass; exitCode: number }> {
-  const deliveries = await deliverFileTokens(pass, planned.observed, target, { isDryRun: false });
+  const deliveries = await deliverFileTokens(pass, planned, target, { isDryRun: false });
   const isHuman = options.output === 'human';
   if (isHuman) writeOut(`\nservice_tokens files:\n${renderDeliveries(deliveries, { isDryRun: false }) || '  (no cluster declares file tokens)'}`);
   if (options.wait === undefined) return { planned, exitCode: 0 };

@@ -37,7 +37,9 @@ export async function runApply(paths: string[], options: ApplyCommandOptions): P
       }
       const applied = hasIndexWork(planned.plan) ? await applyIndexTokens(pass, planned, options) : undefined;
       if (applied?.changeSet.hasFailures) return reportApplied(applied, options);
-      const fileTokens = target ? await applyFileTokens(pass, applied?.after ?? planned, target, options) : undefined;
+      // the nodes as seen after the index tokens, at the plan's instant (the generations the plan showed)
+      const observedNow = { ...(applied?.after ?? planned), nowMs: planned.nowMs };
+      const fileTokens = target ? await applyFileTokens(pass, observedNow, target, options) : undefined;
       const after = fileTokens?.planned ?? applied?.after ?? planned;
       return Math.max(applied ? reportApplied({ ...applied, after }, options) : 0, fileTokens?.exitCode ?? 0);
     } finally {
@@ -94,7 +96,7 @@ async function checkSavedPlan(pass: Pass, saved: PlanFile): Promise<PlannedPass>
   }
   const current = await planPass(pass, { nowMs: Date.now() });
   assertPlanIsCurrent(saved.plan, current.observed);
-  return { observed: current.observed, plan: saved.plan };
+  return { ...current, plan: saved.plan };
 }
 
 /** Index tokens decide the exit code; file-token drift is delivery's business (and --wait's). */

@@ -18,11 +18,12 @@ export async function runPlan(paths: string[], options: PlanCommandOptions): Pro
     try {
       printDiagnostics(pass.diagnostics);
       const target = fileTokensTarget(options);
-      const { plan, observed } = await planPass(pass, {
+      const planned = await planPass(pass, {
         nowMs: Date.now(),
         ...(options.maxDeletions !== undefined ? { maxDeletionsOverride: options.maxDeletions } : {}),
       });
-      const deliveries = target ? await deliverFileTokens(pass, observed, target, { isDryRun: true }) : [];
+      const { plan } = planned;
+      const deliveries = target ? await deliverFileTokens(pass, planned, target, { isDryRun: true }) : [];
       printPlan(plan, options, deliveries);
       if (options.out) {
         await savePlanFile(options.out, { kind: 'escred-plan', formatVersion: plan.formatVersion, createdAt: new Date().toISOString(),

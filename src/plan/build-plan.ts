@@ -58,7 +58,7 @@ function planCluster(cluster: DesiredCluster, observed: ObservedCluster, options
       continue;
     }
     const index = planAccountIndexTokens({ clusterName: cluster.name, account, observed: observedAccount, options });
-    const files = planAccountFileTokens({ account, observedCluster: observed, observed: observedAccount });
+    const files = planAccountFileTokens({ account, observedCluster: observed, observed: observedAccount, nowMs: options.nowMs });
     plan.actions.push(...index.actions);
     plan.warnings.push(...index.warnings, ...files.warnings);
     plan.fileTokenDrift.push(...files.drift);

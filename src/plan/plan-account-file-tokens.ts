@@ -1,6 +1,7 @@
 import type { DesiredAccount, ObservedAccount, ObservedCluster } from '../model.js';
 import { isRealDrift, nodeKnowledge, planFileTokenDrift } from './file-token-drift.js';
 import { matchesAny } from './glob.js';
+import { realiseFileTokens } from './realise-file-tokens.js';
 import type { FileTokenDrift, PlanWarning } from './plan-types.js';
 
 /**
@@ -11,8 +12,10 @@ export function planAccountFileTokens(input: {
   account: DesiredAccount;
   observedCluster: ObservedCluster;
   observed: ObservedAccount;
+  nowMs: number;
 }): { drift: FileTokenDrift[]; warnings: PlanWarning[] } {
-  const { account, observed } = input;
+  const { observed } = input;
+  const { account, reasons, retired } = realiseFileTokens(input.account, observed, input.nowMs);
   const knowledge = nodeKnowledge(input.observedCluster, observed);
   const drift: FileTokenDrift[] = [];
   const warnings: PlanWarning[] = [];
@@ -20,11 +23,18 @@ export function planAccountFileTokens(input: {
   for (const token of account.fileTokens) {
     const result = planFileTokenDrift(account.principal, token, observed.fileTokens[token.name] ?? [], knowledge,
       observed.nodes.successful);
-    if (result.drift) drift.push(result.drift);
+    const reason = reasons.get(token.name);
+    if (result.drift) drift.push(reason ? { ...result.drift, reason } : result.drift);
     if (result.warning) warnings.push(result.warning);
   }
   for (const [name, nodes] of Object.entries(observed.fileTokens)) {
-    if (declared.has(name) || matchesAny(account.protect, name)) continue;
+    if (declared.has(name)) continue;
+    if (retired.has(name)) {
+      drift.push({ principal: account.principal, token: name, missingOn: [], unexpectedOn: [...nodes].sort(), unknownOn: [],
+        reason: reasons.get(name) ?? 'rotated out' });
+      continue;
+    }
+    if (matchesAny(account.protect, name)) continue;
     if (account.prune === 'owned' && matchesAny(account.owns, name)) {
       drift.push({ principal: account.principal, token: name, missingOn: [], unexpectedOn: [...nodes].sort(), unknownOn: [] });
     }

@@ -34,6 +34,8 @@ export interface FileTokenDrift {
   unexpectedOn: string[];
   /** nodes that failed to answer (or were not asked): their state is unknown, never "absent" */
   unknownOn: string[];
+  /** why, for rotated file tokens: "rotate: ci-20261001T000000Z is 31d old, every 30d" */
+  reason?: string;
 }
 
 export interface PlanWarning {

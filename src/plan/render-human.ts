@@ -51,7 +51,8 @@ export function describeDrift(drift: FileTokenDrift): string {
     drift.unexpectedOn.length > 0 ? `present but not declared on ${drift.unexpectedOn.join(', ')}` : '',
     drift.unknownOn.length > 0 ? `unknown on ${drift.unknownOn.join(', ')} (node did not answer)` : '',
   ];
-  return parts.filter(Boolean).join('; ');
+  const text = parts.filter(Boolean).join('; ');
+  return drift.reason ? `${drift.reason}: ${text}` : text;
 }
 
 function renderSummary(plan: Plan, paint: Paint): string {

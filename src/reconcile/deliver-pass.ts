@@ -1,7 +1,9 @@
 import { applyNodeFileTokens, renderFileTokensOut, type FileTokensDelivery } from '../file-tokens/deliver-file-tokens.js';
 import { ConfigError } from '../errors.js';
-import type { ObservedCluster } from '../model.js';
+import type { DesiredCluster, ObservedCluster } from '../model.js';
+import { realiseFileTokens } from '../plan/realise-file-tokens.js';
 import type { Pass } from './open-pass.js';
+import type { PlannedPass } from './plan-pass.js';
 
 /** How file tokens reach the nodes (issue 5): rendered files for config management, or this node's own file. */
 export type FileTokensTarget =
@@ -19,11 +21,14 @@ export interface ClusterDelivery {
  */
 export async function deliverFileTokens(
   pass: Pass,
-  observed: readonly ObservedCluster[],
+  planned: Pick<PlannedPass, 'observed' | 'nowMs'>,
   target: FileTokensTarget,
   options: { isDryRun: boolean },
 ): Promise<ClusterDelivery[]> {
-  const clusters = pass.desired.clusters.filter((c) => c.serviceAccounts.some((a) => a.fileTokens.length > 0));
+  const { observed } = planned;
+  const clusters = pass.desired.clusters
+    .filter((c) => c.serviceAccounts.some((a) => a.fileTokens.length > 0))
+    .map((c) => realiseCluster(c, observed.find((o) => o.name === c.name), planned.nowMs));
   const common = { sink: pass.sink, isDryRun: options.isDryRun, ...(target.group !== undefined ? { group: target.group } : {}) };
   if (target.kind === 'node') {
     const cluster = target.cluster !== undefined ? clusters.find((c) => c.name === target.cluster) : clusters.length === 1 ? clusters[0] : undefined;
@@ -43,4 +48,10 @@ export async function deliverFileTokens(
     results.push({ cluster: cluster.name, delivery: await renderFileTokensOut({ ...common, cluster, observed: seen, outDir: target.outDir }) });
   }
   return results;
+}
+
+/** Rotated file tokens become the generations that should exist at the plan's instant. */
+function realiseCluster(cluster: DesiredCluster, observed: ObservedCluster | undefined, nowMs: number): DesiredCluster {
+  const accountOf = (principal: string) => observed?.serviceAccounts.find((a) => a.principal === principal);
+  return { ...cluster, serviceAccounts: cluster.serviceAccounts.map((a) => realiseFileTokens(a, accountOf(a.principal), nowMs).account) };
 }

@@ -15,6 +15,8 @@ export interface PlanPassOptions {
 export interface PlannedPass {
   observed: ObservedCluster[];
   plan: Plan;
+  /** the planner's clock for this plan: delivery realises rotated file tokens at the same instant */
+  nowMs: number;
 }
 
 /** Observe every cluster (one that fails is reported in the plan, not dropped), then plan. */
@@ -34,5 +36,5 @@ export async function planPass(pass: Pass, options: PlanPassOptions): Promise<Pl
     r.error ? [unobservedClusterPlan(r.cluster, { code: r.error.code, message: r.error.message, isRetryable: r.error.isRetryable })] : []);
   const order = pass.desired.clusters.map((c) => c.name);
   const clusters = [...plan.clusters, ...failed].sort((a, b) => order.indexOf(a.cluster) - order.indexOf(b.cluster));
-  return { observed, plan: { ...plan, clusters, summary: summarize(clusters) } };
+  return { observed, plan: { ...plan, clusters, summary: summarize(clusters) }, nowMs: options.nowMs };
 }
