@@ -53,6 +53,8 @@ export const DIAGNOSTIC_CODES = {
   invalidRotation: 'ESCRED_INVALID_ROTATION',
   fileTokenNodes: 'ESCRED_FILE_TOKEN_NODES',
   tooManyDiagnostics: 'ESCRED_TOO_MANY_DIAGNOSTICS',
+  ownsEverything: 'ESCRED_OWNS_EVERYTHING',
+  plainHttp: 'ESCRED_PLAIN_HTTP',
 } as const;
 
 export function errorAt(position: DiagnosticPosition, code: string, message: string): Diagnostic {

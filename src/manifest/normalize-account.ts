@@ -31,6 +31,11 @@ export function normalizeAccount(context: NormalizeContext, principal: string, r
     diagnostics.push(errorAt(locator.value([...path, 'prune']), DIAGNOSTIC_CODES.pruneWithoutOwns,
       'prune: owned needs owns (the token names this manifest owns); without it nothing could be pruned safely'));
   }
+  if (account.prune === 'owned' && account.owns.some((pattern) => /^\*+$/.test(pattern))) {
+    diagnostics.push(warningAt(locator.value([...path, 'owns']), DIAGNOSTIC_CODES.ownsEverything,
+      'owns "*" claims every token of this account, also those made outside escred (by Fleet, Kibana or by hand): ' +
+      'with prune: owned, any token not listed here is deleted'));
+  }
   account.tokens = normalizeTokens(context, account, raw.tokens ?? [], [...path, 'tokens']);
   account.fileTokens = normalizeFileTokens(context, raw.fileTokens ?? [], [...path, 'fileTokens']);
   return account;

@@ -1,5 +1,5 @@
 import type { AuthConfig, DesiredCluster, TlsConfig } from '../model.js';
-import { DIAGNOSTIC_CODES, errorAt } from './diagnostic.js';
+import { DIAGNOSTIC_CODES, errorAt, warningAt } from './diagnostic.js';
 import type { Auth, Cluster, Tls } from './generated/manifest-types.js';
 import type { DataPath } from './node-locator.js';
 import { normalizeAccount } from './normalize-account.js';
@@ -52,6 +52,10 @@ function checkUrl(context: NormalizeContext, text: string, path: DataPath): stri
       'credentials written into the URL; remove them and use auth with {env} or {file}'));
   } else if (url.search !== '' || url.hash !== '') {
     context.diagnostics.push(errorAt(at, DIAGNOSTIC_CODES.invalidUrl, 'a cluster URL takes no query string or fragment'));
+  } else if (url.protocol === 'http:') {
+    // Allowed for local test clusters, but the credentials (and new token values) cross the wire in clear.
+    context.diagnostics.push(warningAt(at, DIAGNOSTIC_CODES.plainHttp,
+      'http:// sends credentials and new token values unencrypted; use https://'));
   }
   // A path prefix (behind a proxy) is kept; only the trailing slash goes, so joins give one slash.
   return text.replace(/\/+$/, '');

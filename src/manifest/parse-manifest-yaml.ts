@@ -1,4 +1,4 @@
-import { LineCounter, parseAllDocuments, type Document, type YAMLError } from 'yaml';
+import { isScalar, LineCounter, parseAllDocuments, visit, type Document, type YAMLError } from 'yaml';
 import { DIAGNOSTIC_CODES, errorAt, warningAt, type Diagnostic } from './diagnostic.js';
 import { findExcessiveNesting, MAX_NESTING_DEPTH } from './nesting-depth.js';
 
@@ -40,7 +40,11 @@ export function parseManifestYaml(file: string, text: string): ParseManifestResu
   }
   const diagnostics: Diagnostic[] = [];
   for (const document of documents) {
-    for (const error of document.errors) diagnostics.push(yamlDiagnostic(file, error, 'error'));
+    for (const error of document.errors) {
+      const diagnostic = yamlDiagnostic(file, error, 'error');
+      if (error.code === 'DUPLICATE_KEY') addFirstKey(diagnostic, document, error.pos[0], lineCounter);
+      diagnostics.push(diagnostic);
+    }
     for (const warning of document.warnings) diagnostics.push(yamlDiagnostic(file, warning, 'warning'));
   }
   for (const extra of documents.slice(1)) {
@@ -71,6 +75,25 @@ function toData(file: string, document: Document.Parsed): { value: unknown } | {
     // e.g. an alias to an anchor defined later; the message names YAML constructs, not values.
     return { diagnostic: errorAt(at, DIAGNOSTIC_CODES.yamlSyntax, firstLine(errorText(error))) };
   }
+}
+
+/** A duplicate key points at both places, like every other duplicate. */
+function addFirstKey(diagnostic: Diagnostic, document: Document.Parsed, offset: number, lineCounter: LineCounter): void {
+  // Depth is bounded by findExcessiveNesting, so the recursive visit is safe.
+  visit(document, {
+    Map(_key, map) {
+      const duplicate = map.items.find((pair) => isScalar(pair.key) && pair.key.range?.[0] === offset);
+      if (!duplicate || !isScalar(duplicate.key)) return undefined;
+      const name = duplicate.key.value;
+      const first = map.items.find((pair) => isScalar(pair.key) && pair.key.value === name);
+      const start = isScalar(first?.key) ? first.key.range?.[0] : undefined;
+      if (start !== undefined && start !== offset) {
+        diagnostic.message = `duplicate key "${String(name)}": map keys must be unique`;
+        diagnostic.related = [{ file: diagnostic.file, ...lineCounter.linePos(start), message: 'first written here' }];
+      }
+      return visit.BREAK;
+    },
+  });
 }
 
 function isEmptyDocument(document: Document.Parsed): boolean {

@@ -112,8 +112,16 @@ describe('hostile input: each gets a clear diagnostic, never a throw', () => {
   });
 
   it('duplicate keys', async () => {
-    expect(only(await loadText(`${VALID}  directory: ./t\n`))).toEqual({ code: 'ESCRED_DUPLICATE_KEY', line: 4, col: 3,
-      message: 'duplicate key: map keys must be unique' });
+    const result = await loadText(`${VALID}  directory: ./t\n`);
+    expect(only(result)).toEqual({ code: 'ESCRED_DUPLICATE_KEY', line: 4, col: 3, message: 'duplicate key "directory": map keys must be unique' });
+    expect(result.diagnostics[0]?.related).toEqual([{ file: expect.stringMatching(/escred\.yaml$/), line: 3, col: 3, message: 'first written here' }]);
+  });
+
+  it('CRLF line endings: same positions as LF', async () => {
+    const lf = await loadText('apiVersion: escred/v1\nsecrets:\n  directory: ./s\ncolour: red\n');
+    const crlf = await loadText('apiVersion: escred/v1\r\nsecrets:\r\n  directory: ./s\r\ncolour: red\r\n');
+    expect(crlf.diagnostics.map((d) => [d.line, d.col, d.message])).toEqual(lf.diagnostics.map((d) => [d.line, d.col, d.message]));
+    expect(crlf.diagnostics[0]).toMatchObject({ line: 4, col: 1, code: 'ESCRED_SCHEMA' });
   });
 
   it('multi-document file: the second document is an error', async () => {
