@@ -77,9 +77,19 @@ async function loadFile(file: string, accounts: AccountsInfo, diagnostics: Diagn
   const inline = findInlineSecrets(parsed.parsed.data, locator);
   const schema = schemaDiagnostics(parsed.parsed.data, locator, inline.pointers);
   diagnostics.push(...inline.diagnostics, ...schema);
-  if (inline.diagnostics.length > 0 || schema.length > 0) return undefined;
+  if (schema.length > 0) return undefined;
+  // An inline secret is reported once; the rest of the file is still checked, with a stand-in
+  // reference (the result is never used: the error already makes `desired` null).
+  for (const pointer of inline.pointers) replaceAt(parsed.parsed.data, pointer, { env: 'ESCRED_INLINE_SECRET' });
   const context: NormalizeContext = { locator, directory: path.dirname(file), diagnostics, ...accounts };
   return normalizeManifest(context, parsed.parsed.data as ManifestFile);
+}
+
+function replaceAt(data: unknown, pointer: string, value: unknown): void {
+  const segments = NodeLocator.fromPointer(pointer);
+  const last = segments.pop();
+  const parent = segments.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], data);
+  if (last !== undefined && typeof parent === 'object' && parent !== null) (parent as Record<string, unknown>)[last] = value;
 }
 
 interface AccountsInfo {

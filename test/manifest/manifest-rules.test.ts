@@ -137,6 +137,11 @@ describe('manifest rules', () => {
     expect(JSON.stringify(result.diagnostics)).not.toContain('hunter2');
   });
 
+  it('an inline secret does not hide the other problems of the file', async () => {
+    const result = await loadText(withAuth('    auth:', '      bearer: abc', '    tls: { caFile: ./ca, insecure: true }'));
+    expect(result.diagnostics.map((d) => [d.code, d.line])).toEqual([['ESCRED_INLINE_SECRET', 8], ['ESCRED_TLS_CONFLICT', 9]]);
+  });
+
   it('reports every problem of a file in one run, sorted by position', async () => {
     const result = await loadText(fleet('        prune: owned', '        tokens:', '          - name: bad.name', '          - name: _x'));
     expect(result.diagnostics.map((d) => [d.code, d.line])).toEqual([
