@@ -86,6 +86,22 @@ describe('hostile input: each gets a clear diagnostic, never a throw', () => {
     expect((await loadText(at)).diagnostics).toEqual([]);
   });
 
+  it('the largest accepted file (about 40k tokens) loads in bounded time', async () => {
+    const head = yamlLines('apiVersion: escred/v1', 'secrets: { directory: ./s }', 'clusters:', '  - name: a', '    url: https://es',
+      '    auth: { apiKey: { env: K } }', '    serviceAccounts:', '      elastic/fleet-server:', '        tokens:');
+    const lines: string[] = [];
+    let size = head.length;
+    for (let i = 0; size < 1024 * 1024 - 40; i++) {
+      lines.push(`          - name: t${i}`);
+      size += lines[lines.length - 1]!.length + 1;
+    }
+    const started = performance.now();
+    const result = await loadText(head + yamlLines(...lines));
+    expect(result.diagnostics).toEqual([]);
+    expect(result.desired?.clusters[0]?.serviceAccounts[0]?.tokens).toHaveLength(lines.length);
+    expect(performance.now() - started).toBeLessThan(15_000);
+  });
+
   it('thousands of problems: the first 500 and a count of the rest', async () => {
     const tokens = Array.from({ length: 2_000 }, (_, i) => `          - name: bad.${i}`);
     const text = yamlLines('apiVersion: escred/v1', 'secrets: { directory: ./s }', 'clusters:', '  - name: a', '    url: https://es',
