@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { DIAGNOSTIC_CODES, errorAt, type Diagnostic } from './diagnostic.js';
 
 /**
@@ -18,18 +18,14 @@ export async function readManifestFile(file: string, maxBytes = MAX_MANIFEST_BYT
   const at = { file, line: 1, col: 1 };
   let bytes: Buffer;
   try {
-    const handle = await open(file, 'r');
-    try {
-      const stat = await handle.stat();
-      if (!stat.isFile()) return { diagnostic: errorAt(at, DIAGNOSTIC_CODES.fileUnreadable, 'not a regular file') };
-      if (stat.size > maxBytes) {
-        return { diagnostic: errorAt(at, DIAGNOSTIC_CODES.fileTooLarge,
-          `file is ${formatBytes(stat.size)}, larger than the ${formatBytes(maxBytes)} a manifest may have; not parsed`) };
-      }
-      bytes = await handle.readFile();
-    } finally {
-      await handle.close();
+    // stat by path first: opening a FIFO (or a device) for reading could block forever.
+    const info = await stat(file);
+    if (!info.isFile()) return { diagnostic: errorAt(at, DIAGNOSTIC_CODES.fileUnreadable, 'not a regular file') };
+    if (info.size > maxBytes) {
+      return { diagnostic: errorAt(at, DIAGNOSTIC_CODES.fileTooLarge,
+        `file is ${formatBytes(info.size)}, larger than the ${formatBytes(maxBytes)} a manifest may have; not parsed`) };
     }
+    bytes = await readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
     return { diagnostic: errorAt(at, DIAGNOSTIC_CODES.fileUnreadable, `cannot read file (${code})`) };

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -96,6 +97,12 @@ describe('escred validate', () => {
       expect(result.stdout).not.toContain('hunter2');
     }
     expect((await run([])).stdout).toContain('      basic: { username: elastic, password: <redacted>\n');
+  });
+
+  it('a named pipe gets a diagnostic and the excerpt reader does not block on it', async () => {
+    execFileSync('mkfifo', [path.join(dir, 'pipe.yaml')]);
+    const result = await run(['pipe.yaml']);
+    expect(result).toEqual({ stdout: 'pipe.yaml:1:1: error: not a regular file\ninvalid: 1 error in 1 file\n', stderr: '', exitCode: 1 });
   });
 
   it.each([

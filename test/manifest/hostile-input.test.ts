@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { truncate } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -160,6 +161,18 @@ describe('hostile input: each gets a clear diagnostic, never a throw', () => {
 
   it.each([['a scalar', 'hello\n'], ['a list', '- a\n- b\n']])('top level is %s', async (_label, text) => {
     expect(only(await loadText(text))).toEqual({ code: 'ESCRED_SCHEMA', line: 1, col: 1, message: 'manifest: must be a mapping (key: value)' });
+  });
+
+  it('a named pipe is refused without blocking on it', async () => {
+    const temp = await tempDir();
+    try {
+      const fifo = path.join(temp.dir, 'pipe.yaml');
+      execFileSync('mkfifo', [fifo]);
+      const result = await loadManifest([fifo], { cwd: temp.dir });
+      expect(result.diagnostics.map((d) => [d.code, d.message])).toEqual([['ESCRED_FILE_UNREADABLE', 'not a regular file']]);
+    } finally {
+      await temp.remove();
+    }
   });
 
   it('a missing file and a directory given as a file', async () => {

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { Diagnostic } from '../../manifest/diagnostic.js';
 
@@ -94,14 +94,10 @@ function plural(count: number, word: string): string {
 
 function readExcerptSource(file: string): string | undefined {
   try {
-    const fd = openSync(file, 'r');
-    try {
-      const stat = fstatSync(fd);
-      if (!stat.isFile() || stat.size > MAX_EXCERPT_SOURCE_BYTES) return undefined;
-      return readFileSync(fd, 'utf8');
-    } finally {
-      closeSync(fd);
-    }
+    // stat by path before opening: opening a FIFO for reading would block.
+    const info = statSync(file);
+    if (!info.isFile() || info.size > MAX_EXCERPT_SOURCE_BYTES) return undefined;
+    return readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }
