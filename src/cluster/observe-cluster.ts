@@ -1,4 +1,5 @@
 import { EscredError, errorMessage } from '../errors.js';
+import { builtInAccountsFor } from '../es/built-in-accounts.js';
 import type { DesiredCluster, DesiredState, ObservedCluster, ObservedNode } from '../model.js';
 import { mapConcurrent } from '../support/map-concurrent.js';
 import { checkClusterInfo } from './check-cluster-info.js';
@@ -25,7 +26,7 @@ export async function observeCluster(
   const [serviceAccounts, nodes, accounts] = await Promise.all([
     mapConcurrent(cluster.serviceAccounts, options.concurrency ?? 8, (account) => connection.getCredentials(account.principal)),
     hasFileTokens ? readNodes(connection) : Promise.resolve(null),
-    readAccountNames(connection),
+    accountNamesIfNeeded(connection, cluster, info.version),
   ]);
   return {
     name: cluster.name,
@@ -46,6 +47,18 @@ async function readNodes(connection: ClusterConnection): Promise<ObservedNode[] 
     if (error instanceof ElasticsearchError && error.status === 403) return null;
     throw error;
   }
+}
+
+/**
+ * The service accounts are Elasticsearch's built-ins, fixed per version (spec section 5): when every
+ * declared account is one that version has, asking costs a request and tells nothing new. Only a
+ * name our table does not know for that version (a typo, or a newer Elasticsearch) is worth
+ * checking against the cluster itself, which is authoritative.
+ */
+async function accountNamesIfNeeded(connection: ClusterConnection, cluster: DesiredCluster, version: string): Promise<string[] | null> {
+  const known = builtInAccountsFor(version);
+  if (cluster.serviceAccounts.every((account) => known.includes(account.principal))) return known;
+  return readAccountNames(connection);
 }
 
 /** Names of the accounts the cluster has, so plan can warn about a typo; null when not allowed to read them. */

@@ -1,6 +1,6 @@
 /** Observe with credentials that may read credentials but not the node list or the account list. */
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createClusterConnection } from '../../src/cluster/cluster-connection.js';
 import { observeCluster } from '../../src/cluster/observe-cluster.js';
 import { desiredAccount, desiredCluster, desiredFileToken } from '../support/state-builders.js';
@@ -27,18 +27,34 @@ afterAll(async () => {
 });
 
 describe('observe without monitor / account-list privileges', () => {
-  it('leaves nodes and accounts null instead of failing', async () => {
+  beforeEach(() => {
+    server.requests.length = 0;
+  });
+
+  it('leaves nodes null instead of failing, and does not ask for accounts the version is known to have', async () => {
     const cluster = desiredCluster('prod', [desiredAccount('elastic/fleet-server', { fileTokens: [desiredFileToken('f1')] })],
       { urls: [server.url], tls: { caFile: ca.caFile, isInsecure: false } });
     const connection = createClusterConnection(cluster, { env: { PW: 'pw' } });
     try {
       const observed = await observeCluster(connection, cluster);
       expect(observed.nodes).toBeNull();
-      expect(observed.accounts).toBeNull();
+      expect(observed.accounts).toEqual(['elastic/auto-ops', 'elastic/enterprise-search-server', 'elastic/fleet-server', 'elastic/fleet-server-remote', 'elastic/kibana']);
       expect(observed.serviceAccounts[0]).toMatchObject({ indexTokens: ['t1'], fileTokens: { f1: ['node-0'] } });
       expect(server.requests.map((r) => r.url).sort()).toEqual([
-        '/', '/_cat/nodes?format=json&h=id,name&full_id=true', '/_security/service', '/_security/service/elastic/fleet-server/credential',
+        '/', '/_cat/nodes?format=json&h=id,name&full_id=true', '/_security/service/elastic/fleet-server/credential',
       ]);
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('asks the cluster about an account its version is not known to have, and leaves accounts null on 403', async () => {
+    const cluster = desiredCluster('prod', [desiredAccount('acme/robot')], { urls: [server.url], tls: { caFile: ca.caFile, isInsecure: false } });
+    const connection = createClusterConnection(cluster, { env: { PW: 'pw' } });
+    try {
+      const observed = await observeCluster(connection, cluster);
+      expect(observed.accounts).toBeNull();
+      expect(server.requests.map((r) => r.url).sort()).toEqual(['/', '/_security/service', '/_security/service/acme/robot/credential']);
     } finally {
       await connection.close();
     }
