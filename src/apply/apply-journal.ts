@@ -7,11 +7,12 @@ import { tokenKey } from '../plan/build-plan.js';
 /**
  * Write-ahead intents: a key is recorded (durably) before its create call and removed once the
  * value is in the sink. A key left behind means a process died in between: the token may exist
- * while its value exists nowhere, so the next plan replaces it. Writes are serialised.
+ * while its value exists nowhere, so the next plan replaces it. Writes are serialised and grouped.
  */
 export class ApplyJournal {
   private pending = new Set<string>();
-  private chain: Promise<void> = Promise.resolve();
+  private inFlight: Promise<void> = Promise.resolve();
+  private queued: Promise<void> | null = null;
 
   private constructor(private readonly path: string) {}
 
@@ -45,12 +46,25 @@ export class ApplyJournal {
     });
   }
 
+  /**
+   * Group commit: a change is made in memory at once, and every change made while a write is in
+   * flight shares the next write (one fsync for many creates at concurrency N). Each caller's
+   * promise resolves once a write holding its change is durable.
+   */
   private update(change: () => unknown): Promise<void> {
-    this.chain = this.chain.then(async () => {
-      change();
-      await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-      await writeFileAtomic(this.path, JSON.stringify({ pending: [...this.pending].sort() }) + '\n', { mode: 0o600 });
-    });
-    return this.chain;
+    change();
+    if (!this.queued) {
+      this.queued = this.inFlight.then(() => {
+        this.queued = null; // changes from now on need a later write
+        return this.write();
+      });
+      this.inFlight = this.queued.catch(() => undefined);
+    }
+    return this.queued;
+  }
+
+  private async write(): Promise<void> {
+    await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
+    await writeFileAtomic(this.path, JSON.stringify({ pending: [...this.pending].sort() }) + '\n', { mode: 0o600 });
   }
 }
