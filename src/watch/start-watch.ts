@@ -38,7 +38,7 @@ export interface RunningWatch {
   /** the health/metrics server, e.g. http://127.0.0.1:9464; '' when not serving */
   url: string;
   metrics: WatchMetrics;
-  /** every finished pass, oldest first */
+  /** the last 1000 finished passes, oldest first */
   passes(): readonly WatchPassRecord[];
   /** resolves with the next pass to finish (from now on; earlier ones are in passes()) that matches */
   waitForPass(predicate: (pass: WatchPassRecord) => boolean, timeoutMs?: number): Promise<WatchPassRecord>;
@@ -46,6 +46,9 @@ export interface RunningWatch {
   /** stop watching, let a running pass finish (up to shutdownTimeoutMs); false when it did not */
   stop(): Promise<boolean>;
 }
+
+/** Recent passes kept for passes() and waitForPass(); a daemon running for months must not grow. */
+const PASS_HISTORY = 1000;
 
 /** The daemon, in-process: file watcher -> scheduler -> one pass at a time, and the health server. */
 export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
@@ -64,6 +67,7 @@ export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
     });
     if (record.verdict === 'ok') isReady = true;
     records.push(record);
+    if (records.length > PASS_HISTORY) records.splice(0, records.length - PASS_HISTORY);
     for (const listener of listeners) listener(record);
     return record.verdict;
   }, {
