@@ -46,8 +46,8 @@ describe('escred watch: symlink swaps, outages, health and metrics', () => {
   it('recovers from a 503 period with exponential backoff; ready only after the first success; metrics count it all', async () => {
     e2e = await startWatchE2e();
     e2e.writeManifest(tokens('gitops-a'));
-    // each failing pass makes two matching GETs (credentials and the account list): three failing passes
-    e2e.emulator.setFaults({ rules: [{ path: '/_security/service', action: 'status', status: 503, times: 6 }] });
+    // each failing pass makes one matching GET (credentials; the account list is not asked for known accounts): three failing passes
+    e2e.emulator.setFaults({ rules: [{ path: '/_security/service', action: 'status', status: 503, times: 3 }] });
     const watch = await e2e.watch({ isApplying: true, backoffInitialMs: 100, clock: { ...systemClock, random: () => 0.5 } });
     const first = await watch.waitForPass(() => true);
     expect(first).toMatchObject({ verdict: 'retryable', result: 'error' });
