@@ -1,4 +1,4 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { DiagnosticPosition } from './diagnostic.js';
 
 export type DataPath = ReadonlyArray<string | number>;
@@ -9,6 +9,8 @@ export type DataPath = ReadonlyArray<string | number>;
  * node that does, which is the object the key is missing from.
  */
 export class NodeLocator {
+  private readonly index = new WeakMap<YAMLMap, Map<string, Pair>>();
+
   constructor(
     readonly file: string,
     private readonly document: Document.Parsed,
@@ -37,7 +39,7 @@ export class NodeLocator {
     let keyNode: Node | null | undefined;
     for (const segment of path) {
       if (isMap(node)) {
-        const pair = node.items.find((item) => isPair(item) && keyText(item.key) === String(segment));
+        const pair = this.pairsOf(node).get(String(segment));
         if (!pair) return { node, keyNode: undefined };
         keyNode = pair.key as Node | null;
         node = this.resolve(pair.value as Node | null) ?? keyNode;
@@ -51,6 +53,20 @@ export class NodeLocator {
       }
     }
     return { node, keyNode };
+  }
+
+  /** Key -> first pair, built once per map: a lookup per key must not scan a 40k-key map. */
+  private pairsOf(map: YAMLMap): Map<string, Pair> {
+    let pairs = this.index.get(map);
+    if (!pairs) {
+      pairs = new Map();
+      for (const item of map.items) {
+        const key = keyText(item.key);
+        if (isPair(item) && key !== undefined && !pairs.has(key)) pairs.set(key, item as Pair);
+      }
+      this.index.set(map, pairs);
+    }
+    return pairs;
   }
 
   private resolve(node: Node | null): Node | null {

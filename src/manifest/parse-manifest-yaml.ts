@@ -1,4 +1,5 @@
-import { isScalar, LineCounter, parseAllDocuments, visit, type Document, type YAMLError } from 'yaml';
+import { LineCounter, parseAllDocuments, type Document, type YAMLError } from 'yaml';
+import { findDuplicateKeys } from './duplicate-keys.js';
 import { DIAGNOSTIC_CODES, errorAt, warningAt, type Diagnostic } from './diagnostic.js';
 import { findExcessiveNesting, MAX_NESTING_DEPTH } from './nesting-depth.js';
 
@@ -21,7 +22,7 @@ export interface ParseManifestResult {
 }
 
 /**
- * YAML text -> one document with node ranges, or diagnostics. Multi-document semantics: a file
+ * YAML text -> one document with node ranges, or diagnostics (duplicate keys included). Multi-document semantics: a file
  * holds exactly one document; a second non-empty document is an error (merging happens across
  * files, not within one). A trailing `---` with nothing after it is tolerated.
  */
@@ -32,7 +33,7 @@ export function parseManifestYaml(file: string, text: string): ParseManifestResu
       `nesting deeper than ${MAX_NESTING_DEPTH} levels; not parsed`)] };
   }
   const lineCounter = new LineCounter();
-  const documents = Array.from(parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: true }));
+  const documents = Array.from(parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: true }));
   const first = documents[0];
   if (!first) {
     return { diagnostics: [errorAt({ file, line: 1, col: 1 }, DIAGNOSTIC_CODES.emptyFile,
@@ -40,11 +41,8 @@ export function parseManifestYaml(file: string, text: string): ParseManifestResu
   }
   const diagnostics: Diagnostic[] = [];
   for (const document of documents) {
-    for (const error of document.errors) {
-      const diagnostic = yamlDiagnostic(file, error, 'error');
-      if (error.code === 'DUPLICATE_KEY') addFirstKey(diagnostic, document, error.pos[0], lineCounter);
-      diagnostics.push(diagnostic);
-    }
+    for (const error of document.errors) diagnostics.push(yamlDiagnostic(file, error, 'error'));
+    diagnostics.push(...findDuplicateKeys(file, document, lineCounter, MAX_SYNTAX_ERRORS + 1));
     for (const warning of document.warnings) diagnostics.push(yamlDiagnostic(file, warning, 'warning'));
   }
   for (const extra of documents.slice(1)) {
@@ -77,25 +75,6 @@ function toData(file: string, document: Document.Parsed): { value: unknown } | {
   }
 }
 
-/** A duplicate key points at both places, like every other duplicate. */
-function addFirstKey(diagnostic: Diagnostic, document: Document.Parsed, offset: number, lineCounter: LineCounter): void {
-  // Depth is bounded by findExcessiveNesting, so the recursive visit is safe.
-  visit(document, {
-    Map(_key, map) {
-      const duplicate = map.items.find((pair) => isScalar(pair.key) && pair.key.range?.[0] === offset);
-      if (!duplicate || !isScalar(duplicate.key)) return undefined;
-      const name = duplicate.key.value;
-      const first = map.items.find((pair) => isScalar(pair.key) && pair.key.value === name);
-      const start = isScalar(first?.key) ? first.key.range?.[0] : undefined;
-      if (start !== undefined && start !== offset) {
-        diagnostic.message = `duplicate key "${String(name)}": map keys must be unique`;
-        diagnostic.related = [{ file: diagnostic.file, ...lineCounter.linePos(start), message: 'first written here' }];
-      }
-      return visit.BREAK;
-    },
-  });
-}
-
 function isEmptyDocument(document: Document.Parsed): boolean {
   const contents = document.contents as { value?: unknown } | null;
   return contents === null || (contents.value === null && document.errors.length === 0);
@@ -104,15 +83,12 @@ function isEmptyDocument(document: Document.Parsed): boolean {
 function yamlDiagnostic(file: string, error: YAMLError, severity: 'error' | 'warning'): Diagnostic {
   const position = error.linePos?.[0] ?? { line: 1, col: 1 };
   const at = { file, line: position.line, col: position.col };
-  const isDuplicate = error.code === 'DUPLICATE_KEY';
-  const isDeep = error.code === 'RESOURCE_EXHAUSTION';
-  const code = isDuplicate ? DIAGNOSTIC_CODES.duplicateKey : isDeep ? DIAGNOSTIC_CODES.tooDeep : DIAGNOSTIC_CODES.yamlSyntax;
+  const code = error.code === 'RESOURCE_EXHAUSTION' ? DIAGNOSTIC_CODES.tooDeep : DIAGNOSTIC_CODES.yamlSyntax;
   // prettyErrors appends " at line L, column C:" and a source excerpt; we print our own excerpt.
   // Token echoes (`...token in YAML stream: "x"`) are cut: the source line is shown anyway, and
   // the JSON output should not carry fragments of a file that may hold a misplaced secret.
   const message = firstLine(error.message).replace(/ at line \d+, column \d+:?$/, '').replace(/: ".*"$/, '');
-  const text = isDuplicate ? 'duplicate key: map keys must be unique' : message;
-  return severity === 'error' ? errorAt(at, code, text) : warningAt(at, code, text);
+  return severity === 'error' ? errorAt(at, code, message) : warningAt(at, code, message);
 }
 
 function limitSyntaxErrors(diagnostics: Diagnostic[]): Diagnostic[] {

@@ -103,6 +103,17 @@ describe('hostile input: each gets a clear diagnostic, never a throw', () => {
     expect(performance.now() - started).toBeLessThan(15_000);
   });
 
+  it('a map with 20k keys (many accounts) stays linear', async () => {
+    const accounts = Array.from({ length: 20_000 }, (_, i) => `      x/s${i}: { tokens: [{ name: t }] }`);
+    const text = yamlLines('apiVersion: escred/v1', 'secrets: { directory: ./s }', 'clusters:', '  - name: a', '    url: https://es',
+      '    auth: { apiKey: { env: K } }', '    serviceAccounts:', ...accounts);
+    const started = performance.now();
+    const result = await loadText(text);
+    expect(result.diagnostics).toHaveLength(501);
+    expect(result.diagnostics[0]).toMatchObject({ code: 'ESCRED_UNKNOWN_ACCOUNT', line: 8, col: 7 });
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
+
   it('thousands of problems: the first 500 and a count of the rest', async () => {
     const tokens = Array.from({ length: 2_000 }, (_, i) => `          - name: bad.${i}`);
     const text = yamlLines('apiVersion: escred/v1', 'secrets: { directory: ./s }', 'clusters:', '  - name: a', '    url: https://es',
@@ -139,6 +150,15 @@ describe('hostile input: each gets a clear diagnostic, never a throw', () => {
     const crlf = await loadText('apiVersion: escred/v1\r\nsecrets:\r\n  directory: ./s\r\ncolour: red\r\n');
     expect(crlf.diagnostics.map((d) => [d.line, d.col, d.message])).toEqual(lf.diagnostics.map((d) => [d.line, d.col, d.message]));
     expect(crlf.diagnostics[0]).toMatchObject({ line: 4, col: 1, code: 'ESCRED_SCHEMA' });
+  });
+
+  it('thousands of duplicate keys: fast, capped', async () => {
+    const text = `${VALID}tokens:\n${'  k: 1\n'.repeat(20_000)}${Array.from({ length: 60_000 }, (_, i) => `  k${i}: 1\n`).join('')}`;
+    const started = performance.now();
+    const result = await loadText(text);
+    expect(result.diagnostics).toHaveLength(21);
+    expect(result.diagnostics[0]).toMatchObject({ code: 'ESCRED_DUPLICATE_KEY', line: 6, related: [expect.objectContaining({ line: 5 })] });
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 
   it('multi-document file: the second document is an error', async () => {
