@@ -21,8 +21,8 @@ type SchemaNode = { type?: string; const?: unknown; properties?: Record<string, 
  */
 export function schemaDiagnostics(data: unknown, locator: NodeLocator, skipPointers: readonly string[] = []): Diagnostic[] {
   if (validateManifest(data)) return [];
-  const errors = (validateManifest.errors ?? []).filter(
-    (e) => !skipPointers.some((p) => e.instancePath === p || e.instancePath.startsWith(`${p}/`)));
+  const skipped = new Set(skipPointers);
+  const errors = (validateManifest.errors ?? []).filter((e) => !isUnder(e.instancePath, skipped));
   // Errors left under a oneOf belong to a failed oneOf (ajv drops them when a branch passes), and
   // schema paths are per schema, not per instance: a few distinct prefixes cover every error.
   const oneOfPaths = [...new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => `${e.schemaPath}/`))];
@@ -78,6 +78,15 @@ function toDiagnostic(error: ErrorObject, locator: NodeLocator): Diagnostic {
     default:
       return errorAt(locator.value(path), DIAGNOSTIC_CODES.schema, `${where}: ${error.message ?? error.keyword}`);
   }
+}
+
+/** Whether the pointer or one of its ancestors is in `pointers` (a lookup per ancestor, not a scan). */
+function isUnder(pointer: string, pointers: ReadonlySet<string>): boolean {
+  if (pointers.size === 0) return false;
+  for (let end = pointer.length; end > 0; end = pointer.lastIndexOf('/', end - 1)) {
+    if (pointers.has(pointer.slice(0, end))) return true;
+  }
+  return false;
 }
 
 /** `clusters[0].auth.basic` style, as a user would point at it; the root is "manifest". */
