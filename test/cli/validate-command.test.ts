@@ -70,6 +70,12 @@ describe('escred validate', () => {
     expect(result.stdout).toMatch(/valid: 1 file \(1 warning\)\n$/);
   });
 
+  it('--es-version must be a version', async () => {
+    await writeFile(path.join(dir, 'escred.yaml'), VALID);
+    expect(await run(['--es-version', 'latest'])).toEqual({ stdout: '', exitCode: 1,
+      stderr: 'escred: --es-version: not an Elasticsearch version: latest (e.g. 8.17.0)\n' });
+  });
+
   it('--output json: { valid, diagnostics }', async () => {
     await writeFile(path.join(dir, 'escred.yaml'), 'apiVersion: escred/v1\n');
     const result = await run(['--output', 'json']);

@@ -48,6 +48,10 @@ async function runValidate(paths: string[], options: ValidateOptions, io: Valida
   // Loaded here, not at the top: other commands should not pay for the manifest code at start-up.
   const { loadManifest, resolveManifestPaths } = await import('../../manifest/load-manifest.js');
   const cwd = io.cwd();
+  if (options.esVersion !== undefined && !/^\d+\.\d+(\.\d+)?/.test(options.esVersion)) {
+    io.writeError(`escred: --es-version: not an Elasticsearch version: ${options.esVersion} (e.g. 8.17.0)\n`);
+    return 1;
+  }
   const args = paths.length > 0 ? paths : [DEFAULT_MANIFEST];
   let files: string[];
   try {
