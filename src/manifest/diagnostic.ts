@@ -42,6 +42,7 @@ export const DIAGNOSTIC_CODES = {
   duplicateCluster: 'ESCRED_DUPLICATE_CLUSTER',
   duplicateToken: 'ESCRED_DUPLICATE_TOKEN',
   duplicateFileToken: 'ESCRED_DUPLICATE_FILE_TOKEN',
+  tokenKindClash: 'ESCRED_TOKEN_KIND_CLASH',
   duplicateSecrets: 'ESCRED_DUPLICATE_SECRETS',
   missingSecrets: 'ESCRED_MISSING_SECRETS',
   urlConflict: 'ESCRED_URL_CONFLICT',

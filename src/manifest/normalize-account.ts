@@ -38,6 +38,7 @@ export function normalizeAccount(context: NormalizeContext, principal: string, r
   }
   account.tokens = normalizeTokens(context, account, raw.tokens ?? [], [...path, 'tokens']);
   account.fileTokens = normalizeFileTokens(context, raw.fileTokens ?? [], [...path, 'fileTokens']);
+  checkKindClash(context, account);
   return account;
 }
 
@@ -58,7 +59,7 @@ function normalizeTokens(context: NormalizeContext, account: DesiredAccount, raw
   return tokens;
 }
 
-function normalizeRotation(context: NormalizeContext, entry: IndexToken, path: DataPath): RotationPolicy | undefined {
+function normalizeRotation(context: NormalizeContext, entry: IndexToken | FileToken, path: DataPath): RotationPolicy | undefined {
   const { locator, diagnostics } = context;
   const everyMs = parseDuration(entry.rotate?.every ?? '') ?? 0;
   const overlapMs = parseDuration(entry.rotate?.overlap ?? '') ?? 0;
@@ -73,7 +74,7 @@ function normalizeRotation(context: NormalizeContext, entry: IndexToken, path: D
       `a rotated token's name may have at most ${longest} characters: generations add ${GENERATION_SUFFIX_LENGTH} (-YYYYMMDDTHHMMSSZ)`]);
   }
   for (const [where, message] of problems) diagnostics.push(errorAt(locator.value(where), DIAGNOSTIC_CODES.invalidRotation, message));
-  if (entry.protect === true) {
+  if ('protect' in entry && entry.protect === true) {
     // Allowed (the planner keeps protected generations and warns), but it means old tokens pile up.
     diagnostics.push(warningAt(locator.value([...path.slice(0, -1), 'protect']), DIAGNOSTIC_CODES.rotateProtected,
       `token ${entry.name} is protected and rotated: older generations are never deleted and pile up until removed by hand`));
@@ -98,11 +99,32 @@ function normalizeFileTokens(context: NormalizeContext, raw: FileToken[], path: 
   const byName = new Map<string, SourceRef>();
   raw.forEach((entry, index) => {
     const here = [...path, index];
-    const token = { name: entry.name, nodes: normalizeNodes(context, entry.nodes, [...here, 'nodes']), source: context.locator.value(here) };
+    const token: DesiredFileToken = { name: entry.name, nodes: normalizeNodes(context, entry.nodes, [...here, 'nodes']), source: context.locator.value(here) };
     checkName(context, token, here, byName, DIAGNOSTIC_CODES.duplicateFileToken, 'file token');
+    if (entry.rotate) {
+      const rotate = normalizeRotation(context, entry, [...here, 'rotate']);
+      if (rotate) token.rotate = rotate;
+    }
     tokens.push(token);
   });
   return tokens;
+}
+
+/**
+ * The secret sink keys a value by cluster, account and token name, whatever its kind: an index token
+ * and a file token of one name would overwrite each other's value.
+ */
+function checkKindClash(context: NormalizeContext, account: DesiredAccount): void {
+  const indexNames = new Map(account.tokens.map((t) => [t.name, t.source]));
+  for (const token of account.fileTokens) {
+    const first = indexNames.get(token.name);
+    if (!first) continue;
+    context.diagnostics.push({
+      ...errorAt(token.source, DIAGNOSTIC_CODES.tokenKindClash,
+        `"${token.name}" is both an index token and a file token of this service account; their secrets would share one place in the sink: rename one`),
+      related: [{ ...first, message: `index token "${token.name}" declared here` }],
+    });
+  }
 }
 
 function normalizeNodes(context: NormalizeContext, nodes: FileToken['nodes'], path: DataPath): DesiredFileToken['nodes'] {

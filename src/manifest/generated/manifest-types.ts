@@ -208,4 +208,12 @@ export interface FileToken {
    * Node names that must have the token, or ["*"] (or "*") for every node of the cluster.
    */
   nodes: '*' | [string, ...string[]];
+  rotate?: Rotation1;
+}
+/**
+ * Rotate by generations: the token is realised as `<name>-<UTC timestamp>`; a new generation is made every `every`, older ones are deleted once the newest has existed for `overlap` (which must be shorter than `every`).
+ */
+export interface Rotation1 {
+  every: Duration;
+  overlap: Duration1;
 }
