@@ -11,6 +11,7 @@
  */
 import type { SecretSink } from '../apply/secret-sink.js';
 import { EscredError } from '../errors.js';
+import { mapConcurrent } from '../support/map-concurrent.js';
 import type { DesiredAccount, DesiredCluster, DesiredFileToken, ObservedNode } from '../model.js';
 import { decodeBearer, encodeBearer, newSecret } from './bearer.js';
 import { fileTokenKey } from './file-token-ownership.js';
@@ -39,6 +40,8 @@ export interface FileTokenValues {
   newKeys: string[];
 }
 
+const HASH_CONCURRENCY = 8;
+
 export async function planFileTokenValues(options: PlanFileTokenValuesOptions): Promise<FileTokenValues> {
   const byNode = new Map<string, ServiceTokenLine[]>();
   if (options.onlyNode !== undefined) byNode.set(options.onlyNode, []);
@@ -53,22 +56,24 @@ export async function planFileTokenValues(options: PlanFileTokenValuesOptions): 
   }
   const existingHashes = hashesByKey(options.existing, options.onlyNode);
   const newKeys: string[] = [];
-  for (const { account, tokenName, key, nodes } of tokens) {
+  // PBKDF2 runs on libuv's thread pool: several tokens at once use every core (each is still
+  // stored in the sink before this function returns, so before any file line exists).
+  const hashes = await mapConcurrent(tokens, HASH_CONCURRENCY, async ({ account, tokenName, key }) => {
     const candidates = existingHashes.get(key) ?? [];
     // A sink that cannot be read (exec) keeps the line it already has: its value went to the sink when the line was made.
-    const reusable = isSinkReadable ? undefined : candidates[0];
-    let hash = reusable;
-    if (hash === undefined) {
-      const secret = await secretFor(options, account, tokenName);
-      if (secret.isNew) newKeys.push(key);
-      hash = await hashFor(secret.value, candidates);
-    }
+    if (!isSinkReadable && candidates[0] !== undefined) return candidates[0];
+    const secret = await secretFor(options, account, tokenName);
+    if (secret.isNew) newKeys.push(key);
+    return hashFor(secret.value, candidates);
+  });
+  tokens.forEach(({ key, nodes }, index) => {
     for (const node of nodes) {
       const lines = byNode.get(node) ?? [];
-      lines.push({ key, hash });
+      lines.push({ key, hash: hashes[index]! });
       byNode.set(node, lines);
     }
-  }
+  });
+  newKeys.sort(compareKeys);
   for (const lines of byNode.values()) lines.sort((a, b) => compareKeys(a.key, b.key));
   return { byNode, newKeys };
 }
