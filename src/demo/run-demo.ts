@@ -86,8 +86,10 @@ async function listFiles(folder: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort();
 }
 
+const isColor = process.stdout.isTTY === true && (process.env.NO_COLOR ?? '') === '';
+
 function say(text: string): void {
-  console.log(`\n\u001b[1m${text}\u001b[0m`.replace(/\u001b\[[0-9;]*m/g, process.stdout.isTTY ? '$&' : ''));
+  console.log(isColor ? `\n\u001b[1m${text}\u001b[0m` : `\n${text}`);
 }
 
 main().catch((error: unknown) => {
