@@ -113,6 +113,15 @@ describe('plan and apply, end to end', () => {
     expect(cluster.warnings).toContainEqual(expect.objectContaining({ code: 'ESCRED_UNKNOWN_ACCOUNT', principal: 'acme/robot' }));
   });
 
+  it('an invalid manifest stops apply before any call, with file:line:col', async () => {
+    (await import('node:fs')).writeFileSync(e2e.manifestPath, 'apiVersion: escred/v1\nclusters: [ {name: e2e\n');
+    const before = e2e.emulator.counters().total ?? 0;
+    const apply = await e2e.cli(['apply', '--auto-approve']);
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toMatch(/escred\.yaml:\d+:\d+: error: /);
+    expect(e2e.emulator.counters().total ?? 0).toBe(before);
+  });
+
   it('every mutating call is in the audit log, without a value', async () => {
     const { readFileSync } = await import('node:fs');
     const lines = readFileSync(`${e2e.work}/.escred/audit.log`, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
