@@ -5,6 +5,7 @@ import { createClusterConnection, type ClusterConnection, type ClusterConnection
 import type { Diagnostic } from '../manifest/diagnostic.js';
 import type { DesiredState } from '../model.js';
 import { digestOf } from '../plan/plan-file.js';
+import type { ConnectionCache } from './connection-cache.js';
 import { loadDesired } from './load-desired.js';
 
 export interface PassOptions {
@@ -16,6 +17,8 @@ export interface PassOptions {
   /** apply checks that the sink can take secrets before the first cluster call */
   isApplying: boolean;
   connection?: ClusterConnectionOptions;
+  /** a daemon's connections, kept across passes; without it each pass opens and closes its own */
+  connectionCache?: ConnectionCache;
 }
 
 /** Everything one reconcile pass works with, opened in the order that fails before any write. */
@@ -42,17 +45,20 @@ export async function openPass(options: PassOptions): Promise<Pass> {
   const sink = createSecretSink(desired.secrets);
   if (options.isApplying) await sink.check();
   const journal = await ApplyJournal.open(join(stateDir, 'journal.json'));
+  const cache = options.connectionCache;
   const connections = new Map<string, ClusterConnection>();
   try {
-    for (const cluster of desired.clusters) connections.set(cluster.name, createClusterConnection(cluster, options.connection));
+    for (const cluster of desired.clusters) {
+      connections.set(cluster.name, cache ? cache.get(cluster) : createClusterConnection(cluster, options.connection));
+    }
   } catch (error) {
-    await closeAll(connections);
+    if (!cache) await closeAll(connections);
     throw error;
   }
   return {
     desired, diagnostics, stateDir, sink, journal, connections,
     manifestDigest: manifestDigest(desired),
-    close: () => closeAll(connections),
+    close: () => (cache ? cache.retain(new Set(connections.keys())) : closeAll(connections)),
   };
 }
 

@@ -4,6 +4,7 @@ import { EscredError, errorMessage } from '../errors.js';
 import { hasChanges, type Plan } from '../plan/plan-types.js';
 import { applyPass } from '../reconcile/apply-pass.js';
 import { ManifestInvalidError } from '../reconcile/load-desired.js';
+import type { ConnectionCache } from '../reconcile/connection-cache.js';
 import { openPass, type Pass } from '../reconcile/open-pass.js';
 import { planPass } from '../reconcile/plan-pass.js';
 import { logPlan, logManifestInvalid } from './log-plan.js';
@@ -20,6 +21,8 @@ export interface WatchPassOptions {
   /** calls in flight per cluster when applying */
   concurrency: number;
   connection?: ClusterConnectionOptions;
+  /** the daemon's connections, kept from pass to pass */
+  connectionCache?: ConnectionCache;
   log: WatchLogger;
   metrics: WatchMetrics;
   now?: () => number;
@@ -61,6 +64,7 @@ export async function runWatchPass(trigger: PassTrigger, options: WatchPassOptio
       manifestArgs: options.manifestArgs, cwd: options.cwd, isApplying: options.isApplying,
       ...(options.stateDir ? { stateDir: options.stateDir } : {}),
       ...(options.connection ? { connection: options.connection } : {}),
+      ...(options.connectionCache ? { connectionCache: options.connectionCache } : {}),
     });
   } catch (error) {
     if (error instanceof ManifestInvalidError) {

@@ -1,5 +1,6 @@
 import type { ClusterConnectionOptions } from '../cluster/cluster-connection.js';
 import { errorMessage } from '../errors.js';
+import { ConnectionCache } from '../reconcile/connection-cache.js';
 import { startHealthServer, type HealthServer } from './health-server.js';
 import { runWatchPass, type WatchPassRecord } from './run-watch-pass.js';
 import type { WatchClock } from './watch-clock.js';
@@ -59,11 +60,12 @@ export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
   const listeners = new Set<(record: WatchPassRecord) => void>();
   let isReady = false;
 
+  const connectionCache = new ConnectionCache(options.connection);
   const scheduler = new WatchScheduler(async (trigger) => {
     const record = await runWatchPass(trigger, {
       manifestArgs: options.paths, cwd, isApplying: options.isApplying ?? false, concurrency: options.concurrency ?? 4, log, metrics,
+      connectionCache,
       ...(options.stateDir ? { stateDir: options.stateDir } : {}),
-      ...(options.connection ? { connection: options.connection } : {}),
     });
     if (record.verdict === 'ok') isReady = true;
     records.push(record);
@@ -106,7 +108,11 @@ export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
     passes: () => records,
     isReady: () => isReady,
     waitForPass: (predicate, timeoutMs = 20_000) => waitFor(records, listeners, predicate, timeoutMs),
-    stop: () => stopAll({ scheduler, watcher, server, log, shutdownTimeoutMs: options.shutdownTimeoutMs ?? 30_000 }),
+    stop: async () => {
+      const isFinished = await stopAll({ scheduler, watcher, server, log, shutdownTimeoutMs: options.shutdownTimeoutMs ?? 30_000 });
+      if (isFinished) await connectionCache.close(); // a pass still running keeps its connections until it ends
+      return isFinished;
+    },
   };
 }
 
