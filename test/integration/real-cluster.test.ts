@@ -19,35 +19,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { checkClusterInfo } from '../../src/cluster/check-cluster-info.js';
 import { createClusterConnection, type ClusterConnection } from '../../src/cluster/cluster-connection.js';
 import { observeCluster } from '../../src/cluster/observe-cluster.js';
-import type { AuthConfig, DesiredCluster } from '../../src/model.js';
+import type { DesiredCluster } from '../../src/model.js';
+import { fleetAccount, isRealClusterConfigured, realCluster } from './real-cluster-env.js';
 
-const env = process.env;
 const FLEET = 'elastic/fleet-server';
 const TOKEN = `escred-it-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
-function auth(): AuthConfig {
-  if (env.ESCRED_TEST_ES_API_KEY) return { kind: 'apiKey', apiKey: { env: 'ESCRED_TEST_ES_API_KEY' } };
-  return { kind: 'basic', username: env.ESCRED_TEST_ES_USERNAME ?? 'elastic', password: { env: 'ESCRED_TEST_ES_PASSWORD' } };
-}
-
 function cluster(): DesiredCluster {
-  const here = { file: 'real-cluster.test.ts', line: 1, col: 1 };
-  return {
-    name: 'real', urls: (env.ESCRED_TEST_ES_URL ?? '').split(',').map((u) => u.trim()).filter(Boolean),
-    auth: auth(),
-    tls: {
-      ...(env.ESCRED_TEST_ES_CA_FILE ? { caFile: env.ESCRED_TEST_ES_CA_FILE } : {}),
-      ...(env.ESCRED_TEST_ES_CA_FINGERPRINT ? { caFingerprint: env.ESCRED_TEST_ES_CA_FINGERPRINT } : {}),
-      isInsecure: env.ESCRED_TEST_ES_INSECURE === 'true',
-    },
-    maxDeletions: 1,
-    serviceAccounts: [{ principal: FLEET, namespace: 'elastic', service: 'fleet-server', prune: 'none', owns: [], protect: [],
-      tokens: [{ name: TOKEN, isProtected: false, source: here }], fileTokens: [], source: here }],
-    source: here,
-  };
+  return realCluster([fleetAccount([TOKEN])]);
 }
 
-describe.skipIf(!env.ESCRED_TEST_ES_URL)('real Elasticsearch cluster', () => {
+describe.skipIf(!isRealClusterConfigured)('real Elasticsearch cluster', () => {
   let connection: ClusterConnection | undefined;
   let isCreated = false;
 
