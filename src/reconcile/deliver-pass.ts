@@ -1,6 +1,7 @@
 import { applyNodeFileTokens, renderFileTokensOut, type FileTokensDelivery } from '../file-tokens/deliver-file-tokens.js';
 import { ConfigError } from '../errors.js';
 import type { DesiredCluster, ObservedCluster } from '../model.js';
+import type { TokenKey } from '../plan/plan-types.js';
 import { realiseFileTokens } from '../plan/realise-file-tokens.js';
 import type { Pass } from './open-pass.js';
 import type { PlannedPass } from './plan-pass.js';
@@ -26,9 +27,26 @@ export async function deliverFileTokens(
   options: { isDryRun: boolean },
 ): Promise<ClusterDelivery[]> {
   const { observed } = planned;
-  const clusters = pass.desired.clusters
+  const realised = pass.desired.clusters
     .filter((c) => c.serviceAccounts.some((a) => a.fileTokens.length > 0))
     .map((c) => realiseCluster(c, observed.find((o) => o.name === c.name), planned.nowMs));
+  const deliveries = await deliver(pass, realised.map((r) => r.cluster), observed, target, options);
+  if (!options.isDryRun) {
+    // a rotated-out generation is being revoked: its value is of no use to anyone any more
+    const delivered = new Set(deliveries.map((d) => d.cluster));
+    const retired = realised.filter((r) => delivered.has(r.cluster.name)).flatMap((r) => r.retired);
+    await Promise.all(retired.map((key) => pass.sink.forget(key).catch(() => undefined)));
+  }
+  return deliveries;
+}
+
+async function deliver(
+  pass: Pass,
+  clusters: DesiredCluster[],
+  observed: readonly ObservedCluster[],
+  target: FileTokensTarget,
+  options: { isDryRun: boolean },
+): Promise<ClusterDelivery[]> {
   const common = { sink: pass.sink, isDryRun: options.isDryRun, ...(target.group !== undefined ? { group: target.group } : {}) };
   if (target.kind === 'node') {
     const cluster = target.cluster !== undefined ? clusters.find((c) => c.name === target.cluster) : clusters.length === 1 ? clusters[0] : undefined;
@@ -51,7 +69,14 @@ export async function deliverFileTokens(
 }
 
 /** Rotated file tokens become the generations that should exist at the plan's instant. */
-function realiseCluster(cluster: DesiredCluster, observed: ObservedCluster | undefined, nowMs: number): DesiredCluster {
-  const accountOf = (principal: string) => observed?.serviceAccounts.find((a) => a.principal === principal);
-  return { ...cluster, serviceAccounts: cluster.serviceAccounts.map((a) => realiseFileTokens(a, accountOf(a.principal), nowMs).account) };
+function realiseCluster(
+  cluster: DesiredCluster, observed: ObservedCluster | undefined, nowMs: number,
+): { cluster: DesiredCluster; retired: TokenKey[] } {
+  const retired: TokenKey[] = [];
+  const serviceAccounts = cluster.serviceAccounts.map((account) => {
+    const realised = realiseFileTokens(account, observed?.serviceAccounts.find((a) => a.principal === account.principal), nowMs);
+    for (const token of realised.retired) retired.push({ cluster: cluster.name, principal: account.principal, token });
+    return realised.account;
+  });
+  return { cluster: { ...cluster, serviceAccounts }, retired };
 }

@@ -65,5 +65,9 @@ describe('rotated file tokens, delivered in node mode', () => {
       '20:boot-20260111T000000Z,boot-20260121T000000Z',
     ]);
     expect(seen.at(-1)).toBe('25:boot-20260121T000000Z');
+    // retired generations' values are dropped from the sink; the current one stays
+    expect(e2e.sinkValue(KIBANA, 'boot-20260101T000000Z')).toBeUndefined();
+    expect(e2e.sinkValue(KIBANA, 'boot-20260111T000000Z')).toBeUndefined();
+    expect(e2e.sinkValue(KIBANA, 'boot-20260121T000000Z')).toBeDefined();
   });
 });
