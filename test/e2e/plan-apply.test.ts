@@ -30,8 +30,8 @@ describe('plan and apply, end to end', () => {
     expect(await e2e.indexTokens(FLEET)).toEqual(['gitops-a', 'gitops-b']);
     for (const name of ['gitops-a', 'gitops-b']) {
       const value = e2e.sinkValue(FLEET, name)!;
-      const who = await authenticate(e2e, value);
-      expect(who).toEqual({ status: 200, username: FLEET, token: name });
+      const who = await e2e.whoIs(value);
+      expect(who).toMatchObject({ status: 200, username: FLEET, token: { name, type: '_service_account_index' } });
     }
   });
 
@@ -130,13 +130,3 @@ describe('plan and apply, end to end', () => {
     expect(lines.some((l) => l.action === 'delete' && l.token === 'gitops-c' && l.outcome === 'ok')).toBe(true);
   });
 });
-
-async function authenticate(e2e: E2e, bearer: string): Promise<{ status: number; username?: string; token?: string }> {
-  const { request, Agent } = await import('undici');
-  const { readFileSync } = await import('node:fs');
-  const dispatcher = new Agent({ connect: { ca: readFileSync(e2e.emulator.caFile!) } });
-  const response = await request(`${e2e.emulator.url}/_security/_authenticate`, { headers: { authorization: `Bearer ${bearer}` }, dispatcher });
-  const body = (await response.body.json()) as { username?: string; token?: { name?: string } };
-  await dispatcher.close();
-  return { status: response.statusCode, username: body.username, token: body.token?.name };
-}

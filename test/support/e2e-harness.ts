@@ -31,6 +31,13 @@ export interface RunOptions {
 
 export type AccountSpec = Record<string, unknown>;
 
+export interface WhoIs {
+  status: number;
+  username?: string;
+  /** the token's name and type (_service_account_index or _service_account_file) */
+  token?: { name?: string; type?: string };
+}
+
 export interface E2e {
   emulator: RunningEmulator;
   work: string;
@@ -42,6 +49,8 @@ export interface E2e {
   /** a call as the superuser, outside escred (out-of-band changes, checks) */
   es(method: 'GET' | 'POST' | 'DELETE' | 'PUT', path: string, body?: unknown): Promise<{ status: number; json: any }>;
   indexTokens(principal: string): Promise<string[]>;
+  /** GET /_security/_authenticate with this bearer: who it is, or the status when it is refused */
+  whoIs(bearer: string | undefined): Promise<WhoIs>;
   sinkValue(principal: string, token: string): string | undefined;
   close(): Promise<void>;
 }
@@ -84,6 +93,12 @@ export async function startE2e(options: Partial<EmulatorOptions> = {}): Promise<
       const result = await runCli(args, work, { ...process.env, NO_COLOR: '1', [PASSWORD_ENV]: emulator.superuser.password, ...runOptions.env }, runOptions.killWhen);
       outputs.push(result.stdout, result.stderr);
       return result;
+    },
+    async whoIs(bearer) {
+      if (bearer === undefined) return { status: 0 };
+      const response = await request(`${emulator.url}/_security/_authenticate`, { dispatcher, headers: { authorization: `Bearer ${bearer}` } });
+      const body = (await response.body.json()) as { username?: string; token?: { name?: string; type?: string } };
+      return response.statusCode === 200 ? { status: 200, username: body.username, token: body.token } : { status: response.statusCode };
     },
     async indexTokens(principal) {
       const { json } = await es('GET', `/_security/service/${principal}/credential`);
