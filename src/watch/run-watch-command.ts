@@ -1,5 +1,7 @@
 import type { WatchCommandOptions } from '../cli/commands/watch-command.js';
+import { fileTokensTarget } from '../cli/file-tokens-options.js';
 import { errorMessage } from '../errors.js';
+import type { FileTokensTarget } from '../reconcile/deliver-pass.js';
 import { runWatchPass } from './run-watch-pass.js';
 import { startWatch } from './start-watch.js';
 import { createWatchLogger } from './watch-logger.js';
@@ -8,13 +10,21 @@ import { WatchMetrics } from './watch-metrics.js';
 /** `escred watch`: returns the exit code. */
 export async function runWatchCommand(paths: string[], options: WatchCommandOptions): Promise<number> {
   const write = (line: string) => process.stdout.write(line);
-  if (options.once) return runOnce(paths, options, write);
+  let fileTokens: FileTokensTarget | undefined;
+  try {
+    fileTokens = fileTokensTarget(options);
+  } catch (error) {
+    createWatchLogger({ write })('error', 'start-failed', { detail: errorMessage(error) });
+    return 1;
+  }
+  if (options.once) return runOnce(paths, options, fileTokens, write);
   let watch;
   try {
     watch = await startWatch({
       paths, isApplying: options.apply ?? false, listen: options.listen, resyncMs: options.resync, debounceMs: options.debounce,
       shutdownTimeoutMs: options.shutdownTimeout, concurrency: options.concurrency, write,
       ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+      ...(fileTokens ? { fileTokens } : {}),
     });
   } catch (error) {
     createWatchLogger({ write })('error', 'start-failed', { detail: errorMessage(error) });
@@ -34,11 +44,14 @@ export async function runWatchCommand(paths: string[], options: WatchCommandOpti
 }
 
 /** One pass, plan-style exit codes, for CI jobs: 0 in sync or applied cleanly, 2 changes remain (report-only), 1 error. */
-async function runOnce(paths: string[], options: WatchCommandOptions, write: (line: string) => void): Promise<number> {
+async function runOnce(
+  paths: string[], options: WatchCommandOptions, fileTokens: FileTokensTarget | undefined, write: (line: string) => void,
+): Promise<number> {
   const record = await runWatchPass('start', {
     manifestArgs: paths, cwd: process.cwd(), isApplying: options.apply ?? false, concurrency: options.concurrency,
     log: createWatchLogger({ write }), metrics: new WatchMetrics(),
     ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+    ...(fileTokens ? { fileTokens } : {}),
   });
   if (record.verdict !== 'ok') return 1;
   if (!record.hasRemainingChanges) return 0;

@@ -1,12 +1,13 @@
 import type { ChangeSet } from '../apply/change-set.js';
 import type { ClusterConnectionOptions } from '../cluster/cluster-connection.js';
 import { EscredError, errorMessage } from '../errors.js';
-import { hasChanges, type Plan } from '../plan/plan-types.js';
+import { hasChanges, summarize, type Plan } from '../plan/plan-types.js';
 import { applyPass } from '../reconcile/apply-pass.js';
 import { ManifestInvalidError } from '../reconcile/load-desired.js';
 import type { ConnectionCache } from '../reconcile/connection-cache.js';
+import { deliverFileTokens, type FileTokensTarget } from '../reconcile/deliver-pass.js';
 import { openPass, type Pass } from '../reconcile/open-pass.js';
-import { planPass } from '../reconcile/plan-pass.js';
+import { planPass, type PlannedPass } from '../reconcile/plan-pass.js';
 import { logPlan, logManifestInvalid } from './log-plan.js';
 import type { WatchLogger } from './watch-logger.js';
 import type { PassResult, WatchMetrics } from './watch-metrics.js';
@@ -23,6 +24,8 @@ export interface WatchPassOptions {
   connection?: ClusterConnectionOptions;
   /** the daemon's connections, kept from pass to pass */
   connectionCache?: ConnectionCache;
+  /** with --apply, where file tokens are delivered (rendered files or this node's own file) */
+  fileTokens?: FileTokensTarget;
   log: WatchLogger;
   metrics: WatchMetrics;
   now?: () => number;
@@ -94,7 +97,12 @@ async function reconcile(pass: Pass, options: WatchPassOptions, now: () => numbe
   for (const d of pass.diagnostics) options.log('warn', 'manifest-warning', { detail: `${d.file}:${d.line}:${d.col}: ${d.message}`, code: d.code });
   const planned = await planPass(pass, { nowMs: now() });
   logPlan(options.log, planned.plan);
-  if (!options.isApplying || !hasChanges(planned.plan)) return { planned: planned.plan, remaining: planned.plan };
+  if (!options.isApplying) return { planned: planned.plan, remaining: planned.plan };
+  if (!hasChanges(planned.plan)) {
+    // files are rewritten only where they differ: this also restores a file edited by hand that the nodes have not read yet
+    if (options.fileTokens) await deliverAndLog(pass, planned, options.fileTokens, options.log);
+    return { planned: planned.plan, remaining: planned.plan };
+  }
   const applied = await applyPass(pass, planned, {
     concurrency: options.concurrency,
     clock: () => new Date(now()),
@@ -106,9 +114,28 @@ async function reconcile(pass: Pass, options: WatchPassOptions, now: () => numbe
       });
     },
   });
-  const remaining = applied.after.plan;
+  let remaining = applied.after.plan;
+  if (options.fileTokens && !applied.changeSet.hasFailures) {
+    await deliverAndLog(pass, { ...applied.after, nowMs: planned.nowMs }, options.fileTokens, options.log);
+    // the nodes pick the files up on their own schedule; the next pass checks them
+    remaining = withoutFileTokenDrift(remaining);
+  }
   if (hasChanges(remaining)) logPlan(options.log, remaining, 'drift-remaining');
   return { planned: planned.plan, remaining, changeSet: applied.changeSet };
+}
+
+async function deliverAndLog(pass: Pass, planned: PlannedPass, target: FileTokensTarget, log: WatchLogger): Promise<void> {
+  for (const { cluster, delivery } of await deliverFileTokens(pass, planned, target, { isDryRun: false })) {
+    for (const file of delivery.files.filter((f) => f.isChanged || f.fixes.length > 0)) {
+      log('info', 'file-tokens-written', { cluster, detail: [file.path, ...file.fixes].join('; ') });
+    }
+    for (const removed of delivery.removed) log('info', 'file-tokens-removed', { cluster, detail: removed.path });
+  }
+}
+
+function withoutFileTokenDrift(plan: Plan): Plan {
+  const clusters = plan.clusters.map((c) => ({ ...c, fileTokenDrift: c.fileTokenDrift.filter((d) => d.missingOn.length + d.unexpectedOn.length === 0) }));
+  return { ...plan, clusters, summary: summarize(clusters) };
 }
 
 /**

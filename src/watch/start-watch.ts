@@ -1,6 +1,7 @@
 import type { ClusterConnectionOptions } from '../cluster/cluster-connection.js';
 import { errorMessage } from '../errors.js';
 import { ConnectionCache } from '../reconcile/connection-cache.js';
+import type { FileTokensTarget } from '../reconcile/deliver-pass.js';
 import { startHealthServer, type HealthServer } from './health-server.js';
 import { runWatchPass, type WatchPassRecord } from './run-watch-pass.js';
 import type { WatchClock } from './watch-clock.js';
@@ -16,6 +17,8 @@ export interface WatchOptions {
   stateDir?: string;
   /** repair drift (default: report only) */
   isApplying?: boolean;
+  /** with isApplying, where file tokens are delivered */
+  fileTokens?: FileTokensTarget;
   /** host:port for /healthz, /readyz, /metrics; default 127.0.0.1:9464; port 0 = any free port */
   listen?: string;
   /** false: no HTTP server */
@@ -66,6 +69,7 @@ export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
       manifestArgs: options.paths, cwd, isApplying: options.isApplying ?? false, concurrency: options.concurrency ?? 4, log, metrics,
       connectionCache,
       ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+      ...(options.fileTokens ? { fileTokens: options.fileTokens } : {}),
     });
     if (record.verdict === 'ok') isReady = true;
     records.push(record);

@@ -1,8 +1,9 @@
 import { Option, type Command } from 'commander';
 import { parseDuration } from '../../manifest/parse-duration.js';
+import { addFileTokensOptions, type FileTokensCliOptions } from '../file-tokens-options.js';
 import { parsePositiveInteger } from '../terminal.js';
 
-export interface WatchCommandOptions {
+export interface WatchCommandOptions extends FileTokensCliOptions {
   apply?: boolean;
   once?: boolean;
   listen: string;
@@ -22,7 +23,7 @@ export function parseWatchDuration(value: string, flag: string): number {
 }
 
 export function registerWatchCommand(program: Command): void {
-  program
+  const command = program
     .command('watch')
     .description('Run as a daemon: reconcile whenever the manifest changes and on a periodic resync. Reports drift; --apply repairs it.')
     .argument('[paths...]', 'manifest files or folders (default: ./escred.yaml); folders updated by a symlink swap (git-sync, ConfigMap) work')
@@ -33,13 +34,16 @@ export function registerWatchCommand(program: Command): void {
     .addOption(durationOption('--debounce <duration>', 'quiet time after a file event before a pass', 300, '300ms'))
     .addOption(durationOption('--shutdown-timeout <duration>', 'on SIGTERM/SIGINT, how long a running pass may take to finish', 30_000, '30s'))
     .option('--concurrency <n>', 'calls in flight per cluster when applying', (v) => parsePositiveInteger(v, '--concurrency'), 4)
-    .option('--state-dir <dir>', 'apply journal and audit log (default: .escred next to the first manifest)')
+    .option('--state-dir <dir>', 'apply journal and audit log (default: .escred next to the first manifest)');
+  addFileTokensOptions(command)
     .addHelpText('after', [
       '',
       'Logs are JSON lines on stdout (time, level, event, cluster, account, token, detail); never a secret.',
       'One pass at a time; events during a pass coalesce into one following pass. Retryable errors (429, 5xx,',
       'connection failures) back off exponentially up to 60 s; an invalid manifest changes nothing and is',
       'reported until an edit fixes it. SIGTERM/SIGINT: stop watching, let a running pass finish, exit 0.',
+      'With --apply and --file-tokens-out or --node, file tokens are delivered too, so a service_tokens file',
+      'edited by hand on a node is restored.',
     ].join('\n'))
     .action(async (paths: string[], options: WatchCommandOptions) => {
       const { runWatchCommand } = await import('../../watch/run-watch-command.js');
