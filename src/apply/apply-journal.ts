@@ -1,8 +1,9 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { TokenKey } from '../plan/plan-types.js';
 import { writeFileAtomic } from '../support/write-file-atomic.js';
 import { tokenKey } from '../plan/build-plan.js';
+import { readTextIfExists } from '../support/read-text-if-exists.js';
 
 /**
  * Write-ahead intents: a key is recorded (durably) before its create call and removed once the
@@ -18,12 +19,8 @@ export class ApplyJournal {
 
   static async open(path: string): Promise<ApplyJournal> {
     const journal = new ApplyJournal(path);
-    try {
-      const data = JSON.parse(await readFile(path, 'utf8')) as { pending?: string[] };
-      journal.pending = new Set(data.pending ?? []);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
+    const text = await readTextIfExists(path);
+    if (text !== null) journal.pending = new Set((JSON.parse(text) as { pending?: string[] }).pending ?? []);
     return journal;
   }
 

@@ -2,11 +2,11 @@
  * Identity that must survive restarts: cluster uuid, node ids, the .security index uuid and the
  * superuser password (the only secret the emulator keeps on disk, mode 0600, like ES's keystore).
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { writeFileAtomic } from '../support/write-file-atomic.js';
 import { randomId } from './ids.js';
+import { readTextIfExists } from '../support/read-text-if-exists.js';
 
 export interface ClusterState {
   clusterUuid: string;
@@ -22,12 +22,8 @@ export interface LoadClusterStateOptions {
 }
 
 async function readState(file: string): Promise<Partial<ClusterState>> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as Partial<ClusterState>;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw error;
-  }
+  const text = await readTextIfExists(file);
+  return text === null ? {} : (JSON.parse(text) as Partial<ClusterState>);
 }
 
 export async function loadClusterState(options: LoadClusterStateOptions): Promise<ClusterState> {

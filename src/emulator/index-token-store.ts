@@ -3,8 +3,8 @@
  * atomically. Holds only {principal, name, hash}: never a secret. Mutations are serialised so that
  * "exists?" and "write" cannot interleave (op_type=create semantics -> 409).
  */
-import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../support/write-file-atomic.js';
+import { readTextIfExists } from '../support/read-text-if-exists.js';
 
 export interface IndexToken {
   principal: string;
@@ -31,12 +31,9 @@ export class IndexTokenStore {
 
   static async open(file: string): Promise<IndexTokenStore> {
     const store = new IndexTokenStore(file);
-    try {
-      const parsed = JSON.parse(await readFile(file, 'utf8')) as StoreFile;
-      for (const token of parsed.tokens) store.tokens.set(keyOf(token.principal, token.name), token);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
+    const text = await readTextIfExists(file);
+    const parsed = text === null ? { tokens: [] } : (JSON.parse(text) as StoreFile);
+    for (const token of parsed.tokens) store.tokens.set(keyOf(token.principal, token.name), token);
     return store;
   }
 

@@ -2,8 +2,8 @@
  * One node's `service_tokens` file (spec section 8): parsed with ES's rules, reloaded when its
  * content changes. A missing file is an empty, valid set; an invalid file empties the set.
  */
-import { readFile } from 'node:fs/promises';
 import { parseServiceTokens, type ServiceTokensProblem } from '../file-tokens/service-tokens-parser.js';
+import { readTextIfExists } from '../support/read-text-if-exists.js';
 
 export class NodeFileTokens {
   private tokens = new Map<string, string>();
@@ -31,13 +31,7 @@ export class NodeFileTokens {
    * an invalid file, so `isStartup` turns an invalid file into an error.
    */
   async reload(isStartup = false): Promise<void> {
-    let content: string;
-    try {
-      content = await readFile(this.path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      content = '';
-    }
+    const content = (await readTextIfExists(this.path)) ?? '';
     if (content === this.lastContent) return;
     this.lastContent = content;
     const parsed = parseServiceTokens(content);

@@ -3,10 +3,10 @@
  * the same CA fingerprint (like ES's auto-configured `http_ca.crt`).
  */
 import { X509Certificate } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
 import { writeFileAtomic } from '../support/write-file-atomic.js';
+import { readTextIfExists } from '../support/read-text-if-exists.js';
 
 export interface TlsMaterial {
   caFile: string;
@@ -19,15 +19,6 @@ export interface TlsMaterial {
 }
 
 const YEARS = 3;
-
-async function readIfPresent(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
 
 function validity(): { notBeforeDate: Date; notAfterDate: Date } {
   const notBeforeDate = new Date(Date.now() - 60_000);
@@ -68,7 +59,7 @@ async function createMaterial(host: string): Promise<{ caPem: string; caKey: str
 
 export async function loadTlsMaterial(dataDir: string, host: string): Promise<TlsMaterial> {
   const paths = { ca: join(dataDir, 'ca.pem'), caKey: join(dataDir, 'ca-key.pem'), cert: join(dataDir, 'http.pem'), key: join(dataDir, 'http-key.pem') };
-  let [caPem, cert, key] = await Promise.all([readIfPresent(paths.ca), readIfPresent(paths.cert), readIfPresent(paths.key)]);
+  let [caPem, cert, key] = await Promise.all([readTextIfExists(paths.ca), readTextIfExists(paths.cert), readTextIfExists(paths.key)]);
   if (!caPem || !cert || !key) {
     const created = await createMaterial(host);
     await writeFileAtomic(paths.caKey, created.caKey, { mode: 0o600 });

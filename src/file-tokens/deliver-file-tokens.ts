@@ -7,7 +7,7 @@
  * Both take every secret from the sink (new ones are stored there before any file is written), so
  * every node gets the same secret for a name. `isDryRun` returns the diffs and writes nothing.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { SecretSink } from '../apply/secret-sink.js';
@@ -19,6 +19,7 @@ import { planFileTokenValues } from './plan-file-token-values.js';
 import { assertEditableServiceTokens, renderServiceTokens } from './render-service-tokens.js';
 import { shortenServiceTokensHashes } from './shorten-hashes.js';
 import { writeServiceTokensFile, type WriteServiceTokensFileResult } from './write-service-tokens-file.js';
+import { readTextIfExists } from '../support/read-text-if-exists.js';
 
 export const SERVICE_TOKENS_FILE = 'service_tokens';
 
@@ -57,12 +58,12 @@ export async function renderFileTokensOut(options: RenderFileTokensOutOptions): 
   const clusterDir = join(options.outDir, pathSegment(options.cluster.name, 'cluster'));
   const sharedPath = join(clusterDir, SERVICE_TOKENS_FILE);
   const nodePath = (node: string) => join(clusterDir, pathSegment(node, 'node'), SERVICE_TOKENS_FILE);
-  const sharedText = await readIfExists(sharedPath);
+  const sharedText = await readTextIfExists(sharedPath);
   const nodeNames = declaredAndObservedNodes(options);
   const existing = new Map<string, string | null>();
   const nodeTexts = new Map<string, string | null>();
   for (const node of nodeNames) {
-    const text = await readIfExists(nodePath(node));
+    const text = await readTextIfExists(nodePath(node));
     nodeTexts.set(node, text);
     existing.set(node, text ?? sharedText);
   }
@@ -104,7 +105,7 @@ export async function applyNodeFileTokens(options: ApplyNodeFileTokensOptions): 
       `node ${options.nodeName} is not a node of cluster ${options.cluster.name} (nodes: ${names.join(', ')})`);
   }
   const group = options.group === undefined ? undefined : await resolveGroup(options.group);
-  const existing = await readIfExists(options.path);
+  const existing = await readTextIfExists(options.path);
   assertEditableServiceTokens(existing);
   const values = await planFileTokenValues({ ...options, existing: new Map([[options.nodeName, existing]]), onlyNode: options.nodeName });
   const desired = values.byNode.get(options.nodeName) ?? [];
@@ -127,15 +128,6 @@ function pathSegment(name: string, what: string): string {
     throw new ConfigError(`${what} name ${JSON.stringify(name)} cannot be used as a folder name under the file-tokens output folder`);
   }
   return name;
-}
-
-async function readIfExists(path: string): Promise<string | null> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
 }
 
 async function remove(path: string, old: string, isDryRun = false): Promise<{ path: string; diff: string }> {
