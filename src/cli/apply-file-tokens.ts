@@ -1,7 +1,8 @@
 import { deliverFileTokens, type FileTokensTarget } from '../reconcile/deliver-pass.js';
 import type { Pass } from '../reconcile/open-pass.js';
 import type { PlannedPass } from '../reconcile/plan-pass.js';
-import { hasFileTokenDrift, waitForFileTokens } from '../reconcile/wait-file-tokens.js';
+import { waitForFileTokens } from '../reconcile/wait-file-tokens.js';
+import { isRealDrift } from '../plan/plan-types.js';
 import { describeDrift } from '../plan/render-human.js';
 import type { ApplyCommandOptions } from './commands/apply-command.js';
 import { writeOut } from './terminal.js';
@@ -29,10 +30,8 @@ export async function applyFileTokens(
   }
   writeOut(`Timed out after ${seconds} s; still different:`);
   for (const cluster of waited.planned.plan.clusters) {
-    for (const drift of cluster.fileTokenDrift) {
-      if (hasFileTokenDrift({ ...waited.planned.plan, clusters: [{ ...cluster, fileTokenDrift: [drift] }] })) {
-        writeOut(`  ${cluster.cluster} ${drift.principal} ${drift.token}: ${describeDrift(drift)}`);
-      }
+    for (const drift of cluster.fileTokenDrift.filter(isRealDrift)) {
+      writeOut(`  ${cluster.cluster} ${drift.principal} ${drift.token}: ${describeDrift(drift)}`);
     }
   }
   return { planned: waited.planned, exitCode: 1 };

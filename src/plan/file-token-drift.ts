@@ -57,7 +57,3 @@ export function planFileTokenDrift(
   const hasDrift = drift.missingOn.length + drift.unexpectedOn.length + drift.unknownOn.length > 0;
   return hasDrift ? { drift } : {};
 }
-
-export function isRealDrift(drift: FileTokenDrift): boolean {
-  return drift.missingOn.length + drift.unexpectedOn.length > 0;
-}

@@ -1,8 +1,8 @@
 import type { DesiredAccount, ObservedAccount, ObservedCluster } from '../model.js';
-import { isRealDrift, nodeKnowledge, planFileTokenDrift } from './file-token-drift.js';
+import { nodeKnowledge, planFileTokenDrift } from './file-token-drift.js';
 import { matchesAny } from './glob.js';
 import { realiseFileTokens } from './realise-file-tokens.js';
-import type { FileTokenDrift, PlanWarning } from './plan-types.js';
+import { isRealDrift, type FileTokenDrift, type PlanWarning } from './plan-types.js';
 
 /**
  * File tokens are never changed through the API (it cannot): the plan reports per-node drift,

@@ -85,6 +85,11 @@ export function hasChanges(plan: Plan): boolean {
   return create + replace + deletions + fileTokenDrift > 0;
 }
 
+/** missing or unexpected somewhere: a change to make; unknown-only entries say what could not be checked */
+export function isRealDrift(drift: FileTokenDrift): boolean {
+  return drift.missingOn.length + drift.unexpectedOn.length > 0;
+}
+
 export function summarize(clusters: ClusterPlan[]): PlanSummary {
   const count = (kind: PlanAction['kind']) =>
     clusters.reduce((sum, c) => sum + c.actions.filter((a) => a.kind === kind).length, 0);
@@ -92,9 +97,7 @@ export function summarize(clusters: ClusterPlan[]): PlanSummary {
     create: count('create'),
     replace: count('replace'),
     delete: count('delete'),
-    // unknown-only entries say what could not be checked; they are not changes
-    fileTokenDrift: clusters.reduce(
-      (sum, c) => sum + c.fileTokenDrift.filter((d) => d.missingOn.length + d.unexpectedOn.length > 0).length, 0),
+    fileTokenDrift: clusters.reduce((sum, c) => sum + c.fileTokenDrift.filter(isRealDrift).length, 0),
     warnings: clusters.reduce((sum, c) => sum + c.warnings.length, 0),
     errors: clusters.filter((c) => c.error).length,
   };

@@ -1,4 +1,4 @@
-import type { Plan } from '../plan/plan-types.js';
+import { isRealDrift, type Plan } from '../plan/plan-types.js';
 import type { Pass } from './open-pass.js';
 import { planPass, type PlannedPass } from './plan-pass.js';
 
@@ -10,8 +10,8 @@ export interface WaitOptions {
 }
 
 /** Nodes that should have a file token and answered without it, or have one they should not. */
-export function hasFileTokenDrift(plan: Plan): boolean {
-  return plan.clusters.some((c) => c.fileTokenDrift.some((d) => d.missingOn.length + d.unexpectedOn.length > 0));
+function hasFileTokenDrift(plan: Plan): boolean {
+  return plan.clusters.some((c) => c.fileTokenDrift.some(isRealDrift));
 }
 
 /**

@@ -1,4 +1,5 @@
-import type { Plan } from '../plan/plan-types.js';
+import { isRealDrift, type Plan } from '../plan/plan-types.js';
+import { describeDrift } from '../plan/render-human.js';
 import type { ManifestInvalidError } from '../reconcile/load-desired.js';
 import type { WatchLogger } from './watch-logger.js';
 
@@ -12,14 +13,9 @@ export function logPlan(log: WatchLogger, plan: Plan, event = 'drift'): void {
       log('info', event, { cluster: cluster.cluster, account: action.principal, token: action.token, detail: `${action.kind}: ${action.reason}`, action: action.kind });
     }
     for (const drift of cluster.fileTokenDrift) {
-      const parts = [
-        drift.missingOn.length > 0 ? `missing on ${drift.missingOn.join(', ')}` : '',
-        drift.unexpectedOn.length > 0 ? `unexpected on ${drift.unexpectedOn.join(', ')}` : '',
-        drift.unknownOn.length > 0 ? `unknown on ${drift.unknownOn.join(', ')}` : '',
-      ].filter((p) => p !== '');
-      const isDrift = drift.missingOn.length + drift.unexpectedOn.length > 0;
+      const isDrift = isRealDrift(drift);
       log(isDrift ? 'info' : 'warn', isDrift ? `file-${event}` : 'file-token-unknown', {
-        cluster: cluster.cluster, account: drift.principal, token: drift.token, detail: `file token ${parts.join('; ')}`,
+        cluster: cluster.cluster, account: drift.principal, token: drift.token, detail: `file token ${describeDrift(drift)}`,
       });
     }
     for (const warning of cluster.warnings) {

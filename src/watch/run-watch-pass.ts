@@ -1,7 +1,7 @@
 import type { ChangeSet } from '../apply/change-set.js';
 import type { ClusterConnectionOptions } from '../cluster/cluster-connection.js';
 import { EscredError, errorMessage } from '../errors.js';
-import { hasChanges, summarize, type Plan } from '../plan/plan-types.js';
+import { hasChanges, isRealDrift, summarize, type Plan } from '../plan/plan-types.js';
 import { applyPass } from '../reconcile/apply-pass.js';
 import { ManifestInvalidError } from '../reconcile/load-desired.js';
 import type { ConnectionCache } from '../reconcile/connection-cache.js';
@@ -134,7 +134,7 @@ async function deliverAndLog(pass: Pass, planned: PlannedPass, target: FileToken
 }
 
 function withoutFileTokenDrift(plan: Plan): Plan {
-  const clusters = plan.clusters.map((c) => ({ ...c, fileTokenDrift: c.fileTokenDrift.filter((d) => d.missingOn.length + d.unexpectedOn.length === 0) }));
+  const clusters = plan.clusters.map((c) => ({ ...c, fileTokenDrift: c.fileTokenDrift.filter((d) => !isRealDrift(d)) }));
   return { ...plan, clusters, summary: summarize(clusters) };
 }
 

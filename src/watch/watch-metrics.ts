@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ChangeEntry } from '../apply/change-set.js';
 import type { DesiredState } from '../model.js';
-import type { Plan } from '../plan/plan-types.js';
+import { isRealDrift, type Plan } from '../plan/plan-types.js';
 
 /** How a pass ended, as the `result` label of escred_passes_total. */
 export type PassResult = 'success' | 'drift' | 'invalid_manifest' | 'error';
@@ -59,7 +59,7 @@ export class WatchMetrics {
       for (const account of cluster.serviceAccounts) {
         const actions = clusterPlan.actions.filter((a) => a.principal === account.principal).length;
         const files = clusterPlan.fileTokenDrift
-          .filter((d) => d.principal === account.principal && d.missingOn.length + d.unexpectedOn.length > 0).length;
+          .filter((d) => d.principal === account.principal && isRealDrift(d)).length;
         this.drift.set({ cluster: cluster.name, account: account.principal }, actions + files);
       }
     }
