@@ -14,10 +14,10 @@ import { isColorWanted, writeErr, writeOut } from './terminal.js';
 /** `escred plan`: returns the exit code. */
 export async function runPlan(paths: string[], options: PlanCommandOptions): Promise<number> {
   try {
+    const target = fileTokensTarget(options); // bad flags fail before the manifest is read or a cluster is asked
     const pass = await openPass({ manifestArgs: paths, cwd: process.cwd(), isApplying: false, ...(options.stateDir ? { stateDir: options.stateDir } : {}) });
     try {
       printDiagnostics(pass.diagnostics);
-      const target = fileTokensTarget(options);
       const planned = await planPass(pass, {
         nowMs: Date.now(),
         ...(options.maxDeletions !== undefined ? { maxDeletionsOverride: options.maxDeletions } : {}),
