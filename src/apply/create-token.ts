@@ -14,6 +14,8 @@ export interface CreateResult {
 /**
  * Creates one token so that its value is never lost:
  * journal intent -> POST -> value durable in the sink -> journal done.
+ * A 429 or 503 was already sent again by the transport (bounded, honouring Retry-After: Elasticsearch
+ * answers those before it writes, see CREATE_RETRYABLE_STATUSES); one that persists fails this token.
  * A 409, or a lost response after which the token exists, means a token whose value we never saw:
  * delete it and create it again. If the sink fails, the token just made is deleted again.
  */

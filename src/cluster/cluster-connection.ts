@@ -30,7 +30,7 @@ export interface ClusterConnection extends TokenApi {
   getCredentials(principal: string): Promise<ObservedAccount>;
   listNodes(): Promise<ObservedNode[]>;
   getServiceAccounts(): Promise<Record<string, { role_descriptor: unknown }>>;
-  /** never retried: a lost answer is an EscredError with code ESCRED_CREATE_OUTCOME_UNKNOWN */
+  /** retried only on 429/503 (answered before any write); a lost answer is an EscredError with code ESCRED_CREATE_OUTCOME_UNKNOWN */
   createToken(principal: string, name: string): Promise<{ name: string; value: string }>;
   /** 404 {found:false} is an answer, not an error */
   deleteToken(principal: string, name: string): Promise<{ found: boolean }>;

@@ -6,7 +6,7 @@ import type { AuthConfig } from '../model.js';
 import { describeAuth } from './auth-header.js';
 import { ConnectionError, TLS_FAILED_CODE, toConnectionError } from './connection-error.js';
 import { ElasticsearchError, errorDetails, requiredPrivilegeHint } from './elasticsearch-error.js';
-import { parseRetryAfterMs, RETRYABLE_STATUSES, retryDelayMs, type RetryOptions } from './retry-policy.js';
+import { isRetryableAnswer, parseRetryAfterMs, retryDelayMs, type RetryOptions } from './retry-policy.js';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
 
@@ -76,7 +76,7 @@ export class EsTransport {
         continue;
       }
       this.preferredUrl = attempt.urlIndex;
-      if (isIdempotent && RETRYABLE_STATUSES.has(response.statusCode) && attempt.retries < this.options.retry.maxRetries) {
+      if (isRetryableAnswer(method, response.statusCode) && attempt.retries < this.options.retry.maxRetries) {
         await response.body.dump();
         const retryAfter = headerValue(response.headers['retry-after']);
         const now = (this.options.now ?? Date.now)();

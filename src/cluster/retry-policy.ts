@@ -19,6 +19,28 @@ export const DEFAULT_RETRY_OPTIONS: RetryOptions = {
 /** Statuses worth retrying for idempotent calls: overload and gateway trouble. */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
 
+/**
+ * Statuses after which a create (POST) is sent again, within the same bound and Retry-After.
+ * Elasticsearch answers these before it writes anything (read in elastic/elasticsearch):
+ * - 429: TransportBulkAction (a token create is a one-item bulk, IndexServiceAccountTokenStore.createToken)
+ *   first reserves IndexingPressure (markCoordinatingOperationStarted, which throws
+ *   EsRejectedExecutionException "rejected execution of coordinating operation" and undoes its own
+ *   accounting) and then forks onto the write / system_write executor, whose full queue rejects the task
+ *   before it runs; ExceptionsHelper.status maps EsRejectedExecutionException to 429 TOO_MANY_REQUESTS.
+ * - 503: SecurityIndexManager.prepareIndexIfNeededThenExecute throws SERVICE_UNAVAILABLE ("Cluster state
+ *   has not been recovered yet, cannot write to the [...] index") before it runs the write, and a cluster
+ *   block (cluster_block_exception, what the emulator's fault answers) stops a bulk before any shard.
+ * 502 and 504 are not here: a gateway may have passed the request on and timed out on the answer.
+ * And if a proxy's 429/503 ever hid a create that did happen, nothing is lost: the create uses
+ * OpType.CREATE, so the retry gets 409 and apply replaces the token whose value it never saw.
+ */
+export const CREATE_RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 503]);
+
+/** Whether an answer with this status is worth sending the request again (within maxRetries). */
+export function isRetryableAnswer(method: string, status: number): boolean {
+  return method === 'POST' ? CREATE_RETRYABLE_STATUSES.has(status) : RETRYABLE_STATUSES.has(status);
+}
+
 /** Exponential backoff with full jitter (AWS architecture blog): uniform in [0, min(cap, base * 2^retry)). */
 export function backoffDelayMs(retry: number, options: RetryOptions, random: () => number): number {
   const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** retry);

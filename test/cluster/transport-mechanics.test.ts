@@ -99,10 +99,10 @@ describe('retries and failover', () => {
     expect(server.requests).toHaveLength(3);
   });
 
-  it('never retries a POST on 503', async () => {
-    server.setHandler((_req, res) => sendJson(res, 503, { error: { type: 'x', reason: 'busy' }, status: 503 }, { 'retry-after': '0' }));
+  it('never retries a POST on 502 (429 and 503 on a create are retried: test/cluster/retry-policy.test.ts)', async () => {
+    server.setHandler((_req, res) => sendJson(res, 502, { error: { type: 'x', reason: 'bad gateway' }, status: 502 }, { 'retry-after': '0' }));
     const error = await failure(() => withConnection(cluster({ caFile: ca.caFile }), (conn) => conn.createToken('elastic/fleet-server', 't1')));
-    expect((error as ElasticsearchError).status).toBe(503);
+    expect((error as ElasticsearchError).status).toBe(502);
     expect(server.requests).toHaveLength(1);
   });
 
