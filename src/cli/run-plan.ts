@@ -1,6 +1,6 @@
 import type { Plan } from '../plan/plan-types.js';
 import { hasChanges } from '../plan/plan-types.js';
-import { renderHumanPlan } from '../plan/render-human.js';
+import { renderHumanPlan, uncheckedFileTokens } from '../plan/render-human.js';
 import { savePlanFile } from '../plan/plan-file.js';
 import { deliverFileTokens, type ClusterDelivery } from '../reconcile/deliver-pass.js';
 import { openPass } from '../reconcile/open-pass.js';
@@ -53,9 +53,20 @@ export function printPlan(plan: Plan, options: { output: 'human' | 'json'; color
   if (deliveries.length > 0) writeOut(`\nservice_tokens files:\n${renderDeliveries(deliveries, { isDryRun: true })}`);
 }
 
+/**
+ * Terraform's -detailed-exitcode: 0 nothing to change, 1 error, 2 changes. Something that could
+ * not be checked (a failed cluster, a node that did not answer) is an error, with or without
+ * --detailed-exitcode, as Terraform fails a plan when it cannot read a resource: "0" would tell a
+ * drift job that everything is in sync, and "2" would make it apply what it has not seen.
+ */
 export function planExitCode(plan: Plan, isDetailed: boolean): number {
   if (plan.summary.errors > 0) {
     writeErr(`escred: ${plan.summary.errors} cluster(s) could not be planned; see the errors above`);
+    return 1;
+  }
+  const unchecked = uncheckedFileTokens(plan);
+  if (unchecked) {
+    writeErr(`escred: the plan is incomplete: ${unchecked}`);
     return 1;
   }
   return isDetailed && hasChanges(plan) ? 2 : 0;

@@ -70,7 +70,10 @@ export interface PlanSummary {
   replace: number;
   delete: number;
   fileTokenDrift: number;
+  /** file tokens some declared node did not report on (it failed to answer): not checked, so not "in sync" */
+  fileTokensUnknown: number;
   warnings: number;
+  /** clusters that could not be observed or planned */
   errors: number;
 }
 
@@ -83,6 +86,19 @@ export interface Plan {
 export function hasChanges(plan: Plan): boolean {
   const { create, replace, delete: deletions, fileTokenDrift } = plan.summary;
   return create + replace + deletions + fileTokenDrift > 0;
+}
+
+/**
+ * Something could not be checked: a cluster failed, or a node did not answer for a file token.
+ * Such a plan never says "No changes", and plan --detailed-exitcode does not exit 0 on it.
+ */
+export function hasUnchecked(plan: Plan): boolean {
+  return plan.summary.errors + (plan.summary.fileTokensUnknown ?? 0) > 0;
+}
+
+/** a node that should have (or may have) the token did not answer: its state is unknown */
+export function isUnknownDrift(drift: FileTokenDrift): boolean {
+  return drift.unknownOn.length > 0;
 }
 
 /** missing or unexpected somewhere: a change to make; unknown-only entries say what could not be checked */
@@ -98,6 +114,7 @@ export function summarize(clusters: ClusterPlan[]): PlanSummary {
     replace: count('replace'),
     delete: count('delete'),
     fileTokenDrift: clusters.reduce((sum, c) => sum + c.fileTokenDrift.filter(isRealDrift).length, 0),
+    fileTokensUnknown: clusters.reduce((sum, c) => sum + c.fileTokenDrift.filter(isUnknownDrift).length, 0),
     warnings: clusters.reduce((sum, c) => sum + c.warnings.length, 0),
     errors: clusters.filter((c) => c.error).length,
   };

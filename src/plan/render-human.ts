@@ -1,5 +1,5 @@
 import type { ClusterPlan, FileTokenDrift, Plan, PlanAction } from './plan-types.js';
-import { hasChanges } from './plan-types.js';
+import { hasChanges, isUnknownDrift } from './plan-types.js';
 
 export interface RenderOptions {
   /** colours only on a TTY and never with NO_COLOR: the caller decides */
@@ -55,15 +55,40 @@ export function describeDrift(drift: FileTokenDrift): string {
   return drift.reason ? `${drift.reason}: ${text}` : text;
 }
 
+/**
+ * The last line. It never says "No changes" while something could not be checked: a failed
+ * cluster leads the line ("Plan failed for 1 of 2 clusters."), and file tokens on nodes that did
+ * not answer are counted on their own, since unknown is not in sync.
+ */
 function renderSummary(plan: Plan, paint: Paint): string {
   const { create, replace, delete: deletions, fileTokenDrift, warnings, errors } = plan.summary;
-  const tail = [warnings > 0 ? `${warnings} warning${warnings === 1 ? '' : 's'}` : '', errors > 0 ? `${errors} cluster${errors === 1 ? '' : 's'} failed` : '']
-    .filter(Boolean).join(', ');
-  const suffix = tail ? ` (${tail})` : '';
-  if (!hasChanges(plan)) {
-    const what = errors > 0 ? 'The clusters that could be observed match the manifest.' : 'The clusters match the manifest.';
-    return `${paint(1, 'No changes.')} ${what}${suffix}`;
+  const suffix = warnings > 0 ? ` (${plural(warnings, 'warning')})` : '';
+  const changes = `${create} to create, ${replace} to replace, ${deletions} to delete, ${plural(fileTokenDrift, 'file token')} drifted.`;
+  const unchecked = uncheckedFileTokens(plan);
+  const uncheckedTail = unchecked ? ` ${capitalize(unchecked)}.` : '';
+  if (errors > 0) {
+    const observed = plan.clusters.length - errors;
+    const rest = hasChanges(plan) ? ` The others: ${changes}`
+      : observed > 0 ? ` Nothing to change in the ${plural(observed, 'cluster')} that could be observed.` : '';
+    return `${paint(1, `Plan failed for ${errors} of ${plural(plan.clusters.length, 'cluster')}.`)}${rest}${uncheckedTail}${suffix}`;
   }
-  return `${paint(1, 'Plan:')} ${create} to create, ${replace} to replace, ${deletions} to delete, ` +
-    `${fileTokenDrift} file token${fileTokenDrift === 1 ? '' : 's'} drifted.${suffix}`;
+  if (hasChanges(plan)) return `${paint(1, 'Plan:')} ${changes}${uncheckedTail}${suffix}`;
+  if (unchecked) return `${paint(1, 'Plan incomplete:')} ${unchecked}; nothing else to change.${suffix}`;
+  return `${paint(1, 'No changes.')} The clusters match the manifest.${suffix}`;
+}
+
+/** "could not check 1 file token on node-2 (the node did not answer)", or '' when every node answered */
+export function uncheckedFileTokens(plan: Plan): string {
+  const drifts = plan.clusters.flatMap((c) => c.fileTokenDrift.filter(isUnknownDrift));
+  if (drifts.length === 0) return '';
+  const nodes = [...new Set(drifts.flatMap((d) => d.unknownOn))].sort();
+  return `could not check ${plural(drifts.length, 'file token')} on ${nodes.join(', ')} (${nodes.length === 1 ? 'the node' : 'the nodes'} did not answer)`;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

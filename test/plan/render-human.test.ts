@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../src/plan/build-plan.js';
+import { summarize, type ClusterPlan, type FileTokenDrift, type Plan } from '../../src/plan/plan-types.js';
 import { renderHumanPlan } from '../../src/plan/render-human.js';
 import {
   desiredAccount, desiredCluster, desiredFileToken, desiredState, desiredToken, observedAccount, observedCluster,
@@ -46,5 +47,34 @@ describe('human plan', () => {
   it('says so when nothing changes', () => {
     const plan = buildPlan(desiredState([desiredCluster('prod', [])]), [observedCluster('prod', [])], { nowMs: NOW });
     expect(renderHumanPlan(plan, { isColor: false })).toBe('No changes. The clusters match the manifest.\n');
+  });
+
+  // issue 12 items 4 and 5: the summary never says "No changes" while something could not be checked
+  const cluster = (name: string, extra: Partial<ClusterPlan> = {}): ClusterPlan => ({
+    cluster: name, clusterUuid: `uuid-${name}`, version: '9.4.0', observedDigest: 'd', actions: [], fileTokenDrift: [], warnings: [], ...extra,
+  });
+  const unknown: FileTokenDrift = { principal: 'elastic/kibana', token: 'kt', missingOn: [], unexpectedOn: [], unknownOn: ['node-2'] };
+  const failed = cluster('dead', { clusterUuid: '', version: '', error: { code: 'ESCRED_CONNECTION_FAILED', message: 'cluster dead: GET / failed: connection refused' } });
+  const create = { kind: 'create' as const, principal: 'elastic/kibana', token: 'a', reason: 'declared, not in the cluster' };
+  const planOf = (clusters: ClusterPlan[]): Plan => ({ formatVersion: 1, clusters, summary: summarize(clusters) });
+  const lastLine = (plan: Plan) => renderHumanPlan(plan, { isColor: false }).trimEnd().split('\n').at(-1);
+
+  it.each([
+    ['the only cluster failed', [failed], 'Plan failed for 1 of 1 cluster.'],
+    ['one of two failed, the other matches', [failed, cluster('ok')], 'Plan failed for 1 of 2 clusters. Nothing to change in the 1 cluster that could be observed.'],
+    ['one of two failed, the other has changes', [failed, cluster('ok', { actions: [create] })],
+      'Plan failed for 1 of 2 clusters. The others: 1 to create, 0 to replace, 0 to delete, 0 file tokens drifted.'],
+    ['a node did not answer, nothing else differs', [cluster('ok', { fileTokenDrift: [unknown] })],
+      'Plan incomplete: could not check 1 file token on node-2 (the node did not answer); nothing else to change.'],
+    ['a node did not answer and there are changes', [cluster('ok', { actions: [create], fileTokenDrift: [unknown] })],
+      'Plan: 1 to create, 0 to replace, 0 to delete, 0 file tokens drifted. Could not check 1 file token on node-2 (the node did not answer).'],
+  ])('%s: %s', (_what, clusters, expected) => {
+    const plan = planOf(clusters);
+    expect(lastLine(plan)).toBe(expected);
+    expect(renderHumanPlan(plan, { isColor: false })).not.toContain('No changes');
+  });
+
+  it('counts file tokens on nodes that did not answer on their own, not as drift', () => {
+    expect(planOf([cluster('ok', { fileTokenDrift: [unknown] })]).summary).toMatchObject({ fileTokenDrift: 0, fileTokensUnknown: 1 });
   });
 });
