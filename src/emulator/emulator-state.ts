@@ -15,6 +15,8 @@ export interface EmulatorState extends AuthContext {
   securityIndexUuid: string;
   nodes: EmulatorNode[];
   faults: FaultInjector;
+  /** the security index exists once a document was written to it (health reports its shards) */
+  hasSecurityIndex(): boolean;
 }
 
 /**

@@ -37,6 +37,10 @@ export class IndexTokenStore {
     return store;
   }
 
+  get size(): number {
+    return this.tokens.size;
+  }
+
   /** Realtime GET by id (what authentication uses). */
   get(principal: string, name: string): IndexToken | undefined {
     return this.tokens.get(keyOf(principal, name));

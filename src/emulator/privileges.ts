@@ -13,6 +13,8 @@ export const ACTIONS = {
   clearCache: 'cluster:admin/xpack/security/cache/clear',
   createApiKey: 'cluster:admin/xpack/security/api_key/create',
   main: 'cluster:monitor/main',
+  clusterHealth: 'cluster:monitor/health',
+  nodesCapabilities: 'cluster:monitor/nodes/capabilities',
   nodesInfo: 'cluster:monitor/nodes/info',
 } as const;
 

@@ -15,6 +15,10 @@ export interface Route {
   /** e.g. '/_security/service/{namespace}/{service}/credential' */
   template: string;
   handle(ctx: RequestContext): Promise<Reply>;
+  /** query parameters the handler accepts (supportedQueryParameters); undefined = not declared */
+  params?: readonly string[];
+  /** capability names the handler declares (supportedCapabilities), answered by GET /_capabilities */
+  capabilities?: readonly string[];
 }
 
 export interface RouteMatch {

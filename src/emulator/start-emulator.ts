@@ -16,8 +16,11 @@ import { NodeFileTokens } from './node-file-tokens.js';
 import { CLUSTER_INFO_ROUTES, registerApiKey } from './routes/cluster-info.js';
 import { SERVICE_ACCOUNT_ROUTES } from './routes/service-accounts.js';
 import { SERVICE_TOKEN_ROUTES } from './routes/service-tokens.js';
+import { capabilitiesRoute } from './routes/capabilities.js';
+import { CLUSTER_HEALTH_ROUTES } from './routes/cluster-health.js';
+import type { Route } from './router.js';
 import { loadTlsMaterial } from './tls-material.js';
-import { assertSupportedVersion, versionProfile } from './version-profile.js';
+import { assertSupportedVersion, versionProfile, type VersionProfile } from './version-profile.js';
 
 export type { FaultRule, FaultSpec } from './fault-injector.js';
 
@@ -33,6 +36,8 @@ export interface EmulatorOptions {
   host?: string;
   isTls?: boolean;
   nodeCount?: number;
+  /** node names, e.g. yamlRestTest-0,...; default node-0..node-(nodeCount-1). Sets the node count. */
+  nodeNames?: string[];
   esVersion?: string;
   clusterName?: string;
   users?: EmulatorUser[];
@@ -61,7 +66,13 @@ export interface RunningEmulator {
 }
 
 export const DEFAULT_ES_VERSION = '9.4.0';
-const ROUTES = [...CLUSTER_INFO_ROUTES, ...SERVICE_ACCOUNT_ROUTES, ...SERVICE_TOKEN_ROUTES];
+
+/** The route table of a version: a route the version does not have gets ES's "no handler found". */
+function routesFor(profile: VersionProfile): Route[] {
+  const routes: Route[] = [...CLUSTER_INFO_ROUTES, ...CLUSTER_HEALTH_ROUTES, ...SERVICE_ACCOUNT_ROUTES, ...SERVICE_TOKEN_ROUTES];
+  if (profile.hasCapabilitiesApi) routes.push(capabilitiesRoute(() => routes));
+  return routes;
+}
 
 function buildUsers(options: EmulatorOptions, superuserPassword: string): Map<string, UserRecord> {
   const users = new Map<string, UserRecord>();
@@ -90,25 +101,47 @@ interface Resolved {
   host: string;
   isTls: boolean;
   nodeCount: number;
+  nodeNames: string[];
+}
+
+/** Node names become folder names and appear in responses: ES's node.name charset, kept simple. */
+const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+function resolveNodeNames(options: EmulatorOptions): string[] {
+  if (options.nodeNames === undefined) {
+    const nodeCount = options.nodeCount ?? 3;
+    if (!Number.isInteger(nodeCount) || nodeCount < 1) throw new Error('nodeCount must be a positive integer');
+    return Array.from({ length: nodeCount }, (_, i) => `node-${i}`);
+  }
+  const names = options.nodeNames;
+  if (names.length === 0) throw new Error('nodeNames must name at least one node');
+  const bad = names.find((name) => !NODE_NAME.test(name));
+  if (bad !== undefined) throw new Error(`node name '${bad}' must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit`);
+  const duplicate = names.find((name, i) => names.indexOf(name) !== i);
+  if (duplicate !== undefined) throw new Error(`node name '${duplicate}' is given twice`);
+  if (options.nodeCount !== undefined && options.nodeCount !== names.length) {
+    throw new Error(`nodeCount ${options.nodeCount} does not match the ${names.length} node names`);
+  }
+  return [...names];
 }
 
 function resolveOptions(options: EmulatorOptions): Resolved {
   const version = options.esVersion ?? DEFAULT_ES_VERSION;
   assertSupportedVersion(version);
-  const nodeCount = options.nodeCount ?? 3;
-  if (!Number.isInteger(nodeCount) || nodeCount < 1) throw new Error('nodeCount must be a positive integer');
-  return { version, host: options.host ?? '127.0.0.1', isTls: options.isTls ?? true, nodeCount };
+  const nodeNames = resolveNodeNames(options);
+  return { version, host: options.host ?? '127.0.0.1', isTls: options.isTls ?? true, nodeCount: nodeNames.length, nodeNames };
 }
 
 async function buildState(options: EmulatorOptions, resolved: Resolved): Promise<{ state: EmulatorState; superuserPassword: string }> {
   const profile = versionProfile(resolved.version);
   await mkdir(options.dataDir, { recursive: true });
-  const nodeNames = Array.from({ length: resolved.nodeCount }, (_, i) => `node-${i}`);
+  const { nodeNames } = resolved;
   const persisted = await loadClusterState({ dataDir: options.dataDir, nodeNames, superuserPassword: options.superuserPassword });
   const faults = new FaultInjector(nodeNames);
   if (options.faults) faults.set(parseFaultSpec(options.faults));
   const verifiedCache = new Set<string>();
   const nodes = await createNodes(options.dataDir, persisted.nodeIds, nodeNames, () => verifiedCache.clear());
+  const indexStore = await IndexTokenStore.open(join(options.dataDir, 'index-tokens.json'));
   const state: EmulatorState = {
     profile,
     clusterName: options.clusterName ?? 'escred-emulator',
@@ -118,7 +151,8 @@ async function buildState(options: EmulatorOptions, resolved: Resolved): Promise
     faults,
     users: buildUsers(options, persisted.superuserPassword),
     apiKeys: new Map(),
-    indexStore: await IndexTokenStore.open(join(options.dataDir, 'index-tokens.json')),
+    indexStore,
+    hasSecurityIndex: () => indexStore.size > 0,
     // Production mode in ES terms: more than one node and no HTTPS (spec section 9).
     isTlsCheckFailing: profile.hasHttpTlsCheck && !resolved.isTls && resolved.nodeCount > 1,
     verifiedCache,
@@ -156,7 +190,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const tls = resolved.isTls ? await loadTlsMaterial(options.dataDir, resolved.host) : undefined;
   const counters = new Map<string, number>();
   const stopping = new AbortController();
-  const server = createEmulatorServer({ state, routes: ROUTES, counters, signal: stopping.signal, ...(tls ? { tls: { key: tls.key, cert: tls.certChain } } : {}) });
+  const server = createEmulatorServer({ state, routes: routesFor(state.profile), counters, signal: stopping.signal, ...(tls ? { tls: { key: tls.key, cert: tls.certChain } } : {}) });
   const port = await listen(server, options.port ?? 0, resolved.host);
   const reloadAll = async (): Promise<void> => {
     for (const node of state.nodes) await node.files.reload();

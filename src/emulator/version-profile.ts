@@ -24,6 +24,12 @@ export interface VersionProfile {
   hasTokenType: boolean;
   /** 7.14+: X-elastic-product header (spec 13) */
   hasProductHeader: boolean;
+  /** 8.14+ [inferred from the RestNodesCapabilitiesAction history]: GET /_capabilities exists */
+  hasCapabilitiesApi: boolean;
+  /** 9.6+: user-managed service accounts (user-managed-service-accounts.md section 0) */
+  hasUserManagedAccounts: boolean;
+  /** 8.16+ [inferred]: `unassigned_primary_shards` in the cluster health body */
+  hasUnassignedPrimaryShards: boolean;
   /** majors accepted in `compatible-with=N` media types */
   compatibleMajors: number[];
 }
@@ -47,13 +53,16 @@ export function versionProfile(version: string): VersionProfile {
     hasHttpTlsCheck: atLeast(7, 13) && !atLeast(7, 16),
     hasTokenType: atLeast(7, 14),
     hasProductHeader: atLeast(7, 14),
+    hasCapabilitiesApi: atLeast(8, 14),
+    hasUserManagedAccounts: atLeast(9, 6),
+    hasUnassignedPrimaryShards: atLeast(8, 16),
     // REST API compatibility: the current major and the previous one (8.x accepts 7 and 8, 9.x 8 and 9);
     // [inferred] a 7.x server accepts only 7.
     compatibleMajors: major >= 8 ? [major - 1, major] : [major],
   };
 }
 
-export const SUPPORTED_VERSION_HINT = 'at least 7.13; profiles checked: 7.14, 7.17, 8.19, 9.x';
+export const SUPPORTED_VERSION_HINT = 'at least 7.13; profiles checked: 7.14, 7.17, 8.19, 9.4, 9.6 (user-managed service accounts)';
 
 export function assertSupportedVersion(version: string): void {
   const [major, minor] = parseVersion(version);

@@ -17,7 +17,7 @@ function helpText(): string {
 describe('escred emulator --help', () => {
   const text = helpText();
   it.each([
-    '--data-dir', '--port', '--host', '--http', '--nodes', '--es-version', '--cluster-name', '--latency-ms', '--failing-node', '--superuser-password',
+    '--data-dir', '--node-names', '--port', '--host', '--http', '--nodes', '--es-version', '--cluster-name', '--latency-ms', '--failing-node', '--superuser-password',
     'PUT    /_emulator/faults', 'DELETE /_emulator/faults', 'GET    /_emulator/counters', 'DELETE /_emulator/counters',
     'lose-response', 'reset', 'Retry-After', 'times',
   ])('mentions %s', (needle) => {

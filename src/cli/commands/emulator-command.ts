@@ -7,6 +7,7 @@ export interface EmulatorCommandOptions {
   host: string;
   http?: boolean;
   nodes: number;
+  nodeNames?: string[];
   esVersion: string;
   clusterName: string;
   latencyMs?: number;
@@ -52,6 +53,12 @@ Example:
   escred emulator --data-dir ./.escred/emulator --port 9200 --nodes 3
   curl -X PUT http://127.0.0.1:9200/_emulator/faults -d '{"rules":[{"action":"status","status":503,"times":1}]}'`;
 
+function parseNodeNames(value: string): string[] {
+  const names = value.split(',').map((name) => name.trim());
+  if (names.some((name) => name === '')) throw new Error(`--node-names must be a comma-separated list of names, got '${value}'`);
+  return names;
+}
+
 function parseUser(value: string, previous: string[]): string[] {
   if (!/^[^:]+:[^:]+:.+$/.test(value)) throw new Error(`--user must be name:password:role[,role], got '${value.split(':')[0] ?? ''}:…'`);
   return [...previous, value];
@@ -66,6 +73,7 @@ export function registerEmulatorCommand(program: Command): void {
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--http', 'plain HTTP instead of HTTPS')
     .option('--nodes <n>', 'number of nodes (node-0, node-1, ...)', (v) => parsePositiveInteger(v, '--nodes'), 3)
+    .option('--node-names <names>', 'comma-separated node names instead of node-0,...; e.g. yamlRestTest-0,yamlRestTest-1', parseNodeNames)
     .option('--es-version <version>', 'Elasticsearch version to emulate (7.14+, e.g. 7.17.0, 8.19.0)', '9.4.0')
     .option('--cluster-name <name>', 'cluster name', 'escred-emulator')
     .option('--latency-ms <ms>', 'delay every response', (v) => parsePositiveInteger(v, '--latency-ms'))
@@ -74,7 +82,9 @@ export function registerEmulatorCommand(program: Command): void {
     .option('--user <name:password:roles>', 'an extra user (repeatable)', parseUser, [])
     .option('--reload-ms <ms>', 'how often nodes check their service_tokens file', (v) => parsePositiveInteger(v, '--reload-ms'), 1000)
     .addHelpText('after', HELP_AFTER)
-    .action(async (options: EmulatorCommandOptions) => {
+    .action(async (options: EmulatorCommandOptions, command: Command) => {
+      // --nodes has a default: only an explicit --nodes must agree with --node-names.
+      const isNodesExplicit = command.getOptionValueSource('nodes') === 'cli';
       const { startEmulator } = await import('../../emulator/start-emulator.js');
       // name = up to the first ':', roles = after the last ':', password = everything in between.
       const users = options.user.map((spec) => {
@@ -88,7 +98,8 @@ export function registerEmulatorCommand(program: Command): void {
         port: options.port,
         host: options.host,
         isTls: !options.http,
-        nodeCount: options.nodes,
+        ...(options.nodeNames ? { nodeNames: options.nodeNames } : {}),
+        ...(!options.nodeNames || isNodesExplicit ? { nodeCount: options.nodes } : {}),
         esVersion: options.esVersion,
         clusterName: options.clusterName,
         users,

@@ -100,11 +100,13 @@ async function catNodes(ctx: RequestContext): Promise<Reply> {
   return { status: 200, body: rows.map((row) => `${Object.values(row).join(' ')}\n`).join('') };
 }
 
+const CAT_PARAMS = ['format', 'h', 'full_id', 'v', 's', 'help', 'bytes', 'time', 'local', 'master_timeout', 'include_unloaded_segments'];
+
 export const CLUSTER_INFO_ROUTES: Route[] = [
-  { method: 'GET', template: '/', handle: root },
-  { method: 'HEAD', template: '/', handle: root },
-  { method: 'GET', template: '/_security/_authenticate', handle: whoAmI },
-  { method: 'POST', template: '/_security/api_key', handle: createApiKey },
-  { method: 'PUT', template: '/_security/api_key', handle: createApiKey },
-  { method: 'GET', template: '/_cat/nodes', handle: catNodes },
+  { method: 'GET', template: '/', handle: root, params: [] },
+  { method: 'HEAD', template: '/', handle: root, params: [] },
+  { method: 'GET', template: '/_security/_authenticate', handle: whoAmI, params: [] },
+  { method: 'POST', template: '/_security/api_key', handle: createApiKey, params: ['refresh'] },
+  { method: 'PUT', template: '/_security/api_key', handle: createApiKey, params: ['refresh'] },
+  { method: 'GET', template: '/_cat/nodes', handle: catNodes, params: CAT_PARAMS },
 ];

@@ -70,8 +70,8 @@ async function getCredentials(ctx: RequestContext): Promise<Reply> {
 }
 
 export const SERVICE_ACCOUNT_ROUTES: Route[] = [
-  { method: 'GET', template: '/_security/service', handle: getAccounts },
-  { method: 'GET', template: '/_security/service/{namespace}', handle: getAccounts },
-  { method: 'GET', template: '/_security/service/{namespace}/{service}', handle: getAccounts },
-  { method: 'GET', template: '/_security/service/{namespace}/{service}/credential', handle: getCredentials },
+  { method: 'GET', template: '/_security/service', handle: getAccounts, params: [] },
+  { method: 'GET', template: '/_security/service/{namespace}', handle: getAccounts, params: [] },
+  { method: 'GET', template: '/_security/service/{namespace}/{service}', handle: getAccounts, params: [] },
+  { method: 'GET', template: '/_security/service/{namespace}/{service}/credential', handle: getCredentials, params: [] },
 ];

@@ -86,9 +86,9 @@ async function clearCache(ctx: RequestContext): Promise<Reply> {
 const TOKEN = '/_security/service/{namespace}/{service}/credential/token';
 
 export const SERVICE_TOKEN_ROUTES: Route[] = [
-  { method: 'POST', template: `${TOKEN}/{name}`, handle: createToken },
-  { method: 'PUT', template: `${TOKEN}/{name}`, handle: createToken },
-  { method: 'POST', template: TOKEN, handle: createToken },
-  { method: 'DELETE', template: `${TOKEN}/{name}`, handle: deleteToken },
-  { method: 'POST', template: `${TOKEN}/{name}/_clear_cache`, handle: clearCache },
+  { method: 'POST', template: `${TOKEN}/{name}`, handle: createToken, params: ['refresh'] },
+  { method: 'PUT', template: `${TOKEN}/{name}`, handle: createToken, params: ['refresh'] },
+  { method: 'POST', template: TOKEN, handle: createToken, params: ['refresh'] },
+  { method: 'DELETE', template: `${TOKEN}/{name}`, handle: deleteToken, params: ['refresh'] },
+  { method: 'POST', template: `${TOKEN}/{name}/_clear_cache`, handle: clearCache, params: [] },
 ];

@@ -34,6 +34,7 @@ export interface Profile {
   esVersion: string;
   isTls: boolean;
   nodeCount?: number;
+  nodeNames?: string[];
 }
 
 /** One user per built-in role of the emulator (see the emulator contract in the task brief). */
@@ -76,7 +77,7 @@ export async function startHarness(profile: Profile): Promise<Harness> {
     dataDir,
     port: 0,
     isTls: profile.isTls,
-    nodeCount: profile.nodeCount ?? 3,
+    ...(profile.nodeNames ? { nodeNames: profile.nodeNames } : { nodeCount: profile.nodeCount ?? 3 }),
     esVersion: profile.esVersion,
     users: Object.values(USERS).map((u) => ({ username: u.username, password: u.password, roles: [...u.roles] })),
     serviceTokensReloadMs: 50,
@@ -185,6 +186,15 @@ export const PROFILES: Profile[] = [
   { esVersion: '8.19.0', isTls: false },
   { esVersion: '9.4.0', isTls: false },
 ];
+
+/** The 9.6 profile: user-managed service accounts (user-managed-service-accounts.md), over HTTPS. */
+export const PROFILE_9_6: Profile = { esVersion: '9.6.0', isTls: true };
+
+/** Every profile, 9.6 included, for the APIs that behave alike in 9.6 (health, users, roles). */
+export const ALL_PROFILES: Profile[] = [...PROFILES, PROFILE_9_6];
+
+/** Elasticsearch's YAML test cluster names its nodes so (10_basic.yml@6cbdfc64 matches `yamlRestTest-0`). */
+export const YAML_NODE_NAMES = ['yamlRestTest-0', 'yamlRestTest-1', 'yamlRestTest-2'];
 
 /**
  * The WWW-Authenticate challenges must be the same in the HTTP header and the body; the spec only
