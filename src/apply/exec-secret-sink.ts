@@ -1,70 +1,93 @@
-import { spawn } from 'node:child_process';
+import { basename } from 'node:path';
 import { EscredError } from '../errors.js';
 import type { TokenKey } from '../plan/plan-types.js';
+import {
+  EXEC_SINK_PROTOCOL_VERSION, ExecSinkProtocolError, keyString, parseExecSinkResponse,
+  type ExecSinkAction, type ExecSinkRequest, type ExecSinkResponse,
+} from '../sinks/exec-sink-protocol.js';
+import { runProcess } from '../sinks/run-process.js';
 import type { SecretSink, SinkSecret } from './secret-sink.js';
 
-const MAX_CAPTURE = 4096;
+const PROTOCOL_DOC = 'docs/exec-sink-protocol.md';
 
 /**
- * Runs a command per secret and writes one JSON object to its stdin:
- * {"action":"store","cluster":..,"serviceAccount":..,"token":..,"kind":..,"value":..} or
- * {"action":"delete",...} without value. Exit 0 means durable. The command's output is never
- * echoed as is: the value is masked in anything we report.
+ * A secret sink that is a command speaking the exec-sink protocol (src/sinks/exec-sink-protocol.ts):
+ * one process per request, the request as JSON on stdin, the answer as JSON on stdout. `escred sink
+ * vault-kv2|kubernetes` are such commands. Neither the command's stdout nor its stderr is echoed as
+ * is: stdout may hold a value and is never quoted; stderr is quoted with the value masked.
  */
 export class ExecSecretSink implements SecretSink {
   constructor(private readonly command: string[], private readonly timeoutMs: number) {}
 
   describe(): string {
-    return `command ${this.command[0] ?? ''}`;
+    return `command ${basename(this.command[0] ?? '')}`;
   }
 
+  /** The `check` action: a sink that cannot take secrets (or does not speak the protocol) fails before any write. */
   async check(): Promise<void> {
     if (this.command.length === 0) throw new EscredError('ESCRED_SINK_UNAVAILABLE', 'secret sink command is empty');
+    try {
+      await this.request({ protocolVersion: 1, action: 'check' });
+    } catch (error) {
+      throw new EscredError('ESCRED_SINK_UNAVAILABLE', (error as Error).message, { cause: error });
+    }
   }
 
   async store(secret: SinkSecret): Promise<void> {
-    await this.run({ action: 'store', ...describeKey(secret.key), kind: secret.kind, value: secret.value }, secret.value);
+    await this.request({ protocolVersion: 1, action: 'store', ...fieldsOf(secret.key), kind: secret.kind, value: secret.value }, secret.value);
   }
 
   async forget(key: TokenKey): Promise<void> {
-    await this.run({ action: 'delete', ...describeKey(key) }, undefined);
+    await this.request({ protocolVersion: 1, action: 'delete', ...fieldsOf(key) });
   }
 
-  async listKeys(): Promise<null> {
-    return null;
+  /** The `list` action; null when the sink answers `unsupported` (the planner then cannot tell, as before). */
+  async listKeys(): Promise<Set<string> | null> {
+    const response = await this.request({ protocolVersion: 1, action: 'list' });
+    if (response.status === 'unsupported') return null;
+    return new Set((response.keys ?? []).map(keyString));
   }
 
-  async read(): Promise<null> {
-    return null;
+  /** The `read` action. A sink that does not implement it cannot serve file tokens that must match their value. */
+  async read(key: TokenKey): Promise<string | null> {
+    const response = await this.request({ protocolVersion: 1, action: 'read', ...fieldsOf(key) });
+    if (response.status === 'unsupported') {
+      throw new EscredError('ESCRED_SINK_NOT_READABLE',
+        `secret sink ${this.describe()} does not implement the read action of the exec-sink protocol, so escred cannot ` +
+        `read back the value of file token ${keyString(fieldsOf(key))} (every node must get the same secret); ` +
+        `implement read (see ${PROTOCOL_DOC}) or answer list "unsupported" too`);
+    }
+    return response.value ?? null;
   }
 
-  private run(message: object, secret: string | undefined): Promise<void> {
-    const [file, ...args] = this.command;
-    return new Promise((resolve, reject) => {
-      const child = spawn(file!, args, { stdio: ['pipe', 'ignore', 'pipe'] });
-      let stderr = '';
-      const timer = setTimeout(() => child.kill('SIGKILL'), this.timeoutMs);
-      child.stderr.on('data', (chunk: Buffer) => {
-        if (stderr.length < MAX_CAPTURE) stderr += chunk.toString('utf8');
-      });
-      child.stdin.on('error', () => undefined); // a command that exits early closes the pipe; its exit code tells
-      child.on('error', (error) => {
-        clearTimeout(timer);
-        reject(new EscredError('ESCRED_SINK_FAILED', `secret sink ${this.describe()} could not start: ${error.message}`, { cause: error }));
-      });
-      child.on('close', (code, signal) => {
-        clearTimeout(timer);
-        if (code === 0) return resolve();
-        const said = mask(stderr.trim(), secret).slice(0, 500);
-        const how = signal ? `was killed (${signal}${signal === 'SIGKILL' ? ', timed out' : ''})` : `exited with ${code}`;
-        reject(new EscredError('ESCRED_SINK_FAILED', `secret sink ${this.describe()} ${how}${said ? `: ${said}` : ''}`));
-      });
-      child.stdin.end(JSON.stringify(message) + '\n');
-    });
+  private async request(request: ExecSinkRequest, secret?: string): Promise<ExecSinkResponse> {
+    const action: ExecSinkAction = request.action;
+    const failed = (how: string) => new EscredError('ESCRED_SINK_FAILED', `secret sink ${this.describe()} ${how} (${action})`);
+    let result;
+    try {
+      result = await runProcess(this.command, { stdin: `${JSON.stringify(request)}\n`, timeoutMs: this.timeoutMs });
+    } catch (error) {
+      throw new EscredError('ESCRED_SINK_FAILED', `secret sink ${this.describe()} could not start: ${(error as Error).message}`, { cause: error });
+    }
+    if (result.isTimedOut) throw failed(`was killed (SIGKILL, timed out after ${this.timeoutMs} ms)`);
+    if (result.isStdoutTooLarge) throw failed('wrote more than 16 MiB on stdout');
+    if (result.code !== 0) {
+      const said = mask(result.stderr.trim(), secret).slice(0, 500);
+      const how = result.signal ? `was killed (${result.signal})` : `exited with ${result.code}`;
+      throw new EscredError('ESCRED_SINK_FAILED', `secret sink ${this.describe()} ${how} (${action})${said ? `: ${said}` : ''}`);
+    }
+    try {
+      return parseExecSinkResponse(action, result.stdout);
+    } catch (error) {
+      if (!(error instanceof ExecSinkProtocolError)) throw error;
+      throw new EscredError('ESCRED_SINK_FAILED',
+        `secret sink ${this.describe()} does not speak escred's exec-sink protocol ${EXEC_SINK_PROTOCOL_VERSION}: its ${error.message} ` +
+        `(see ${PROTOCOL_DOC}; for Vault or Kubernetes use exec: [escred, sink, vault-kv2, ...] or [escred, sink, kubernetes, ...])`);
+    }
   }
 }
 
-function describeKey(key: TokenKey) {
+function fieldsOf(key: TokenKey) {
   return { cluster: key.cluster, serviceAccount: key.principal, token: key.token };
 }
 

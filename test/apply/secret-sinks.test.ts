@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSecretSink } from '../../src/apply/secret-sink.js';
+import { execSinkSchema } from '../sinks/exec-sink-schemas.js';
 
 const KEY = { cluster: 'prod', principal: 'elastic/fleet-server', token: 'gitops-a' };
 const VALUE = 'AAEAAWVsYXN0aWMvZmxlZXQtc2VydmVyL2dpdG9wcy1hOnNlY3JldHNlY3JldHNlY3JldA';
@@ -43,28 +44,103 @@ describe('secret sinks', () => {
     });
   });
 
-  describe('exec', () => {
+  describe('exec (the exec-sink protocol, docs/exec-sink-protocol.md)', () => {
     const script = (dir: string, body: string) => {
       const path = join(dir, 'sink.mjs');
       writeFileSync(path, body);
       return path;
     };
-
-    it('hands the command one JSON message on stdin per store and delete, and cannot read values back', async () => {
+    // A protocol 1 sink keeping values in a folder; `minimal` implements store and delete only;
+    // `legacy` is what a pre-protocol script did (no answer); `vault` is `vault kv put ... value=-` used directly.
+    const RECORDER = `import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+const [log, store, mode] = process.argv.slice(2);
+const text = readFileSync(0, 'utf8');
+appendFileSync(log, text);
+const m = JSON.parse(text);
+const answer = (extra = {}) => process.stdout.write(JSON.stringify({ protocolVersion: 1, status: 'ok', ...extra }) + '\\n');
+const file = () => join(store, m.cluster + '~' + m.serviceAccount.replace('/', '~') + '~' + m.token);
+if (mode === 'legacy') process.exit(0);
+if (mode === 'vault') { process.stdout.write('Success! Data written to: secret/data/escred/tokens\\n'); process.exit(0); }
+if (mode === 'minimal' && ['check', 'list', 'read'].includes(m.action)) { process.stdout.write(JSON.stringify({ protocolVersion: 1, status: 'unsupported' })); process.exit(0); }
+mkdirSync(store, { recursive: true });
+if (m.action === 'check') answer();
+else if (m.action === 'store') { writeFileSync(file(), m.value); answer(); }
+else if (m.action === 'delete') { rmSync(file(), { force: true }); answer(); }
+else if (m.action === 'read') answer({ value: existsSync(file()) ? readFileSync(file(), 'utf8') : null });
+else if (m.action === 'list') answer({ keys: readdirSync(store).map((f) => { const [cluster, ns, svc, token] = f.split('~'); return { cluster, serviceAccount: ns + '/' + svc, token }; }) });
+`;
+    const recorder = (mode: 'full' | 'minimal' | 'legacy' | 'vault' = 'full') => {
       const dir = tempDir();
       const log = join(dir, 'received.jsonl');
-      const path = script(dir, `import { appendFileSync, readFileSync } from 'node:fs';\nappendFileSync(${JSON.stringify(log)}, readFileSync(0, 'utf8'));\n`);
-      const sink = createSecretSink({ kind: 'exec', command: [process.execPath, path] });
+      const path = script(dir, RECORDER);
+      const sink = createSecretSink({ kind: 'exec', command: [process.execPath, path, log, join(dir, 'store'), mode] });
+      const received = () => readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+      return { sink, received };
+    };
+    const OTHER = { cluster: 'prod', principal: 'elastic/kibana', token: 'gitops-b' };
+
+    it('sends one versioned JSON request per action; store, list, read and delete round-trip', async () => {
+      const { sink, received } = recorder();
       await sink.check();
       await sink.store({ key: KEY, kind: 'index', value: VALUE });
+      await sink.store({ key: OTHER, kind: 'file', value: `${VALUE}2` });
+      expect(await sink.listKeys()).toEqual(new Set(['prod/elastic/fleet-server/gitops-a', 'prod/elastic/kibana/gitops-b']));
+      expect(await sink.read(OTHER)).toBe(`${VALUE}2`);
       await sink.forget(KEY);
-      const messages = readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
-      expect(messages).toEqual([
-        { action: 'store', cluster: 'prod', serviceAccount: 'elastic/fleet-server', token: 'gitops-a', kind: 'index', value: VALUE },
-        { action: 'delete', cluster: 'prod', serviceAccount: 'elastic/fleet-server', token: 'gitops-a' },
-      ]);
-      expect(await sink.listKeys()).toBeNull();
       expect(await sink.read(KEY)).toBeNull();
+      expect(await sink.listKeys()).toEqual(new Set(['prod/elastic/kibana/gitops-b']));
+      const key = { cluster: 'prod', serviceAccount: 'elastic/fleet-server', token: 'gitops-a' };
+      expect(received().slice(0, 2)).toEqual([
+        { protocolVersion: 1, action: 'check' },
+        { protocolVersion: 1, action: 'store', ...key, kind: 'index', value: VALUE },
+      ]);
+      expect(received().map((m) => m.action)).toEqual(['check', 'store', 'store', 'list', 'read', 'delete', 'read', 'list']);
+      expect(received().at(5)).toEqual({ protocolVersion: 1, action: 'delete', ...key });
+    });
+
+    it('every request escred sends is valid against schemas/exec-sink-request.schema.json; the schema refuses a bad one', async () => {
+      const { sink, received } = recorder();
+      await sink.check();
+      await sink.store({ key: KEY, kind: 'file', value: VALUE });
+      await sink.read(KEY);
+      await sink.listKeys();
+      await sink.forget(KEY);
+      const validate = await execSinkSchema('request');
+      for (const message of received()) expect({ message, ok: validate(message), errors: validate.errors }).toMatchObject({ ok: true });
+      expect(validate({ protocolVersion: 1, action: 'store', cluster: 'prod', serviceAccount: 'elastic/x', token: 'a', kind: 'index' })).toBe(false);
+      expect(validate({ protocolVersion: 1, action: 'read', cluster: 'prod', serviceAccount: '../x', token: 'a' })).toBe(false);
+    });
+
+    it('a sink that answers list and read "unsupported": listKeys is null (cannot tell), read is a clear error, check passes', async () => {
+      const { sink } = recorder('minimal');
+      await sink.check();
+      await sink.store({ key: KEY, kind: 'index', value: VALUE });
+      expect(await sink.listKeys()).toBeNull();
+      await expect(sink.read(KEY)).rejects.toMatchObject({
+        code: 'ESCRED_SINK_NOT_READABLE', message: expect.stringContaining('does not implement the read action of the exec-sink protocol'),
+      });
+    });
+
+    it.each([
+      ['a command used as is (vault kv put ... value=-)', 'vault' as const, 'its answer to check is not one JSON object'],
+      ['a pre-protocol script that answers nothing', 'legacy' as const, 'its answer to check is not one JSON object (it was empty)'],
+    ])('%s fails check before any write, naming the protocol', async (_name, mode, says) => {
+      const { sink } = recorder(mode);
+      const failure = await sink.check().catch((error: unknown) => error as Error & { code: string });
+      expect(failure).toMatchObject({ code: 'ESCRED_SINK_UNAVAILABLE' });
+      expect(failure!.message).toContain(`does not speak escred's exec-sink protocol 1: ${says}`);
+      await expect(sink.store({ key: KEY, kind: 'index', value: VALUE })).rejects.toMatchObject({ code: 'ESCRED_SINK_FAILED' });
+    });
+
+    it.each([
+      ['another protocol version', '{"protocolVersion":2,"status":"ok"}', 'answered store with protocolVersion 2; escred speaks 1'],
+      ['"unsupported" for store', '{"protocolVersion":1,"status":"unsupported"}', 'answered store "unsupported", but every sink must implement store'],
+      ['an unknown status', '{"protocolVersion":1,"status":"done"}', 'answered store with status "done"'],
+    ])('an answer with %s is a failed store', async (_name, answer, says) => {
+      const path = script(tempDir(), `import { readFileSync } from 'node:fs';\nreadFileSync(0);\nprocess.stdout.write(${JSON.stringify(answer)});\n`);
+      const sink = createSecretSink({ kind: 'exec', command: [process.execPath, path] });
+      await expect(sink.store({ key: KEY, kind: 'index', value: VALUE })).rejects.toThrow(says);
     });
 
     it('a failing command is an error that quotes its stderr with the value masked', async () => {
@@ -73,7 +149,15 @@ describe('secret sinks', () => {
       const sink = createSecretSink({ kind: 'exec', command: [process.execPath, path] });
       const failure = await sink.store({ key: KEY, kind: 'index', value: VALUE }).catch((error: unknown) => error as Error & { code: string });
       expect(failure).toMatchObject({ code: 'ESCRED_SINK_FAILED' });
-      expect(failure!.message).toContain('exited with 3: vault refused [redacted]');
+      expect(failure!.message).toContain('exited with 3 (store): vault refused [redacted]');
+      expect(failure!.message).not.toContain(VALUE);
+    });
+
+    it('stdout is never quoted in an error: a read answer holding a value but malformed says so without it', async () => {
+      const path = script(tempDir(), `import { readFileSync } from 'node:fs';\nreadFileSync(0);\nprocess.stdout.write('{"protocolVersion":1,"status":"ok","value":["${VALUE}"]}');\n`);
+      const sink = createSecretSink({ kind: 'exec', command: [process.execPath, path] });
+      const failure = await sink.read(KEY).catch((error: unknown) => error as Error);
+      expect(failure!.message).toContain('answered read without a value');
       expect(failure!.message).not.toContain(VALUE);
     });
 
@@ -81,7 +165,12 @@ describe('secret sinks', () => {
       const dir = tempDir();
       const path = script(dir, 'setInterval(() => {}, 1000);\n');
       const sink = createSecretSink({ kind: 'exec', command: [process.execPath, path] }, { timeoutMs: 300 });
-      await expect(sink.store({ key: KEY, kind: 'index', value: VALUE })).rejects.toThrow(/was killed \(SIGKILL, timed out\)/);
+      await expect(sink.store({ key: KEY, kind: 'index', value: VALUE })).rejects.toThrow(/was killed \(SIGKILL, timed out after 300 ms\)/);
+    });
+
+    it('a command that is not there is a clear error', async () => {
+      const sink = createSecretSink({ kind: 'exec', command: [join(tempDir(), 'no-such-sink')] });
+      await expect(sink.check()).rejects.toMatchObject({ code: 'ESCRED_SINK_UNAVAILABLE', message: expect.stringContaining('could not start: spawn') });
     });
   });
 });

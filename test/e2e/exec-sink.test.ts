@@ -1,18 +1,24 @@
-/** An exec secret sink (Vault, a Kubernetes Secret, a CI store) end to end: the command gets each value on stdin. */
+/** An exec secret sink end to end: a script speaking the exec-sink protocol gets each value, and each delete, on stdin. */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD_ENV, startE2e, type E2e } from '../support/e2e-harness.js';
 
-// stores like the directory sink does, so the harness's leak check knows every value
+// a protocol 1 sink (docs/exec-sink-protocol.md) that stores like the directory sink does, so the
+// harness's leak check knows every value
 const STORE = `
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 const m = JSON.parse(readFileSync(0, 'utf8'));
-const folder = join('secrets', m.cluster, m.serviceAccount);
-if (m.action === 'store') { mkdirSync(folder, { recursive: true }); writeFileSync(join(folder, m.token), m.value, { mode: 0o600 }); }
-else rmSync(join(folder, m.token), { force: true });
+const answer = (extra = {}) => process.stdout.write(JSON.stringify({ protocolVersion: 1, status: 'ok', ...extra }));
+const folder = () => join('secrets', m.cluster, m.serviceAccount);
+if (m.action === 'store') { mkdirSync(folder(), { recursive: true }); writeFileSync(join(folder(), m.token), m.value, { mode: 0o600 }); answer(); }
+else if (m.action === 'delete') { rmSync(join(folder(), m.token), { force: true }); answer(); }
+else if (m.action === 'read') answer({ value: existsSync(join(folder(), m.token)) ? readFileSync(join(folder(), m.token), 'utf8') : null });
+else if (m.action === 'list') answer({ keys: existsSync('secrets') ? readdirSync('secrets', { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
+  .map((e) => { const [cluster, ns, svc] = e.parentPath.split('/').slice(-3); return { cluster, serviceAccount: ns + '/' + svc, token: e.name }; }) : [] });
+else answer();
 `;
 
 describe('exec secret sink', () => {

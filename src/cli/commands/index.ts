@@ -5,6 +5,7 @@ import { registerEmulatorCommand } from './emulator-command.js';
 import { registerImportCommand } from './import-command.js';
 import { registerPlanCommand } from './plan-command.js';
 import { registerRotateCommand } from './rotate-command.js';
+import { registerSinkCommand } from './sink-command.js';
 import { registerValidateCommand } from './validate-command.js';
 import { registerWatchCommand } from './watch-command.js';
 
@@ -21,4 +22,5 @@ export const COMMAND_REGISTRARS: ReadonlyArray<(program: Command) => void> = [
   registerWatchCommand,
   registerAccountsCommand,
   registerEmulatorCommand,
+  registerSinkCommand,
 ];
