@@ -24,7 +24,15 @@ export interface ApplyContext {
   /** calls in flight per cluster */
   concurrency: number;
   onChange?: (entry: ChangeEntry) => void;
+  /**
+   * Once aborted (a first Ctrl-C), no new action starts; the ones under way finish, values to the
+   * sink included. What did not start is recorded as skipped with NOT_STARTED_DETAIL.
+   */
+  stopSignal?: AbortSignal;
 }
+
+/** The detail of an action skipped because the apply was interrupted before it started. */
+export const NOT_STARTED_DETAIL = 'not started: the apply was interrupted';
 
 /**
  * Carries out a plan. Per cluster: every create and replace first (each value durable in the
@@ -36,12 +44,14 @@ export async function applyPlan(plan: Plan, context: ApplyContext): Promise<Chan
   const state = { isAborted: false };
   const record = (entry: ChangeEntry) => {
     entries.push(entry);
-    context.onChange?.(entry);
+    // not told one by one (an interrupted 200-token apply would print 190 lines): the interrupt report sums them up
+    if (entry.detail !== NOT_STARTED_DETAIL) context.onChange?.(entry);
   };
   for (const cluster of plan.clusters) {
     await applyCluster(cluster, context, state, record);
   }
-  return { entries, hasFailures: entries.some((e) => e.outcome === 'failed') || state.isAborted };
+  const isIncomplete = entries.some((e) => e.outcome === 'failed' || e.detail === NOT_STARTED_DETAIL);
+  return { entries, hasFailures: isIncomplete || state.isAborted };
 }
 
 async function applyCluster(
@@ -52,6 +62,8 @@ async function applyCluster(
 ): Promise<void> {
   const skip = (action: PlanAction, detail: string) =>
     record({ cluster: cluster.cluster, principal: action.principal, token: action.token, action: action.kind, outcome: 'skipped', detail });
+  const notStarted = (action: PlanAction) => skip(action, NOT_STARTED_DETAIL);
+  const isStopped = () => context.stopSignal?.aborted === true;
   const api = context.apis.get(cluster.cluster);
   if (cluster.error || !api) {
     cluster.actions.forEach((a) => skip(a, cluster.error?.message ?? 'no connection to this cluster'));
@@ -61,12 +73,14 @@ async function applyCluster(
   const deletes = cluster.actions.filter((a) => a.kind === 'delete');
   let hasFailed = false;
   await mapConcurrent(writes, context.concurrency, async (action) => {
+    if (isStopped()) return notStarted(action);
     if (state.isAborted) return skip(action, 'apply stopped after an earlier failure');
     const entry = await runWrite(cluster.cluster, action, api, context, state);
     if (entry.outcome === 'failed') hasFailed = true;
     record(entry);
   });
   await mapConcurrent(deletes, context.concurrency, async (action) => {
+    if (isStopped()) return notStarted(action);
     if (state.isAborted || hasFailed) return skip(action, 'held back: a create on this cluster failed, deletions wait for the next apply');
     record(await runDelete(cluster.cluster, action, api, context));
   });

@@ -8,6 +8,7 @@ import { planPass, type PlannedPass } from '../reconcile/plan-pass.js';
 import { applyFileTokens } from './apply-file-tokens.js';
 import type { ApplyCommandOptions } from './commands/apply-command.js';
 import { fileTokensTarget } from './file-tokens-options.js';
+import { reportInterrupted, runInterruptible } from './interrupt.js';
 import { printDiagnostics, reportError } from './report-error.js';
 import { printPlan } from './run-plan.js';
 import { confirm, writeErr, writeOut } from './terminal.js';
@@ -35,7 +36,10 @@ export async function runApply(paths: string[], options: ApplyCommandOptions): P
         if (options.output === 'human') writeOut(hasChanges(planned.plan) ? fileTokensHint : 'No changes. Nothing to apply.');
         return 0;
       }
-      const applied = hasIndexWork(planned.plan) ? await applyIndexTokens(pass, planned, options) : undefined;
+      const { result: applied, isInterrupted } = hasIndexWork(planned.plan)
+        ? await runInterruptible((stopSignal) => applyIndexTokens(pass, planned, options, stopSignal))
+        : { result: undefined, isInterrupted: false };
+      if (applied && isInterrupted) return reportInterrupted(applied.changeSet, options.output);
       if (applied?.changeSet.hasFailures) return reportApplied(applied, options);
       // the nodes as seen after the index tokens, at the plan's instant (the generations the plan showed)
       const observedNow = { ...(applied?.after ?? planned), nowMs: planned.nowMs };
@@ -57,9 +61,9 @@ function hasIndexWork(plan: Plan): boolean {
   return plan.clusters.some((c) => c.actions.length > 0 || c.error !== undefined);
 }
 
-function applyIndexTokens(pass: Pass, planned: PlannedPass, options: ApplyCommandOptions): Promise<AppliedPass> {
+function applyIndexTokens(pass: Pass, planned: PlannedPass, options: ApplyCommandOptions, stopSignal: AbortSignal): Promise<AppliedPass> {
   return applyPass(pass, planned, {
-    concurrency: options.concurrency,
+    concurrency: options.concurrency, stopSignal,
     ...(options.auditLog ? { auditPath: options.auditLog } : {}),
     ...(options.output === 'human' ? { onChange: (entry) => writeOut(renderChange(entry)) } : {}),
   });

@@ -14,6 +14,8 @@ export interface ApplyPassOptions {
   auditPath?: string;
   clock?: () => Date;
   onChange?: (entry: ChangeEntry) => void;
+  /** once aborted (a first Ctrl-C), no new call starts; see ApplyContext.stopSignal */
+  stopSignal?: AbortSignal;
 }
 
 export interface AppliedPass {
@@ -33,6 +35,7 @@ export async function applyPass(pass: Pass, planned: PlannedPass, options: Apply
     audit: new AuditLog(options.auditPath ?? join(pass.stateDir, 'audit.log'), clock),
     concurrency: options.concurrency,
     ...(options.onChange ? { onChange: options.onChange } : {}),
+    ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}),
   });
   const after = await planPass(pass, { nowMs: clock().getTime() });
   return { changeSet, after };

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -13,6 +14,16 @@ export interface WriteFileAtomicOptions {
  */
 export async function writeFileAtomic(path: string, content: string | Buffer, options: WriteFileAtomicOptions): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  trackUnfinished(temp);
+  try {
+    await writeAndRename(temp, path, content, options);
+  } finally {
+    unfinishedTempFiles.delete(temp);
+  }
+  await syncDirectory(dirname(path));
+}
+
+async function writeAndRename(temp: string, path: string, content: string | Buffer, options: WriteFileAtomicOptions): Promise<void> {
   const handle = await open(temp, 'wx', options.mode);
   try {
     await handle.writeFile(content);
@@ -29,7 +40,33 @@ export async function writeFileAtomic(path: string, content: string | Buffer, op
     await unlink(temp).catch(() => undefined);
     throw error;
   }
-  await syncDirectory(dirname(path));
+}
+
+/**
+ * Temp files of writes still under way. A process that exits in the middle of one (a second
+ * Ctrl-C calls process.exit) removes them on its way out: the old file is intact, the new
+ * content was never promised, and no `.<name>.<random>.tmp` is left behind.
+ */
+const unfinishedTempFiles = new Set<string>();
+let isExitHookInstalled = false;
+
+function trackUnfinished(temp: string): void {
+  unfinishedTempFiles.add(temp);
+  if (isExitHookInstalled) return;
+  isExitHookInstalled = true;
+  process.on('exit', removeUnfinishedTempFiles);
+}
+
+/** Synchronous, as an 'exit' listener must be; a temp file not created yet or already renamed is fine. */
+export function removeUnfinishedTempFiles(): void {
+  for (const temp of unfinishedTempFiles) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // ENOENT: not created yet, or already renamed into place
+    }
+  }
+  unfinishedTempFiles.clear();
 }
 
 export async function syncDirectory(path: string): Promise<void> {
