@@ -156,9 +156,9 @@ else if (m.action === 'list') answer({ keys: readdirSync(store).map((f) => { con
     it('stdout is never quoted in an error: a read answer holding a value but malformed says so without it', async () => {
       const path = script(tempDir(), `import { readFileSync } from 'node:fs';\nreadFileSync(0);\nprocess.stdout.write('{"protocolVersion":1,"status":"ok","value":["${VALUE}"]}');\n`);
       const sink = createSecretSink({ kind: 'exec', command: [process.execPath, path] });
-      const failure = await sink.read(KEY).catch((error: unknown) => error as Error);
-      expect(failure!.message).toContain('answered read without a value');
-      expect(failure!.message).not.toContain(VALUE);
+      const failure = (await sink.read(KEY).then(() => undefined, (error: unknown) => error)) as Error;
+      expect(failure.message).toContain('answered read without a value');
+      expect(failure.message).not.toContain(VALUE);
     });
 
     it('a command that hangs is killed after the timeout', async () => {
