@@ -59,15 +59,14 @@ if (a1 === 'put' && argv.length === 5 && a4 === 'value=-') {
   const mount = mountOf(a2);
   const value = readFileSync(0, 'utf8');
   if (value === '') fail(1, 'stand-in vault: value=- but stdin is empty');
-  const file = leaf(mount, a3);
-  const version = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).version + 1 : 1;
-  writeAtomic(file, JSON.stringify({ version, data: { value } }));
-  process.stdout.write('== Secret Path ==\\n' + mount + '/data/' + a3 + '\\n\\n======= Metadata =======\\nversion    ' + version + '\\n');
+  // the value as is, one file per path: a test's leak check can treat the state folder as the sink
+  writeAtomic(leaf(mount, a3), value);
+  process.stdout.write('== Secret Path ==\\n' + mount + '/data/' + a3 + '\\n');
 } else if (a1 === 'get' && argv.length === 5 && a3 === '-field=value') {
   const mount = mountOf(a2);
   const file = leaf(mount, a4);
   if (!existsSync(file)) fail(2, 'No value found at ' + mount + '/data/' + a4);
-  process.stdout.write(JSON.parse(readFileSync(file, 'utf8')).data.value);
+  process.stdout.write(readFileSync(file, 'utf8'));
 } else if (a1 === 'metadata' && a2 === 'delete' && argv.length === 5) {
   const mount = mountOf(a3);
   let file = leaf(mount, a4);
@@ -119,9 +118,9 @@ if (same(head, ['apply']) && same(rest, ['--server-side', '--field-manager=escre
 } else unexpected();
 `;
 
-export function installStandIns(dir: string, options: { escredCli?: string } = {}): StandIns {
+export function installStandIns(dir: string, options: { escredCli?: string; stateDir?: string } = {}): StandIns {
   const bin = join(dir, 'bin');
-  const state = join(dir, 'state');
+  const state = options.stateDir ?? join(dir, 'state');
   const log = join(dir, 'calls.jsonl');
   mkdirSync(bin, { recursive: true });
   mkdirSync(state, { recursive: true });
