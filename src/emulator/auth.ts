@@ -6,15 +6,26 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { decodeBearer } from '../file-tokens/bearer.js';
 import { verifyServiceTokenHashAsync } from '../file-tokens/hasher.js';
 import { unauthorized, type EsHttpError } from './es-errors.js';
+import { isPasswordOf } from './security/native-users.js';
 import type { IndexTokenStore } from './index-token-store.js';
 import type { NodeFileTokens } from './node-file-tokens.js';
 import type { VersionProfile } from './version-profile.js';
 
 export interface UserRecord {
   username: string;
-  password: string;
   roles: string[];
+  fullName: string | null;
+  email: string | null;
+  metadata: Record<string, unknown>;
+  enabled: boolean;
   isReserved: boolean;
+  /** salted hash (see security/native-users.ts); the password itself is never kept */
+  passwordHash: string;
+}
+
+/** Who can authenticate with Basic credentials (and own API keys). */
+export interface UserLookup {
+  get(username: string): UserRecord | undefined;
 }
 
 export interface ApiKeyRecord {
@@ -28,11 +39,18 @@ export interface ApiKeyRecord {
 export type Principal =
   | { kind: 'user'; user: UserRecord }
   | { kind: 'api_key'; apiKey: ApiKeyRecord; user: UserRecord }
-  | { kind: 'service_account'; principal: string; tokenName: string; source: 'file' | 'index' };
+  | {
+      kind: 'service_account';
+      principal: string;
+      tokenName: string;
+      source: 'file' | 'index';
+      /** set for a user-managed account (9.6+): its roles, resolved through the role stores at each request */
+      userManagedRoles?: string[];
+    };
 
 export interface AuthContext {
   profile: VersionProfile;
-  users: ReadonlyMap<string, UserRecord>;
+  users: UserLookup;
   apiKeys: ReadonlyMap<string, ApiKeyRecord>;
   /** the node handling the request; undefined when every node is failing */
   coordinatingFileTokens(): NodeFileTokens | undefined;
@@ -73,7 +91,8 @@ function authenticateBasic(credentials: string, requestUri: string, ctx: AuthCon
   const colon = decoded.indexOf(':');
   const username = colon < 0 ? decoded : decoded.slice(0, colon);
   const user = ctx.users.get(username);
-  if (colon < 0 || !user || !isSameSecret(decoded.slice(colon + 1), user.password)) {
+  // A disabled native user fails like a wrong password (NativeRealm: "User [x] is disabled" stays in the log).
+  if (colon < 0 || !user || !user.enabled || !isPasswordOf(decoded.slice(colon + 1), user.passwordHash)) {
     throw unauthorized(`unable to authenticate user [${username}] for REST request [${requestUri}]`);
   }
   return { kind: 'user', user };

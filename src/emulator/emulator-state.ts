@@ -2,6 +2,9 @@
 import type { AuthContext } from './auth.js';
 import type { FaultInjector } from './fault-injector.js';
 import type { NodeFileTokens } from './node-file-tokens.js';
+import type { StoredRole } from './security/native-roles.js';
+import type { UserDirectory } from './security/native-users.js';
+import type { RecordStore } from './security/record-store.js';
 
 export interface EmulatorNode {
   id: string;
@@ -15,6 +18,8 @@ export interface EmulatorState extends AuthContext {
   securityIndexUuid: string;
   nodes: EmulatorNode[];
   faults: FaultInjector;
+  users: UserDirectory;
+  roles: RecordStore<StoredRole>;
   /** the security index exists once a document was written to it (health reports its shards) */
   hasSecurityIndex(): boolean;
 }

@@ -3,38 +3,55 @@
  * privileges, how a 403 names it (spec section 6) and its `_authenticate` body (spec section 7).
  */
 import type { Principal, UserRecord } from './auth.js';
-import { denied, isGranted, ROLE_PRIVILEGES } from './privileges.js';
+import { denied, isGranted } from './privileges.js';
 import { roleDescriptorFor } from './role-descriptors.js';
+import { resolveRoles, type ResolvedRoles, type StoredRole } from './security/native-roles.js';
+import type { RecordStore } from './security/record-store.js';
 import type { VersionProfile } from './version-profile.js';
 
-export function clusterPrivileges(principal: Principal, profile: VersionProfile): string[] {
-  if (principal.kind === 'service_account') return roleDescriptorFor(principal.principal, profile.version)?.cluster ?? [];
-  return principal.user.roles.flatMap((role) => ROLE_PRIVILEGES[role] ?? []);
+/** What authorization reads: the version and the native roles (looked up at each request). */
+export interface PrivilegeContext {
+  profile: VersionProfile;
+  roles: RecordStore<StoredRole>;
 }
 
-function userSubject(user: UserRecord, profile: VersionProfile): string {
-  if (!profile.isEffectiveRoles) return `user [${user.username}] with roles [${user.roles.join(',')}]`;
+/** The roles behind a principal; built-in service accounts have their fixed descriptor instead. */
+export function principalRoles(principal: Principal, ctx: PrivilegeContext): ResolvedRoles {
+  if (principal.kind === 'service_account') {
+    if (principal.userManagedRoles) return resolveRoles(principal.userManagedRoles, ctx.roles);
+    const descriptor = roleDescriptorFor(principal.principal, ctx.profile.version);
+    return { found: [], missing: [], cluster: descriptor?.cluster ?? [], indices: descriptor?.indices ?? [], applications: descriptor?.applications ?? [] };
+  }
+  return resolveRoles(principal.user.roles, ctx.roles);
+}
+
+export function clusterPrivileges(principal: Principal, ctx: PrivilegeContext): string[] {
+  return principalRoles(principal, ctx).cluster;
+}
+
+function userSubject(user: UserRecord, ctx: PrivilegeContext): string {
+  if (!ctx.profile.isEffectiveRoles) return `user [${user.username}] with roles [${user.roles.join(',')}]`;
   // [unsure] 8.5+ effective roles order; sorted here. Unknown roles are reported separately.
-  const known = user.roles.filter((role) => role in ROLE_PRIVILEGES).sort();
-  const unknown = user.roles.filter((role) => !(role in ROLE_PRIVILEGES));
-  const suffix = unknown.length > 0 ? ` (assigned roles [${unknown.join(',')}] were not found)` : '';
-  return `user [${user.username}] with effective roles [${known.join(',')}]${suffix}`;
+  const { found, missing } = resolveRoles(user.roles, ctx.roles);
+  const suffix = missing.length > 0 ? ` (assigned roles [${missing.join(',')}] were not found)` : '';
+  return `user [${user.username}] with effective roles [${[...found].sort().join(',')}]${suffix}`;
 }
 
-export function subjectText(principal: Principal, profile: VersionProfile): string {
+export function subjectText(principal: Principal, ctx: PrivilegeContext): string {
   switch (principal.kind) {
     case 'service_account':
-      return `${profile.isServiceAccountSubject ? 'service account' : 'user'} [${principal.principal}]`;
+      // [unsure] a user-managed account may be named with its roles; worded here as a built-in one.
+      return `${ctx.profile.isServiceAccountSubject ? 'service account' : 'user'} [${principal.principal}]`;
     case 'api_key':
       return `API key id [${principal.apiKey.id}] of user [${principal.user.username}]`;
     default:
-      return userSubject(principal.user, profile);
+      return userSubject(principal.user, ctx);
   }
 }
 
 /** Throws the 403 of spec section 6 when the principal lacks the action. */
-export function authorize(principal: Principal, action: string, profile: VersionProfile): void {
-  if (!isGranted(clusterPrivileges(principal, profile), action, profile)) throw denied(action, subjectText(principal, profile), profile);
+export function authorize(principal: Principal, action: string, ctx: PrivilegeContext): void {
+  if (!isGranted(clusterPrivileges(principal, ctx), action, ctx.profile)) throw denied(action, subjectText(principal, ctx), ctx.profile);
 }
 
 function realmOf(user: UserRecord): { name: string; type: string } {
@@ -46,13 +63,15 @@ export function authenticateBody(principal: Principal, profile: VersionProfile):
     const realm = { name: '_service_account', type: '_service_account' };
     const token: Record<string, string> = { name: principal.tokenName };
     if (profile.hasTokenType) token.type = principal.source === 'file' ? '_service_account_file' : '_service_account_index';
+    const isUserManaged = principal.userManagedRoles !== undefined;
     return {
       username: principal.principal,
-      roles: [],
-      full_name: `Service account - ${principal.principal}`,
+      roles: [...(principal.userManagedRoles ?? [])],
+      // 20_user_managed.yml@03f56605: full_name and metadata of a user-managed account.
+      full_name: `${isUserManaged ? 'User-managed service account' : 'Service account'} - ${principal.principal}`,
       email: null,
       token,
-      metadata: { _elastic_service_account: true },
+      metadata: isUserManaged ? { _user_managed_service_account: true } : { _elastic_service_account: true },
       enabled: true,
       authentication_realm: realm,
       lookup_realm: realm,
@@ -63,10 +82,10 @@ export function authenticateBody(principal: Principal, profile: VersionProfile):
   const body: Record<string, unknown> = {
     username: user.username,
     roles: [...user.roles],
-    full_name: null,
-    email: null,
-    metadata: user.isReserved ? { _reserved: true } : {},
-    enabled: true,
+    full_name: user.fullName,
+    email: user.email,
+    metadata: user.metadata,
+    enabled: user.enabled,
   };
   if (principal.kind === 'api_key') {
     const realm = { name: '_es_api_key', type: '_es_api_key' };

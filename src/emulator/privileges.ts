@@ -12,6 +12,13 @@ export const ACTIONS = {
   deleteToken: 'cluster:admin/xpack/security/service_account/token/delete',
   clearCache: 'cluster:admin/xpack/security/cache/clear',
   createApiKey: 'cluster:admin/xpack/security/api_key/create',
+  putUser: 'cluster:admin/xpack/security/user/put',
+  getUsers: 'cluster:admin/xpack/security/user/get',
+  deleteUser: 'cluster:admin/xpack/security/user/delete',
+  putRole: 'cluster:admin/xpack/security/role/put',
+  getRoles: 'cluster:admin/xpack/security/role/get',
+  deleteRole: 'cluster:admin/xpack/security/role/delete',
+  hasPrivileges: 'cluster:admin/xpack/security/user/has_privileges',
   main: 'cluster:monitor/main',
   clusterHealth: 'cluster:monitor/health',
   nodesCapabilities: 'cluster:monitor/nodes/capabilities',
@@ -30,6 +37,9 @@ export const ROLE_PRIVILEGES: Readonly<Record<string, readonly string[]>> = {
 
 const SECURITY = 'cluster:admin/xpack/security/';
 
+/** The served actions read_security grants (8.5+): the security GETs. */
+const READ_SECURITY_ACTIONS = [ACTIONS.getAccounts, ACTIONS.getCredentials, ACTIONS.getUsers, ACTIONS.getRoles];
+
 function globMatches(pattern: string, action: string): boolean {
   const regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*')}$`);
   return regex.test(action);
@@ -44,7 +54,7 @@ function grants(privilege: string, action: string, profile: VersionProfile): boo
     case 'manage_service_account':
       return action.startsWith(`${SECURITY}service_account/`);
     case 'read_security':
-      return profile.hasReadSecurity && (action === ACTIONS.getAccounts || action.startsWith(ACTIONS.getCredentials));
+      return profile.hasReadSecurity && READ_SECURITY_ACTIONS.some((granted) => action.startsWith(granted));
     case 'monitor':
       return action.startsWith('cluster:monitor/');
     case 'manage':
@@ -73,7 +83,14 @@ export function grantingPrivileges(action: string, profile: VersionProfile): str
     case ACTIONS.createToken:
     case ACTIONS.deleteToken:
       return ['manage_service_account', 'manage_security', 'all'];
+    case ACTIONS.getUsers:
+    case ACTIONS.getRoles:
+      return profile.hasReadSecurity ? ['read_security', 'manage_security', 'all'] : ['manage_security', 'all'];
     case ACTIONS.clearCache:
+    case ACTIONS.putUser:
+    case ACTIONS.deleteUser:
+    case ACTIONS.putRole:
+    case ACTIONS.deleteRole:
       return ['manage_security', 'all'];
     case ACTIONS.createApiKey:
       return ['manage_own_api_key', 'manage_api_key', 'manage_security', 'all'];

@@ -81,7 +81,7 @@ export class RequestContext {
   }
 
   authorize(action: string): void {
-    authorize(this.principal, action, this.state.profile);
+    authorize(this.principal, action, this.state);
   }
 
   /** Spec section 9: 7.13-7.15 multi-node on plain HTTP rejects the service-account APIs. */

@@ -6,7 +6,9 @@ import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { UserRecord } from './auth.js';
+import type { StoredRole } from './security/native-roles.js';
+import { RESERVED_USERS, UserDirectory, hashPassword, isPasswordOf, type StoredUser } from './security/native-users.js';
+import { RecordStore } from './security/record-store.js';
 import { loadClusterState } from './cluster-state.js';
 import type { EmulatorNode, EmulatorState } from './emulator-state.js';
 import { FaultInjector, parseFaultSpec, type FaultSpec } from './fault-injector.js';
@@ -19,6 +21,9 @@ import { SERVICE_TOKEN_ROUTES } from './routes/service-tokens.js';
 import { capabilitiesRoute } from './routes/capabilities.js';
 import { CLUSTER_HEALTH_ROUTES } from './routes/cluster-health.js';
 import type { Route } from './router.js';
+import { HAS_PRIVILEGES_ROUTES } from './routes/has-privileges.js';
+import { ROLE_ROUTES } from './routes/roles.js';
+import { USER_ROUTES } from './routes/users.js';
 import { loadTlsMaterial } from './tls-material.js';
 import { assertSupportedVersion, versionProfile, type VersionProfile } from './version-profile.js';
 
@@ -69,19 +74,28 @@ export const DEFAULT_ES_VERSION = '9.4.0';
 
 /** The route table of a version: a route the version does not have gets ES's "no handler found". */
 function routesFor(profile: VersionProfile): Route[] {
-  const routes: Route[] = [...CLUSTER_INFO_ROUTES, ...CLUSTER_HEALTH_ROUTES, ...SERVICE_ACCOUNT_ROUTES, ...SERVICE_TOKEN_ROUTES];
+  const routes: Route[] = [
+    ...CLUSTER_INFO_ROUTES, ...CLUSTER_HEALTH_ROUTES, ...SERVICE_ACCOUNT_ROUTES, ...SERVICE_TOKEN_ROUTES,
+    ...USER_ROUTES, ...ROLE_ROUTES, ...HAS_PRIVILEGES_ROUTES,
+  ];
   if (profile.hasCapabilitiesApi) routes.push(capabilitiesRoute(() => routes));
   return routes;
 }
 
-function buildUsers(options: EmulatorOptions, superuserPassword: string): Map<string, UserRecord> {
-  const users = new Map<string, UserRecord>();
-  users.set('elastic', { username: 'elastic', password: superuserPassword, roles: ['superuser'], isReserved: true });
+/** The security-index documents: native users (with the configured ones written in) and roles. */
+async function openSecurityStores(options: EmulatorOptions, superuserPassword: string): Promise<{ users: UserDirectory; roles: RecordStore<StoredRole> }> {
+  const userStore = await RecordStore.open<StoredUser>(join(options.dataDir, 'native-users.json'));
   for (const user of options.users ?? []) {
-    if (user.username === 'elastic') throw new Error('the user "elastic" is the built-in superuser; set superuserPassword instead');
-    users.set(user.username, { username: user.username, password: user.password, roles: [...user.roles], isReserved: false });
+    if (RESERVED_USERS.includes(user.username)) throw new Error(`the user "${user.username}" is reserved; set superuserPassword for "elastic"`);
   }
-  return users;
+  for (const user of options.users ?? []) {
+    const stored = userStore.get(user.username);
+    if (stored && isPasswordOf(user.password, stored.passwordHash) && stored.roles.join(',') === user.roles.join(',') && stored.enabled) continue;
+    const record: StoredUser = { username: user.username, passwordHash: hashPassword(user.password), roles: [...user.roles], full_name: null, email: null, metadata: {}, enabled: true };
+    await userStore.put(user.username, record);
+  }
+  const roles = await RecordStore.open<StoredRole>(join(options.dataDir, 'native-roles.json'));
+  return { users: new UserDirectory(userStore, superuserPassword), roles };
 }
 
 async function createNodes(dataDir: string, nodeIds: Record<string, string>, names: string[], onChange: () => void): Promise<EmulatorNode[]> {
@@ -142,6 +156,7 @@ async function buildState(options: EmulatorOptions, resolved: Resolved): Promise
   const verifiedCache = new Set<string>();
   const nodes = await createNodes(options.dataDir, persisted.nodeIds, nodeNames, () => verifiedCache.clear());
   const indexStore = await IndexTokenStore.open(join(options.dataDir, 'index-tokens.json'));
+  const { users, roles } = await openSecurityStores(options, persisted.superuserPassword);
   const state: EmulatorState = {
     profile,
     clusterName: options.clusterName ?? 'escred-emulator',
@@ -149,10 +164,11 @@ async function buildState(options: EmulatorOptions, resolved: Resolved): Promise
     securityIndexUuid: persisted.securityIndexUuid,
     nodes,
     faults,
-    users: buildUsers(options, persisted.superuserPassword),
+    users,
+    roles,
     apiKeys: new Map(),
     indexStore,
-    hasSecurityIndex: () => indexStore.size > 0,
+    hasSecurityIndex: () => indexStore.size > 0 || users.store.size > 0 || roles.size > 0,
     // Production mode in ES terms: more than one node and no HTTPS (spec section 9).
     isTlsCheckFailing: profile.hasHttpTlsCheck && !resolved.isTls && resolved.nodeCount > 1,
     verifiedCache,
@@ -223,6 +239,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       server.closeAllConnections();
       await closed;
       await state.indexStore.settle();
+      await state.users.store.settle();
+      await state.roles.settle();
     },
   };
 }

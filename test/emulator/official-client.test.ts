@@ -67,6 +67,24 @@ describe('official client against the emulator (HTTPS, caFingerprint)', () => {
     await expect(asToken.security.authenticate()).rejects.toMatchObject({ meta: { statusCode: 401 } });
   });
 
+  it('cluster.health, security.putRole/putUser/getUser/hasPrivileges/deleteUser/deleteRole work through the client', async () => {
+    const health = await client.cluster.health({ wait_for_status: 'yellow', timeout: '5s' });
+    expect([health.status, health.number_of_nodes, health.timed_out]).toEqual(['green', 3, false]);
+
+    expect(await client.security.putRole({ name: 'client_role', cluster: ['monitor'] })).toEqual({ role: { created: true } });
+    expect(await client.security.putUser({ username: 'client_user', password: 'client-password', roles: ['client_role'] })).toEqual({ created: true });
+    const users = await client.security.getUser({ username: 'client_user' });
+    expect(users.client_user?.roles).toEqual(['client_role']);
+
+    const asUser = newClient({ username: 'client_user', password: 'client-password' });
+    const checked = await asUser.security.hasPrivileges({ cluster: ['monitor', 'manage_security'] });
+    expect(checked.cluster).toEqual({ monitor: true, manage_security: false });
+    await expect(asUser.security.getServiceAccounts()).rejects.toMatchObject({ meta: { statusCode: 403 } });
+
+    expect(await client.security.deleteUser({ username: 'client_user' })).toEqual({ found: true });
+    expect(await client.security.deleteRole({ name: 'client_role' })).toEqual({ found: true });
+  });
+
   it('a wrong fingerprint is refused by the client', async () => {
     const wrong = new Client({
       node: emu.url,
