@@ -11,9 +11,10 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { FaultRule } from '../../src/emulator/fault-injector.js';
 import type { FaultSpec } from '../../src/emulator/start-emulator.js';
 import { startE2e, type CliResult, type E2e } from '../support/e2e-harness.js';
-import { killPointFromSeed } from './fault-matrix-support.js';
+import { expectInterrupted, interruptPointFromSeed, killPointFromSeed, runCliInterrupted } from './fault-matrix-support.js';
 
 const FLEET = 'elastic/fleet-server';
 const KIBANA = 'elastic/kibana';
@@ -34,6 +35,10 @@ interface FaultRow {
   isSinkBroken?: boolean;
   /** SIGKILL the CLI at a seeded random point */
   isKilled?: boolean;
+  /** SIGINT the CLI once (Ctrl-C) at a seeded random point: it finishes the calls in flight and exits 130 */
+  isInterrupted?: boolean;
+  /** how many creates the first apply sent (proof that answered creates were sent again) */
+  createsSent?: number;
   /** the first apply's exit code; undefined when it depends on timing */
   firstCode?: number;
   /** proof that the fault fired: what the first apply must say */
@@ -41,19 +46,25 @@ interface FaultRow {
 }
 
 const POST = '/credential/token/';
+const CREATE_ROUTE = 'POST /_security/service/{namespace}/{service}/credential/token/{name}';
 const ROWS: FaultRow[] = [
   { name: 'latency 40 ms on every response', faults: { latencyMs: 40 }, firstCode: 0 },
   { name: 'a failing node (credentials and cache clear report it)', faults: { failingNodes: ['node-1'] }, firstCode: 0 },
-  { name: '429 on GETs and DELETEs (retried) and on one create (never retried)', firstCode: 1, firstSays: /gitops-c: failed: .*429/, faults: { rules: [
+  { name: '429 on GETs, DELETEs and one create (all retried)', firstCode: 0, firstSays: /gitops-c: created/, createsSent: 9, faults: { rules: [
     { method: 'GET', action: 'status', status: 429, retryAfterSeconds: 0, times: 2 },
     { method: 'DELETE', action: 'status', status: 429, retryAfterSeconds: 0, times: 1 },
     { method: 'POST', path: `${POST}gitops-c`, action: 'status', status: 429, retryAfterSeconds: 0, times: 1 },
   ] } },
-  { name: '503 on GETs and DELETEs (retried) and on one create (never retried)', firstCode: 1, firstSays: /gitops-k2: failed: .*503/, faults: { rules: [
+  { name: '503 on GETs, DELETEs and one create (all retried)', firstCode: 0, firstSays: /gitops-k2: created/, createsSent: 9, faults: { rules: [
     { method: 'GET', action: 'status', status: 503, retryAfterSeconds: 0, times: 2 },
     { method: 'DELETE', action: 'status', status: 503, retryAfterSeconds: 0, times: 1 },
     { method: 'POST', path: `${POST}gitops-k2`, action: 'status', status: 503, retryAfterSeconds: 0, times: 1 },
   ] } },
+  // every create answered twice before it is done: within the retry bound, so nothing fails
+  { name: '429 on create (es_rejected_execution_exception, Retry-After): each create sent again until it is made', firstCode: 0,
+    createsSent: 24, faults: { rules: everyCreateAnswered(429, 2) } },
+  { name: '503 on create (cluster_block_exception, Retry-After): each create sent again until it is made', firstCode: 0,
+    createsSent: 24, faults: { rules: everyCreateAnswered(503, 2) } },
   { name: 'connection reset before handling, on creates, a delete and a GET', firstCode: 0,
     firstSays: /gitops-a: created: the first response was lost before anything was created/, faults: { rules: [
     { method: 'POST', path: `${POST}gitops-a`, action: 'reset', times: 1 },
@@ -71,7 +82,13 @@ const ROWS: FaultRow[] = [
     faults: { rules: [{ method: 'POST', path: '/kibana/', action: 'status', status: 503, retryAfterSeconds: 0 }] } },
   { name: 'the secret sink fails for one account', isSinkBroken: true, firstCode: 1, firstSays: /secret sink directory .* failed: .*; the new token was deleted again/ },
   { name: `SIGKILL at a random point of an apply (seed ${SEED})`, isKilled: true, faults: { latencyMs: 15 } },
+  { name: `SIGINT mid-apply, at a random point (seed ${SEED})`, isInterrupted: true, faults: { latencyMs: 15 } },
 ];
+
+/** a rule per declared token: its create is answered `status` (with Retry-After: 0) `times` times */
+function everyCreateAnswered(status: number, times: number): FaultRule[] {
+  return [...FLEET_TOKENS, ...KIBANA_TOKENS].map((token) => ({ method: 'POST', path: `${POST}${token}`, action: 'status', status, retryAfterSeconds: 0, times }));
+}
 
 describe('fault matrix: apply under a fault, then a clean rerun', () => {
   let e2e: E2e | undefined;
@@ -96,17 +113,21 @@ describe('fault matrix: apply under a fault, then a clean rerun', () => {
     const first = await firstApply(env, row);
     // a kill point after the last outcome line may come after the process already finished
     if (row.isKilled) expect(first.signal === 'SIGKILL' || first.code === 0, `${first.signal} ${first.code}`).toBe(true);
+    else if (row.isInterrupted) expectInterrupted(env, first);
     else {
       expect(first.signal).toBeNull();
       expect(first.code, first.stdout + first.stderr).toBe(row.firstCode);
     }
     if (row.firstSays) expect(first.stdout).toMatch(row.firstSays);
+    if (row.createsSent !== undefined) expect(env.emulator.counters()[CREATE_ROUTE]).toBe(row.createsSent);
     expect(first.stderr).not.toMatch(/TypeError|ReferenceError|Unhandled|at .*\.js:\d+/);
     await expectKept(env);
 
     env.emulator.clearFaults();
     const rerun = await env.cli(['apply', '--auto-approve']);
     expect(rerun.code, rerun.stdout + rerun.stderr).toBe(0);
+    // a graceful stop lost no value: the rerun only makes what was not started, it replaces nothing
+    if (row.isInterrupted) expect(rerun.stdout).not.toMatch(/: replaced/);
     expect(await env.indexTokens(FLEET)).toEqual([...FLEET_TOKENS, PROTECTED, UNOWNED].sort());
     expect(await env.indexTokens(KIBANA)).toEqual(KIBANA_TOKENS);
     for (const [principal, tokens] of [[FLEET, FLEET_TOKENS], [KIBANA, KIBANA_TOKENS]] as const) {
@@ -119,6 +140,12 @@ describe('fault matrix: apply under a fault, then a clean rerun', () => {
 
 async function firstApply(e2e: E2e, row: FaultRow): Promise<CliResult> {
   if (row.faults) e2e.emulator.setFaults(row.faults);
+  e2e.emulator.resetCounters(); // createsSent counts this apply's creates, not the setup's
+  if (row.isInterrupted) {
+    const point = interruptPointFromSeed(SEED, FLEET_TOKENS.length + KIBANA_TOKENS.length + 1);
+    console.log(`fault matrix: SIGINT after outcome line ${point}`);
+    return runCliInterrupted(e2e, ['apply', '--auto-approve', '--concurrency', '2'], new RegExp(`(?:: (?:created|deleted)\\b[^]*){${point}}`));
+  }
   if (row.isKilled) {
     const point = killPointFromSeed(SEED, FLEET_TOKENS.length + KIBANA_TOKENS.length + 1);
     console.log(`fault matrix: SIGKILL after outcome line ${point}`);
