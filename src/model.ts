@@ -42,7 +42,6 @@ export interface RotationPolicy {
 
 export interface DesiredToken {
   name: string;
-  isProtected: boolean;
   rotate?: RotationPolicy;
   source: SourceRef;
 }

@@ -6,7 +6,6 @@
  */
 import type { DesiredAccount, DesiredCluster } from '../model.js';
 import { matchesAny } from '../plan/glob.js';
-import { isRotatedFileTokenGeneration } from '../plan/realise-file-tokens.js';
 
 export function fileTokenKey(principal: string, tokenName: string): string {
   return `${principal}/${tokenName}`;
@@ -20,9 +19,9 @@ export function splitFileTokenKey(key: string): { principal: string; tokenName: 
 }
 
 export function isOwnedByAccount(account: DesiredAccount, tokenName: string): boolean {
+  // `account` is realised (see realise-file-tokens.ts): the generations to keep are declared here;
+  // a retired generation is removed only through the general rule below, as any other line
   if (account.fileTokens.some((token) => token.name === tokenName)) return true;
-  // generations of a rotated file token are ours: delivery removes them once rotated out
-  if (isRotatedFileTokenGeneration(account, tokenName)) return true;
   if (matchesAny(account.protect, tokenName)) return false;
   return account.prune === 'owned' && matchesAny(account.owns, tokenName);
 }

@@ -1,6 +1,7 @@
 import { isValidTokenName, invalidTokenNameMessage, MAX_TOKEN_NAME_LENGTH } from '../es/token-name.js';
 import type { DesiredAccount, DesiredFileToken, DesiredToken, RotationPolicy, SourceRef } from '../model.js';
-import { GENERATION_SUFFIX_LENGTH } from '../plan/generation-name.js';
+import { GENERATION_SUFFIX_LENGTH, generationTime } from '../plan/generation-name.js';
+import { deletionVerdict } from '../plan/deletion-gate.js';
 import { matchesAny } from '../plan/glob.js';
 import { DIAGNOSTIC_CODES, errorAt, warningAt } from './diagnostic.js';
 import type { FileToken, IndexToken, ServiceAccount } from './generated/manifest-types.js';
@@ -37,8 +38,9 @@ export function normalizeAccount(context: NormalizeContext, principal: string, r
       'with prune: owned, any token not listed here is deleted'));
   }
   account.tokens = normalizeTokens(context, account, raw.tokens ?? [], [...path, 'tokens']);
-  account.fileTokens = normalizeFileTokens(context, raw.fileTokens ?? [], [...path, 'fileTokens']);
+  account.fileTokens = normalizeFileTokens(context, account, raw.fileTokens ?? [], [...path, 'fileTokens']);
   checkKindClash(context, account);
+  checkGenerationClash(context, account);
   return account;
 }
 
@@ -47,8 +49,9 @@ function normalizeTokens(context: NormalizeContext, account: DesiredAccount, raw
   const byName = new Map<string, SourceRef>();
   raw.forEach((entry, index) => {
     const here = [...path, index];
-    const token: DesiredToken = { name: entry.name, isProtected: entry.protect ?? false, source: context.locator.value(here) };
+    const token: DesiredToken = { name: entry.name, source: context.locator.value(here) };
     checkName(context, token, here, byName, DIAGNOSTIC_CODES.duplicateToken, 'token');
+    if (entry.protect !== undefined) rejectTokenProtect(context, entry, here);
     if (entry.rotate) {
       const rotate = normalizeRotation(context, entry, [...here, 'rotate']);
       if (rotate) token.rotate = rotate;
@@ -74,27 +77,63 @@ function normalizeRotation(context: NormalizeContext, entry: IndexToken | FileTo
       `a rotated token's name may have at most ${longest} characters: generations add ${GENERATION_SUFFIX_LENGTH} (-YYYYMMDDTHHMMSSZ)`]);
   }
   for (const [where, message] of problems) diagnostics.push(errorAt(locator.value(where), DIAGNOSTIC_CODES.invalidRotation, message));
-  if ('protect' in entry && entry.protect === true) {
-    // Allowed (the planner keeps protected generations and warns), but it means old tokens pile up.
-    diagnostics.push(warningAt(locator.value([...path.slice(0, -1), 'protect']), DIAGNOSTIC_CODES.rotateProtected,
-      `token ${entry.name} is protected and rotated: older generations are never deleted and pile up until removed by hand`));
-  }
   return problems.length === 0 ? { everyMs, overlapMs } : undefined;
 }
 
-function checkOwnership(context: NormalizeContext, account: DesiredAccount, token: DesiredToken, path: DataPath): void {
-  if (account.prune !== 'owned' || account.owns.length === 0 || token.isProtected) return;
-  const name = token.rotate ? `${token.name}${SAMPLE_GENERATION_SUFFIX}` : token.name;
-  if (matchesAny(account.owns, name) || matchesAny(account.protect, name)) return;
-  const owns = account.owns.join(', ');
-  const message = token.rotate
-    ? `the generations of token ${token.name} (${token.name}-<timestamp>) are not matched by owns (${owns}): ` +
-      'once removed from the manifest, they will never be pruned'
-    : `token ${token.name} is not matched by owns (${owns}): once removed from the manifest, it will never be pruned`;
-  context.diagnostics.push(warningAt(context.locator.value([...path, 'name']), DIAGNOSTIC_CODES.notOwned, message));
+/**
+ * A flag on the token cannot keep "never deleted, even after it leaves the manifest": once the
+ * entry is gone, so is the flag (and a local record would not exist on a fresh CI runner). The
+ * account's `protect` patterns stay in the manifest, so that is where the promise lives.
+ */
+function rejectTokenProtect(context: NormalizeContext, entry: IndexToken, path: DataPath): void {
+  const name = entry.rotate ? `${entry.name}-*` : entry.name;
+  context.diagnostics.push(errorAt(context.locator.key([...path, 'protect']), DIAGNOSTIC_CODES.tokenProtect,
+    `protect on a token is no longer supported: the flag would leave the manifest together with the token. ` +
+    `Remove it and add "${name}" to this account's protect list (protect: ["${name}"]), which keeps the token even after it leaves the manifest`));
 }
 
-function normalizeFileTokens(context: NormalizeContext, raw: FileToken[], path: DataPath): DesiredFileToken[] {
+function checkOwnership(context: NormalizeContext, account: DesiredAccount, token: DesiredToken, path: DataPath): void {
+  if (token.rotate) return checkRotationRetires(context, account, token.name, [...path, 'rotate']);
+  if (account.prune !== 'owned' || account.owns.length === 0) return;
+  if (matchesAny(account.owns, token.name) || matchesAny(account.protect, token.name)) return;
+  context.diagnostics.push(warningAt(context.locator.value([...path, 'name']), DIAGNOSTIC_CODES.notOwned,
+    `token ${token.name} is not matched by owns (${account.owns.join(', ')}): once removed from the manifest, it will never be pruned`));
+}
+
+/** Rotation deletes old generations under the same rule as prune; say so when that rule keeps them forever. */
+function checkRotationRetires(context: NormalizeContext, account: DesiredAccount, name: string, path: DataPath): void {
+  const verdict = deletionVerdict(account, `${name}${SAMPLE_GENERATION_SUFFIX}`);
+  if (verdict.kind === 'allowed') return;
+  const why = verdict.kind === 'protected' ? `protect '${verdict.pattern}' matches them`
+    : verdict.kind === 'unowned' ? 'no owns pattern matches them' : 'prune is not owned';
+  context.diagnostics.push(warningAt(context.locator.key(path), DIAGNOSTIC_CODES.rotationNotPruned,
+    `older generations of ${name} (${name}-<timestamp>) will never be deleted: ${why}. Rotation deletes only what ` +
+    `the account owns, under prune: owned; add "${name}-*" to owns and set prune: owned, or delete them by hand`));
+}
+
+/**
+ * A declared name that is also a generation of a rotating token (`ci-20261201T000000Z` beside a
+ * rotating `ci`) would be planned twice: kept as declared and retired by rotation. Linear in tokens.
+ */
+function checkGenerationClash(context: NormalizeContext, account: DesiredAccount): void {
+  const rotating = new Map<string, SourceRef>();
+  for (const token of [...account.tokens, ...account.fileTokens]) if (token.rotate) rotating.set(token.name, token.source);
+  if (rotating.size === 0) return;
+  for (const token of [...account.tokens, ...account.fileTokens]) {
+    if (token.name.length <= GENERATION_SUFFIX_LENGTH) continue;
+    const base = token.name.slice(0, -GENERATION_SUFFIX_LENGTH);
+    const rotatingSource = rotating.get(base);
+    if (!rotatingSource || generationTime(base, token.name) === null) continue;
+    context.diagnostics.push({
+      ...errorAt(token.source, DIAGNOSTIC_CODES.generationClash,
+        `"${token.name}" is declared, and it is also a generation name of rotating token "${base}": rotation would ` +
+        'retire it while the manifest keeps it. Rename it (generation names are <name>-<UTC timestamp>)'),
+      related: [{ ...rotatingSource, message: `rotating token "${base}" declared here` }],
+    });
+  }
+}
+
+function normalizeFileTokens(context: NormalizeContext, account: DesiredAccount, raw: FileToken[], path: DataPath): DesiredFileToken[] {
   const tokens: DesiredFileToken[] = [];
   const byName = new Map<string, SourceRef>();
   raw.forEach((entry, index) => {
@@ -104,6 +143,7 @@ function normalizeFileTokens(context: NormalizeContext, raw: FileToken[], path: 
     if (entry.rotate) {
       const rotate = normalizeRotation(context, entry, [...here, 'rotate']);
       if (rotate) token.rotate = rotate;
+      if (rotate) checkRotationRetires(context, account, entry.name, [...here, 'rotate']);
     }
     tokens.push(token);
   });

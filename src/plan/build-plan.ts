@@ -2,6 +2,7 @@ import type { DesiredAccount, DesiredCluster, DesiredState, ObservedAccount, Obs
 import { planAccountFileTokens } from './plan-account-file-tokens.js';
 import { planAccountIndexTokens } from './plan-account-index-tokens.js';
 import { observedDigest } from './observed-digest.js';
+import { securedKey, type SecuredTokensOptions } from './secured-tokens.js';
 import { PLAN_FORMAT_VERSION, summarize, type ClusterPlan, type ClusterPlanError, type Plan, type TokenKey } from './plan-types.js';
 
 /** `escred rotate CLUSTER ACCOUNT TOKEN [--revoke-old]` */
@@ -9,20 +10,21 @@ export interface ForcedRotation extends TokenKey {
   isRevokingOld: boolean;
 }
 
-export interface BuildPlanOptions {
+export interface BuildPlanOptions extends SecuredTokensOptions {
   /** the planner's only clock */
   nowMs: number;
-  /** tokens an interrupted apply created whose value never reached the sink (from the apply journal) */
-  unsecuredTokens?: ReadonlySet<string>;
-  /** tokens whose value the sink holds; null when the sink cannot tell (exec sinks) */
-  sinkSecrets?: ReadonlySet<string> | null;
+  /**
+   * file-token names in the service_tokens files escred delivers (`cluster/principal` -> names),
+   * when delivery is part of the run: rotation counts them as existing even before the nodes do
+   */
+  deliveredFileTokens?: ReadonlyMap<string, readonly string[]>;
   forcedRotations?: readonly ForcedRotation[];
   /** --max-deletions: overrides every cluster's maxDeletions after a human reviewed the plan */
   maxDeletionsOverride?: number;
 }
 
 export function tokenKey(key: TokenKey): string {
-  return `${key.cluster}/${key.principal}/${key.token}`;
+  return securedKey(key.cluster, key.principal, key.token);
 }
 
 /** Pure: everything it needs comes in as arguments (no clock, no network, no environment). */
@@ -58,7 +60,7 @@ function planCluster(cluster: DesiredCluster, observed: ObservedCluster, options
       continue;
     }
     const index = planAccountIndexTokens({ clusterName: cluster.name, account, observed: observedAccount, options });
-    const files = planAccountFileTokens({ account, observedCluster: observed, observed: observedAccount, nowMs: options.nowMs });
+    const files = planAccountFileTokens({ clusterName: cluster.name, account, observedCluster: observed, observed: observedAccount, options });
     plan.actions.push(...index.actions);
     plan.warnings.push(...index.warnings, ...files.warnings);
     plan.fileTokenDrift.push(...files.drift);

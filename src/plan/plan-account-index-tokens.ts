@@ -1,8 +1,9 @@
 import type { DesiredAccount, DesiredToken, ObservedAccount, RotationPolicy } from '../model.js';
 import type { BuildPlanOptions } from './build-plan.js';
-import { matchesAny } from './glob.js';
-import { planRotation } from './plan-rotation.js';
+import { deletionVerdict } from './deletion-gate.js';
+import { planRotation, type RetiringGeneration } from './plan-rotation.js';
 import type { PlanAction, PlanWarning } from './plan-types.js';
+import { isTokenSecured, securedKey } from './secured-tokens.js';
 
 export interface AccountPlanInput {
   clusterName: string;
@@ -13,25 +14,31 @@ export interface AccountPlanInput {
 
 /**
  * Index-backed tokens of one account: create what is declared and missing, replace what an
- * interrupted apply created but never stored, delete only what is undeclared AND owned AND
- * unprotected AND under `prune: owned`. Everything else is left alone, with a warning.
+ * interrupted apply created but never stored, rotate, and delete (undeclared tokens and retired
+ * generations alike) only what the deletion gate allows: owned AND under `prune: owned` AND
+ * unprotected. Everything else is left alone, with a warning.
  */
 export function planAccountIndexTokens(input: AccountPlanInput): { actions: PlanAction[]; warnings: PlanWarning[] } {
   const { account, observed } = input;
-  const principal = account.principal;
   const present = new Set(observed.indexTokens);
+  const declaredNames = new Set(account.tokens.filter((t) => !t.rotate).map((t) => t.name));
   const claimed = new Set<string>();
   const actions: PlanAction[] = [];
   const warnings: PlanWarning[] = [];
   for (const token of account.tokens) {
     if (token.rotate) {
       const forced = forcedRotation(input, token.name);
-      const decision = planRotation({ principal, token: token as DesiredToken & { rotate: RotationPolicy },
-        observedNames: observed.indexTokens, nowMs: input.options.nowMs,
+      const decision = planRotation({ principal: account.principal, token: token as DesiredToken & { rotate: RotationPolicy },
+        observedNames: observed.indexTokens, nowMs: input.options.nowMs, declaredNames,
+        isSecured: (name) => isSecured(input, name),
         isForced: forced !== undefined, isRevokingOld: forced?.isRevokingOld ?? false });
       decision.generations.forEach((name) => claimed.add(name));
       actions.push(...decision.actions);
       warnings.push(...decision.warnings);
+      for (const generation of decision.retiring) {
+        const action = retireGeneration(account, token.name, generation, warnings);
+        if (action) actions.push(action);
+      }
       continue;
     }
     claimed.add(token.name);
@@ -45,6 +52,14 @@ export function planAccountIndexTokens(input: AccountPlanInput): { actions: Plan
   return { actions, warnings };
 }
 
+function tokenKeyOf(input: AccountPlanInput, token: string): string {
+  return securedKey(input.clusterName, input.account.principal, token);
+}
+
+function isSecured(input: AccountPlanInput, token: string): boolean {
+  return isTokenSecured(input.options, tokenKeyOf(input, token));
+}
+
 function forcedRotation(input: AccountPlanInput, token: string) {
   return input.options.forcedRotations?.find(
     (f) => f.cluster === input.clusterName && f.principal === input.account.principal && f.token === token);
@@ -52,17 +67,15 @@ function forcedRotation(input: AccountPlanInput, token: string) {
 
 function planPlainToken(input: AccountPlanInput, token: DesiredToken, isPresent: boolean, warnings: PlanWarning[]): PlanAction[] {
   const principal = input.account.principal;
-  const key = `${input.clusterName}/${principal}/${token.name}`;
   if (!isPresent) return [{ kind: 'create', principal, token: token.name, reason: 'declared, not in the cluster' }];
   if (forcedRotation(input, token.name)) {
     return [{ kind: 'replace', principal, token: token.name, reason: 'rotate: forced by escred rotate (same name: revoked at once)' }];
   }
-  if (input.options.unsecuredTokens?.has(key)) {
+  if (input.options.unsecuredTokens?.has(tokenKeyOf(input, token.name))) {
     return [{ kind: 'replace', principal, token: token.name,
       reason: 'an interrupted apply created it, but its value never reached the secret sink' }];
   }
-  const sink = input.options.sinkSecrets;
-  if (sink && !sink.has(key)) {
+  if (!isSecured(input, token.name)) {
     warnings.push({ principal, token: token.name, code: 'ESCRED_SECRET_NOT_IN_SINK',
       message: `${token.name} exists but the secret sink has no value for it (made outside escred?); ` +
         `escred rotate ${input.clusterName} ${principal} ${token.name} replaces it` });
@@ -72,17 +85,35 @@ function planPlainToken(input: AccountPlanInput, token: DesiredToken, isPresent:
 
 function planUndeclared(account: DesiredAccount, name: string, warnings: PlanWarning[]): PlanAction | undefined {
   const principal = account.principal;
-  if (matchesAny(account.protect, name)) return undefined;
-  const owner = account.owns.find((pattern) => matchesAny([pattern], name));
-  if (!owner) {
-    warnings.push({ principal, token: name, code: 'ESCRED_UNOWNED_TOKEN',
-      message: `${name} is not declared and no owns pattern matches it: nobody owns it, escred leaves it alone` });
-    return undefined;
+  const verdict = deletionVerdict(account, name);
+  switch (verdict.kind) {
+    case 'allowed':
+      return { kind: 'delete', principal, token: name, reason: `owned ('${verdict.owner}') and not declared` };
+    case 'unowned':
+      warnings.push({ principal, token: name, code: 'ESCRED_UNOWNED_TOKEN',
+        message: `${name} is not declared and no owns pattern matches it: nobody owns it, escred leaves it alone` });
+      return undefined;
+    case 'not-pruned':
+      warnings.push({ principal, token: name, code: 'ESCRED_NOT_PRUNED',
+        message: `${name} matches owns '${verdict.owner}' but is not declared; prune is off, so it stays` });
+      return undefined;
+    case 'protected':
+      return undefined;
   }
-  if (account.prune !== 'owned') {
-    warnings.push({ principal, token: name, code: 'ESCRED_NOT_PRUNED',
-      message: `${name} matches owns '${owner}' but is not declared; prune is off, so it stays` });
-    return undefined;
+}
+
+/** A generation rotation retires is deleted under the same gate as any other token, or kept with a warning that says why. */
+function retireGeneration(account: DesiredAccount, base: string, generation: RetiringGeneration, warnings: PlanWarning[]): PlanAction | undefined {
+  const principal = account.principal;
+  const verdict = deletionVerdict(account, generation.name);
+  if (verdict.kind === 'allowed') {
+    return { kind: 'delete', principal, token: generation.name, reason: generation.reason, rotation: generation.rotation };
   }
-  return { kind: 'delete', principal, token: name, reason: `owned ('${owner}'), no longer declared` };
+  const why = verdict.kind === 'protected' ? `protect '${verdict.pattern}' matches it`
+    : verdict.kind === 'unowned' ? 'no owns pattern matches it'
+      : `prune is off (it matches owns '${verdict.owner}')`;
+  warnings.push({ principal, token: generation.name, code: 'ESCRED_GENERATION_KEPT',
+    message: `${generation.name} is no longer needed by rotating token ${base} (${generation.reason}), but ${why}: ` +
+      'rotation deletes only under prune: owned what owns matches and protect does not; it stays' });
+  return undefined;
 }

@@ -1,57 +1,69 @@
-import type { DesiredAccount, DesiredFileToken, ObservedAccount } from '../model.js';
-import { generationTime } from './generation-name.js';
+import type { DesiredAccount, DesiredFileToken } from '../model.js';
+import { deletionVerdict } from './deletion-gate.js';
 import { planRotation } from './plan-rotation.js';
+import type { PlanWarning } from './plan-types.js';
+
+export interface RealiseFileTokensInput {
+  /**
+   * file-token names known to exist: those the nodes report, plus those in the service_tokens
+   * files escred delivered (with --file-tokens-out the nodes may not have them yet)
+   */
+  knownNames: readonly string[];
+  nowMs: number;
+  /** false for a generation whose value the sink lacks (where it can tell): never current */
+  isSecured: (name: string) => boolean;
+}
 
 export interface RealisedFileTokens {
   /** the account with each rotated file token replaced by the generations that should exist now */
   account: DesiredAccount;
   /** generation name -> why it is created or removed, for the plan */
   reasons: Map<string, string>;
-  /** generations that should leave the files (older than the overlap) */
+  /** generations that should leave the files, as the deletion gate allows (owned, prune: owned, unprotected) */
   retired: Set<string>;
+  warnings: PlanWarning[];
 }
 
 /**
  * File tokens rotate like index tokens (same rule, same names: `bootstrap-20261001T000000Z`),
  * but through the files: the generations that should exist become concrete declared file tokens,
- * and retired ones are owned lines the delivery removes. Pure: the clock is an argument.
+ * and retired ones are lines the delivery removes, under the same deletion gate as index tokens.
+ * Pure: the clock is an argument.
  */
-export function realiseFileTokens(account: DesiredAccount, observed: ObservedAccount | undefined, nowMs: number): RealisedFileTokens {
-  const reasons = new Map<string, string>();
-  const retired = new Set<string>();
-  if (!account.fileTokens.some((t) => t.rotate)) return { account, reasons, retired };
-  const observedNames = Object.keys(observed?.fileTokens ?? {});
+export function realiseFileTokens(account: DesiredAccount, input: RealiseFileTokensInput): RealisedFileTokens {
+  const result: RealisedFileTokens = { account, reasons: new Map(), retired: new Set(), warnings: [] };
+  if (!account.fileTokens.some((t) => t.rotate)) return result;
+  const declaredNames = new Set(account.fileTokens.filter((t) => !t.rotate).map((t) => t.name));
   const fileTokens: DesiredFileToken[] = [];
   for (const token of account.fileTokens) {
     if (!token.rotate) {
       fileTokens.push(token);
       continue;
     }
-    const decision = planRotation({
-      principal: account.principal, nowMs, observedNames,
-      token: { name: token.name, isProtected: false, rotate: token.rotate, source: token.source },
-    });
-    const kept = new Set(decision.generations);
+    const decision = planRotation({ principal: account.principal, token: { name: token.name, rotate: token.rotate },
+      observedNames: input.knownNames, nowMs: input.nowMs, isSecured: input.isSecured, declaredNames });
+    result.warnings.push(...decision.warnings);
+    // only generations whose value is secured are ours to keep writing; the new one gets its value first
+    const kept = new Set(decision.generations.filter(input.isSecured));
     for (const action of decision.actions) {
-      reasons.set(action.token, action.reason);
-      if (action.kind === 'delete') {
-        kept.delete(action.token);
-        retired.add(action.token);
+      result.reasons.set(action.token, action.reason);
+      kept.add(action.token);
+    }
+    for (const generation of decision.retiring) {
+      kept.delete(generation.name);
+      const verdict = deletionVerdict(account, generation.name);
+      if (verdict.kind === 'allowed') {
+        result.retired.add(generation.name);
+        result.reasons.set(generation.name, generation.reason);
       } else {
-        kept.add(action.token);
+        result.warnings.push({ principal: account.principal, token: generation.name, code: 'ESCRED_GENERATION_KEPT',
+          message: `file token ${generation.name} is no longer needed by rotating ${token.name} (${generation.reason}), ` +
+            'but only lines that owns matches, under prune: owned and not protected, are removed: it stays' });
       }
     }
     for (const name of [...kept].sort()) {
       fileTokens.push({ name, nodes: token.nodes, generationOf: token.name, source: token.source });
     }
   }
-  return { account: { ...account, fileTokens }, reasons, retired };
-}
-
-/** A name is a generation of one of the account's rotated file tokens (declared or realised). */
-export function isRotatedFileTokenGeneration(account: DesiredAccount, name: string): boolean {
-  return account.fileTokens.some((t) => {
-    const base = t.generationOf ?? (t.rotate ? t.name : undefined);
-    return base !== undefined && generationTime(base, name) !== null;
-  });
+  return { ...result, account: { ...account, fileTokens } };
 }

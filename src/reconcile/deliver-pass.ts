@@ -2,7 +2,8 @@ import { applyNodeFileTokens, renderFileTokensOut, type FileTokensDelivery } fro
 import { ConfigError } from '../errors.js';
 import type { DesiredCluster, ObservedCluster } from '../model.js';
 import type { TokenKey } from '../plan/plan-types.js';
-import { realiseFileTokens } from '../plan/realise-file-tokens.js';
+import { realiseAccountFileTokens, type FileTokenRealiseOptions } from '../plan/plan-account-file-tokens.js';
+import { readDeliveredFileTokens } from '../file-tokens/delivered-file-tokens.js';
 import type { Pass } from './open-pass.js';
 import type { PlannedPass } from './plan-pass.js';
 
@@ -27,9 +28,11 @@ export async function deliverFileTokens(
   options: { isDryRun: boolean },
 ): Promise<ClusterDelivery[]> {
   const { observed } = planned;
-  const realised = pass.desired.clusters
-    .filter((c) => c.serviceAccounts.some((a) => a.fileTokens.length > 0))
-    .map((c) => realiseCluster(c, observed.find((o) => o.name === c.name), planned.nowMs));
+  const withFileTokens = pass.desired.clusters.filter((c) => c.serviceAccounts.some((a) => a.fileTokens.length > 0));
+  // rotation must see the generations already in the delivered files, or every run would start a new one
+  const realiseOptions = { nowMs: planned.nowMs, sinkSecrets: await pass.sink.listKeys(), unsecuredTokens: pass.journal.pendingKeys(),
+    deliveredFileTokens: await readDeliveredFileTokens(withFileTokens, target) };
+  const realised = withFileTokens.map((c) => realiseCluster(c, observed.find((o) => o.name === c.name), realiseOptions));
   const deliveries = await deliver(pass, realised.map((r) => r.cluster), observed, target, options);
   if (!options.isDryRun) {
     // a rotated-out generation is being revoked: its value is of no use to anyone any more
@@ -70,11 +73,12 @@ async function deliver(
 
 /** Rotated file tokens become the generations that should exist at the plan's instant. */
 function realiseCluster(
-  cluster: DesiredCluster, observed: ObservedCluster | undefined, nowMs: number,
+  cluster: DesiredCluster, observed: ObservedCluster | undefined, options: FileTokenRealiseOptions,
 ): { cluster: DesiredCluster; retired: TokenKey[] } {
   const retired: TokenKey[] = [];
   const serviceAccounts = cluster.serviceAccounts.map((account) => {
-    const realised = realiseFileTokens(account, observed?.serviceAccounts.find((a) => a.principal === account.principal), nowMs);
+    const realised = realiseAccountFileTokens(cluster.name, account,
+      observed?.serviceAccounts.find((a) => a.principal === account.principal), options);
     for (const token of realised.retired) retired.push({ cluster: cluster.name, principal: account.principal, token });
     return realised.account;
   });

@@ -69,15 +69,23 @@ describe('plan and apply, end to end', () => {
     expect(plan.stdout).toMatch(/gitops-b matches owns 'gitops-\*' but is not declared; prune is off/);
   });
 
-  it('protect keeps a token that left the manifest, by flag and by pattern', async () => {
+  it('protect patterns keep tokens that left the manifest (issue 12, item 9)', async () => {
     await e2e.es('POST', `/_security/service/${FLEET}/credential/token/gitops-keep-1`);
-    e2e.writeManifest(fleet([{ name: 'gitops-a' }, { name: 'gitops-b', protect: true }], { protect: ['gitops-keep-*'] }));
+    e2e.writeManifest(fleet([{ name: 'gitops-a' }, { name: 'gitops-b' }], { protect: ['gitops-keep-*', 'gitops-b'] }));
     expect((await e2e.cli(['apply', '--auto-approve'])).code).toBe(0);
-    e2e.writeManifest(fleet([{ name: 'gitops-a' }], { protect: ['gitops-keep-*'] }));
-    const plan = await e2e.cli(['plan', '--output', 'json']);
-    const deletes = JSON.parse(plan.stdout).clusters[0].actions.filter((a: { kind: string }) => a.kind === 'delete');
-    // gitops-b is no longer declared, so its protect flag went with it: it is deleted; the pattern still protects keep-1
-    expect(deletes.map((a: { token: string }) => a.token)).toEqual(['gitops-b']);
+    e2e.writeManifest(fleet([{ name: 'gitops-a' }], { protect: ['gitops-keep-*', 'gitops-b'] }));
+    const apply = await e2e.cli(['apply', '--auto-approve']);
+    expect(apply.code).toBe(0);
+    expect(await e2e.indexTokens(FLEET)).toEqual(['gitops-a', 'gitops-b', 'gitops-keep-1', 'made-by-hand']);
+  });
+
+  it('protect: true on a token is a manifest error naming what to write instead, and nothing is written', async () => {
+    e2e.writeManifest(fleet([{ name: 'gitops-a' }, { name: 'gitops-new', protect: true }]));
+    const before = await e2e.indexTokens(FLEET);
+    const apply = await e2e.cli(['apply', '--auto-approve']);
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toMatch(/escred\.yaml:\d+:\d+: .*protect on a token is no longer supported.*protect: \["gitops-new"\]/);
+    expect(await e2e.indexTokens(FLEET)).toEqual(before);
   });
 
   it('max-deletions fails the plan instead of deleting many tokens, and apply changes nothing', async () => {

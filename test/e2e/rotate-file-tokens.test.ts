@@ -44,7 +44,7 @@ describe('rotated file tokens, delivered in node mode', () => {
   }
 
   it('makes a generation every 10 days and retires the old one after 1 day, never leaving none', async () => {
-    e2e.writeManifest({ [KIBANA]: { fileTokens: [{ name: 'boot', nodes: ['*'], rotate: { every: '10d', overlap: '1d' } }] } });
+    e2e.writeManifest({ [KIBANA]: { prune: 'owned', owns: ['boot-*'], fileTokens: [{ name: 'boot', nodes: ['*'], rotate: { every: '10d', overlap: '1d' } }] } });
     const seen: string[] = [];
     for (let day = 0; day <= 25; day += 1) {
       const names = await deliverAt(START + day * DAY);

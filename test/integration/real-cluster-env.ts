@@ -39,5 +39,5 @@ export function realClusterManifestEntry(serviceAccounts: Record<string, unknown
 
 export function fleetAccount(tokens: string[]): DesiredAccount {
   return { principal: 'elastic/fleet-server', namespace: 'elastic', service: 'fleet-server', prune: 'none', owns: [], protect: [],
-    tokens: tokens.map((name) => ({ name, isProtected: false, source: here })), fileTokens: [], source: here };
+    tokens: tokens.map((name) => ({ name, source: here })), fileTokens: [], source: here };
 }

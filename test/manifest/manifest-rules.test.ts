@@ -19,6 +19,8 @@ const ACCOUNT_PATH = 'clusters[0].serviceAccounts["elastic/fleet-server"]';
 const ALL_ACCOUNTS = 'elastic/auto-ops, elastic/enterprise-search-server, elastic/fleet-server, elastic/fleet-server-remote, elastic/kibana';
 const INLINE = 'a secret written inline; write {env: VARIABLE} or {file: path} and keep the value out of the manifest';
 const error = (code: string, message: string, line: number, col: number) => ({ severity: 'error' as const, code, message, line, col });
+const rotationKept = (name: string, why: string) => `older generations of ${name} (${name}-<timestamp>) will never be deleted: ${why}. ` +
+  `Rotation deletes only what the account owns, under prune: owned; add "${name}-*" to owns and set prune: owned, or delete them by hand`;
 const warning = (code: string, message: string, line: number, col: number) => ({ severity: 'warning' as const, code, message, line, col });
 
 const cases: RuleCase[] = [
@@ -48,8 +50,8 @@ const cases: RuleCase[] = [
       '"c" is both an index token and a file token of this service account; their secrets would share one place in the sink: rename one', 14, 13),
     related: { line: 12, col: 13, message: 'index token "c" declared here' } },
   { rule: 'rotated file token: overlap shorter than every',
-    text: fleet('        fileTokens:', '          - { name: d, nodes: ["*"], rotate: { every: 2d, overlap: 3d } }'),
-    expected: error('ESCRED_INVALID_ROTATION', 'rotate.overlap must be shorter than rotate.every, or older generations would never be deleted', 12, 68) },
+    text: fleet('        prune: owned', '        owns: [d-*]', '        fileTokens:', '          - { name: d, nodes: ["*"], rotate: { every: 2d, overlap: 3d } }'),
+    expected: error('ESCRED_INVALID_ROTATION', 'rotate.overlap must be shorter than rotate.every, or older generations would never be deleted', 14, 68) },
   { rule: 'duplicate cluster name', text: yamlLines(...HEAD, ...CLUSTER, ...CLUSTER),
     expected: error('ESCRED_DUPLICATE_CLUSTER', 'duplicate cluster name "prod"', 9, 5),
     related: { line: 5, col: 5, message: 'cluster "prod" first defined here' } },
@@ -70,10 +72,23 @@ const cases: RuleCase[] = [
     expected: warning('ESCRED_NOT_OWNED', 'token manual is not matched by owns (gitops-*): once removed from the manifest, it will never be pruned', 14, 19) },
   { rule: 'rotated token whose generations owns does not match',
     text: fleet('        prune: owned', '        owns: [gitops-*]', '        tokens:', '          - name: ci', '            rotate: { every: 30d, overlap: 2d }'),
-    expected: warning('ESCRED_NOT_OWNED', 'the generations of token ci (ci-<timestamp>) are not matched by owns (gitops-*): once removed from the manifest, they will never be pruned', 14, 19) },
-  { rule: 'rotate on a protected token (allowed, warned)',
-    text: fleet('        tokens:', '          - name: ci', '            protect: true', '            rotate: { every: 30d, overlap: 2d }'),
-    expected: warning('ESCRED_ROTATE_PROTECTED', 'token ci is protected and rotated: older generations are never deleted and pile up until removed by hand', 13, 22) },
+    expected: warning('ESCRED_ROTATION_NOT_PRUNED', rotationKept('ci', 'no owns pattern matches them'), 15, 13) },
+  { rule: 'rotated token without prune: old generations are kept',
+    text: fleet('        owns: [ci-*]', '        tokens:', '          - name: ci', '            rotate: { every: 30d, overlap: 2d }'),
+    expected: warning('ESCRED_ROTATION_NOT_PRUNED', rotationKept('ci', 'prune is not owned'), 14, 13) },
+  { rule: 'rotated file token whose generations are protected',
+    text: fleet('        prune: owned', '        owns: [d-*]', '        protect: [d-*]', '        fileTokens:', '          - { name: d, nodes: ["*"], rotate: { every: 2d, overlap: 1d } }'),
+    expected: warning('ESCRED_ROTATION_NOT_PRUNED', rotationKept('d', "protect 'd-*' matches them"), 15, 38) },
+  { rule: 'protect on a token: an error that says what to write instead',
+    text: fleet('        tokens:', '          - name: ci', '            protect: true'),
+    expected: error('ESCRED_TOKEN_PROTECT', 'protect on a token is no longer supported: the flag would leave the manifest together with the token. ' +
+      'Remove it and add "ci" to this account\'s protect list (protect: ["ci"]), which keeps the token even after it leaves the manifest', 13, 13) },
+  { rule: 'a declared name that is a generation of a rotating token',
+    text: fleet('        prune: owned', '        owns: [ci-*]', '        tokens:', '          - name: ci', '            rotate: { every: 30d, overlap: 2d }',
+      '          - name: ci-20261201T000000Z'),
+    expected: error('ESCRED_GENERATION_NAME_CLASH', '"ci-20261201T000000Z" is declared, and it is also a generation name of rotating token "ci": ' +
+      'rotation would retire it while the manifest keeps it. Rename it (generation names are <name>-<UTC timestamp>)', 16, 13),
+    related: { line: 14, col: 13, message: 'rotating token "ci" declared here' } },
   { rule: 'rotate: overlap not shorter than every',
     text: fleet('        tokens:', '          - name: ci', '            rotate: { every: 1d, overlap: 1d }'),
     expected: error('ESCRED_INVALID_ROTATION', 'rotate.overlap must be shorter than rotate.every, or older generations would never be deleted', 13, 43) },

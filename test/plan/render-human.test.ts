@@ -30,7 +30,7 @@ describe('human plan', () => {
         elastic/fleet-server
           + create  gitops-a             declared, not in the cluster
           + create  ci-20261101T000000Z  rotate: ci-20261001T000000Z is 31d old, every 30d
-          - delete  gitops-old           owned ('gitops-*'), no longer declared
+          - delete  gitops-old           owned ('gitops-*') and not declared
           ~ drift   file token bootstrap: missing on node-1, node-2
         warning: elastic/fleet-server: by-hand is not declared and no owns pattern matches it: nobody owns it, escred leaves it alone
 

@@ -12,6 +12,7 @@ const KIBANA = 'elastic/kibana';
 const DAY = 86_400_000;
 const START = Date.UTC(2026, 0, 1);
 const rotating = desiredAccount(KIBANA, {
+  prune: 'owned', owns: ['boot-*'],
   fileTokens: [{ ...desiredFileToken('boot'), rotate: { everyMs: 30 * DAY, overlapMs: 2 * DAY } }, desiredFileToken('plain')],
 });
 const onAllNodes = (names: string[]) => Object.fromEntries(names.map((n) => [n, ['node-0', 'node-1', 'node-2']]));
@@ -22,7 +23,7 @@ describe('rotated file tokens', () => {
     const changes: string[] = [];
     for (let day = 0; day <= 100; day += 1) {
       const observed = observedAccount(KIBANA, { fileTokens: onAllNodes(present) });
-      const realised = realiseFileTokens(rotating, observed, START + day * DAY);
+      const realised = realiseFileTokens(rotating, { knownNames: Object.keys(observed.fileTokens), nowMs: START + day * DAY, isSecured: () => true });
       const next = realised.account.fileTokens.map((t) => t.name).filter((n) => n !== 'plain').sort();
       const added = next.filter((n) => !present.includes(n));
       const removed = present.filter((n) => !next.includes(n));
@@ -57,9 +58,22 @@ describe('rotated file tokens', () => {
     }]);
   });
 
-  it('generations of a rotated file token are owned (delivery may remove them); other names are not', () => {
-    expect(isOwnedByAccount(rotating, 'boot-20260101T000000Z')).toBe(true);
-    expect(isOwnedByAccount(rotating, 'boot-manual')).toBe(false);
+  it('a line is owned by the same rule as any delete: a generation-like name proves nothing', () => {
+    expect(isOwnedByAccount(rotating, 'boot-20260101T000000Z')).toBe(true); // owns boot-*, prune: owned
+    expect(isOwnedByAccount({ ...rotating, prune: 'none' }, 'boot-20260101T000000Z')).toBe(false);
+    expect(isOwnedByAccount({ ...rotating, protect: ['boot-2026*'] }, 'boot-20260101T000000Z')).toBe(false);
     expect(isOwnedByAccount(rotating, 'other-20260101T000000Z')).toBe(false);
+  });
+
+  it('a generation line the sink has no value for is never kept as current, nor removed without ownership', () => {
+    const unowned = { ...rotating, prune: 'none' as const, owns: [] };
+    const realised = realiseFileTokens(unowned, { knownNames: ['boot-20200101T000000Z'], nowMs: START, isSecured: () => false });
+    expect(realised.account.fileTokens.map((t) => t.name)).toEqual(['boot-20260101T000000Z', 'plain']);
+    expect(realised.retired.size).toBe(0);
+    expect(realised.warnings.map((w) => w.code)).toEqual(['ESCRED_GENERATION_NOT_SECURED']);
+    const later = realiseFileTokens(unowned, { knownNames: ['boot-20200101T000000Z', 'boot-20260101T000000Z'], nowMs: START + 5 * DAY,
+      isSecured: (name) => name === 'boot-20260101T000000Z' });
+    expect(later.retired.size).toBe(0);
+    expect(later.warnings.map((w) => w.code)).toContain('ESCRED_GENERATION_KEPT');
   });
 });

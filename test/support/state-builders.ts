@@ -5,7 +5,7 @@ import type {
 const here = { file: '/manifests/escred.yaml', line: 1, col: 1 };
 
 export function desiredToken(name: string, extra: Partial<DesiredToken> = {}): DesiredToken {
-  return { name, isProtected: false, source: here, ...extra };
+  return { name, source: here, ...extra };
 }
 
 export function desiredFileToken(name: string, nodes: DesiredFileToken['nodes'] = '*'): DesiredFileToken {

@@ -5,11 +5,11 @@
  */
 export type ClusterUrl = string;
 /**
- * Index-token names this manifest owns (required with `prune: owned`); others are never touched.
+ * Token names this manifest owns (required with `prune: owned`); others are never deleted, older generations of rotating tokens included: a rotating token `ci` needs `ci-*` here for its old generations to be deleted.
  */
 export type Globs = string | string[];
 /**
- * Index-token names never deleted, even when they leave the manifest.
+ * Token names never deleted, even when they leave the manifest (older generations of rotating tokens included): the promise lives here because this list stays in the manifest.
  */
 export type Globs1 = string | string[];
 /**
@@ -161,7 +161,7 @@ export interface Tls {
  */
 export interface ServiceAccount {
   /**
-   * `none` (default): never delete. `owned`: delete index tokens matched by `owns` that are no longer listed (protected ones never).
+   * `none` (default): never delete. `owned`: delete tokens matched by `owns` and not by `protect` that are not declared, and older generations of rotating tokens under the same rule (never more than the cluster's maxDeletions per apply).
    */
   prune?: 'none' | 'owned';
   owns?: Globs;
@@ -184,13 +184,14 @@ export interface IndexToken {
    */
   name: string;
   /**
-   * Never delete this token, even after it leaves the manifest.
+   * @deprecated
+   * No longer supported (an error): a flag on the token leaves the manifest with it. Add the name to the account's `protect` list instead.
    */
   protect?: boolean;
   rotate?: Rotation;
 }
 /**
- * Rotate by generations: the token is realised as `<name>-<UTC timestamp>`; a new generation is made every `every`, older ones are deleted once the newest has existed for `overlap` (which must be shorter than `every`).
+ * Rotate by generations: the token is realised as `<name>-<UTC timestamp>`; the current generation is the newest whose value the secret sink holds. A new generation is made every `every`; older ones are deleted once the current has existed for `overlap` (which must be shorter than `every`), and only when `owns` matches them, `prune` is `owned` and `protect` does not match them.
  */
 export interface Rotation {
   every: Duration;
@@ -211,7 +212,7 @@ export interface FileToken {
   rotate?: Rotation1;
 }
 /**
- * Rotate by generations: the token is realised as `<name>-<UTC timestamp>`; a new generation is made every `every`, older ones are deleted once the newest has existed for `overlap` (which must be shorter than `every`).
+ * Rotate by generations: the token is realised as `<name>-<UTC timestamp>`; the current generation is the newest whose value the secret sink holds. A new generation is made every `every`; older ones are deleted once the current has existed for `overlap` (which must be shorter than `every`), and only when `owns` matches them, `prune` is `owned` and `protect` does not match them.
  */
 export interface Rotation1 {
   every: Duration;

@@ -1,0 +1,22 @@
+import type { DesiredAccount } from '../model.js';
+import { matchesAny } from './glob.js';
+
+/** Why a token may or may not be deleted: the one rule for undeclared tokens and rotated-out generations alike. */
+export type DeletionVerdict =
+  | { kind: 'allowed'; owner: string }
+  | { kind: 'protected'; pattern: string }
+  | { kind: 'unowned' }
+  | { kind: 'not-pruned'; owner: string };
+
+/**
+ * A token is deleted only when an `owns` pattern matches it, the account has `prune: owned`, and
+ * no `protect` pattern matches it (max-deletions is checked per cluster by the planner). Rotation
+ * goes through here too: a name that looks like a generation proves nothing about who made it.
+ */
+export function deletionVerdict(account: Pick<DesiredAccount, 'owns' | 'prune' | 'protect'>, name: string): DeletionVerdict {
+  const protector = account.protect.find((pattern) => matchesAny([pattern], name));
+  if (protector !== undefined) return { kind: 'protected', pattern: protector };
+  const owner = account.owns.find((pattern) => matchesAny([pattern], name));
+  if (owner === undefined) return { kind: 'unowned' };
+  return account.prune === 'owned' ? { kind: 'allowed', owner } : { kind: 'not-pruned', owner };
+}
