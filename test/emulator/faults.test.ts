@@ -113,8 +113,20 @@ describe('emulator faults and counters', () => {
       'exception',
       'clearing the cache for service token [elastic/fleet-server/cache-victim] failed. please clear the cache manually',
     ]);
+    // IndexServiceAccountTokenStore.deleteToken clears the cache after every delete, found or not [code].
+    const notFound = await kit.call('DELETE', `${FLEET_TOKENS}/token/cache-victim`);
+    expect([notFound.status, notFound.json.error.reason]).toEqual([500, 'clearing the cache for service token [elastic/fleet-server/cache-victim] failed. please clear the cache manually']);
     kit.emu.clearFaults();
     expect((await kit.call('DELETE', `${FLEET_TOKENS}/token/cache-victim`)).json).toEqual({ found: false });
+  });
+
+  it('isCacheClearFailing before the security index exists: found:false, no cache clear to fail', async () => {
+    const fresh = await startKit();
+    fresh.emu.setFaults({ isCacheClearFailing: true });
+    const reply = await fresh.call('DELETE', `${FLEET_TOKENS}/token/never-created`);
+    expect([reply.status, reply.json]).toEqual([404, { found: false }]);
+    await fresh.close();
+    removeDir(fresh.dataDir);
   });
 
   it('failingNodes must name existing nodes', async () => {

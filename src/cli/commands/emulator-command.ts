@@ -39,8 +39,9 @@ FaultSpec: {"latencyMs": 200, "failingNodes": ["node-2"], "rules": [FaultRule, .
   latencyMs      delays every response
   failingNodes   these nodes do not answer: they appear in _nodes.failures of the credentials and
                  _clear_cache responses and their file tokens are not reported
-  isCacheClearFailing  true: a successful index-token delete answers 500 "clearing the cache
-                 for service token [...] failed" although the token IS deleted
+  isCacheClearFailing  true: every index-token delete (found or not, once the security index
+                 exists) answers 500 "clearing the cache for service token [...] failed";
+                 a token that existed IS deleted
 FaultRule: {"method": "POST", "path": "/credential/token", "action": "status", "status": 429, "retryAfterSeconds": 1, "times": 2}
   method/path    optional filters (path: substring of the URL path); the first matching rule fires
   action         status         answer with an ES-style error; 429 and 503 carry Retry-After

@@ -48,20 +48,23 @@ async function deleteToken(ctx: RequestContext): Promise<Reply> {
   ctx.checkTls('delete service account token');
   const principal = `${ctx.params.namespace}/${ctx.params.service}`;
   const { state } = ctx;
-  const isFound = state.profile.accounts.includes(principal) && (await state.indexStore.delete(principal, name));
-  if (isFound) {
-    invalidateCache(ctx, `${principal}/${name}`);
-    if (state.faults.isCacheClearFailing) {
-      const reason = `clearing the cache for service token [${principal}/${name}] failed. please clear the cache manually`;
-      throw new EsHttpError(500, { type: 'exception', reason, causedBy: { type: 'exception', reason: 'emulated cache-clear failure' } });
-    }
+  // IndexServiceAccountTokenStore.deleteToken [code]: no security index -> found:false at once; otherwise
+  // delete the document, then clear the token's cache entry whether or not it was found; a failed clear -> 500.
+  if (!state.hasSecurityIndex()) return { status: 404, body: { found: false } };
+  const isFound = await state.indexStore.delete(principal, name);
+  invalidateCache(ctx, `${principal}/${name}`, false, 'index');
+  if (state.faults.isCacheClearFailing) {
+    const reason = `clearing the cache for service token [${principal}/${name}] failed. please clear the cache manually`;
+    throw new EsHttpError(500, { type: 'exception', reason, causedBy: { type: 'exception', reason: 'emulated cache-clear failure' } });
   }
   return { status: isFound ? 200 : 404, body: { found: isFound } };
 }
 
-function invalidateCache(ctx: RequestContext, qualifiedNameOrPrefix: string, isPrefix = false): void {
+/** Drops verified-token cache entries (key `store|qualified|...`); `store` limits it to one store's cache. */
+function invalidateCache(ctx: RequestContext, qualifiedNameOrPrefix: string, isPrefix = false, store?: 'index' | 'file'): void {
   for (const key of [...ctx.state.verifiedCache]) {
-    const qualified = key.split('|')[1] ?? '';
+    const [keyStore, qualified = ''] = key.split('|');
+    if (store !== undefined && keyStore !== store) continue;
     if (isPrefix ? qualified.startsWith(qualifiedNameOrPrefix) : qualified === qualifiedNameOrPrefix) ctx.state.verifiedCache.delete(key);
   }
 }
