@@ -44,7 +44,7 @@ export interface SecretSink {
    */
   directory?: string;
   /**
-   * A command and its arguments (no shell) that receives each new token value on stdin, e.g. [vault, kv, put, ...]. A command containing a slash is a path relative to this file's folder; a bare name is looked up in PATH.
+   * A command and its arguments (no shell) that speaks escred's exec-sink protocol (docs/exec-sink-protocol.md): one process per request, a JSON request on stdin (store, delete, list, read, check), a JSON answer on stdout. escred ships adapters: [escred, sink, vault-kv2, --mount, secret, --prefix, escred] (Vault KV v2, one path per token) and [escred, sink, kubernetes, --namespace, NS] (one Secret per token). A CLI such as `vault kv put` used directly does not speak it and is refused before any write. A command containing a slash is a path relative to this file's folder; a bare name is looked up in PATH.
    *
    * @minItems 1
    */
