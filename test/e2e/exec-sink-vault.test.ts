@@ -6,20 +6,25 @@
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, startE2e, type E2e } from '../support/e2e-harness.js';
 import { installStandIns, type StandIns } from '../sinks/stand-ins.js';
 
 const FLEET = 'elastic/fleet-server';
 const KIBANA = 'elastic/kibana';
-const SINK = ['escred', 'sink', 'vault-kv2', '--mount', 'secret', '--prefix', 'escred'];
+// the sink exactly as examples/multi-cluster/secrets.yaml configures it, so the example is what runs here
+const EXAMPLE = join(import.meta.dirname, '..', '..', 'examples', 'multi-cluster', 'secrets.yaml');
+const SINK = (parse(readFileSync(EXAMPLE, 'utf8')) as { secrets: { exec: string[] } }).secrets.exec;
 
 describe('exec sink: escred sink vault-kv2', () => {
   let e2e: E2e;
   let vault: StandIns;
   const vaultFile = (principal: string, token: string) => join(e2e.sinkDir, 'secret', 'escred', 'e2e', principal, `${token}.secret`);
   const vaultValue = (principal: string, token: string) => (existsSync(vaultFile(principal, token)) ? readFileSync(vaultFile(principal, token), 'utf8') : undefined);
-  const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => e2e.cli(args, { env: { ...vault.env, ...env } });
+  // VAULT_ADDR reaches the vault CLI through escred and the adapter (the stand-in refuses a call without it)
+  const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    e2e.cli(args, { env: { ...vault.env, VAULT_ADDR: 'https://vault.example:8200', STANDIN_EXPECT_VAULT_ADDR: 'https://vault.example:8200', ...env } });
   const writeManifest = (fleetTokens: string[]) => {
     e2e.writeManifest({
       [FLEET]: { prune: 'owned', owns: 'gitops-*', tokens: fleetTokens.map((name) => ({ name })) },
@@ -34,6 +39,10 @@ describe('exec sink: escred sink vault-kv2', () => {
   });
   afterAll(async () => {
     await e2e?.close();
+  });
+
+  it('the example configures the Vault adapter', () => {
+    expect(SINK).toEqual(['escred', 'sink', 'vault-kv2', '--mount', 'secret', '--prefix', 'escred']);
   });
 
   it('apply puts every token at its own path, the value on stdin only, and each value authenticates as its token', async () => {

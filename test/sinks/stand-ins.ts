@@ -53,7 +53,9 @@ const SEGMENT = /^[A-Za-z0-9_.-]+$/;
 const parts = (path) => { const p = path.split('/'); if (!p.every((s) => SEGMENT.test(s) && s !== '.' && s !== '..')) unexpected(); return p; };
 const mountOf = (flag) => /^-mount=([A-Za-z0-9_.-]+)$/.exec(flag ?? '')?.[1] ?? unexpected();
 const leaf = (mount, path) => join(state, mount, ...parts(path)) + '.secret';
-const [a0, a1, a2, a3, a4, a5] = argv;
+const expectedAddr = process.env.STANDIN_EXPECT_VAULT_ADDR;
+if (expectedAddr && process.env.VAULT_ADDR !== expectedAddr) fail(1, 'stand-in vault: VAULT_ADDR is not ' + expectedAddr);
+const [a0, a1, a2, a3, a4] = argv;
 if (a0 !== 'kv') unexpected();
 if (a1 === 'put' && argv.length === 5 && a4 === 'value=-') {
   const mount = mountOf(a2);
