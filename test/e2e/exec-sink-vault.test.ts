@@ -98,7 +98,18 @@ describe('exec sink: escred sink vault-kv2', () => {
     expect(vaultValue(FLEET, 'gitops-c')).toBeUndefined();
   });
 
+  it('the command the old example gave, vault kv put used directly, is refused before any cluster write', async () => {
+    writeManifest(['gitops-a', 'gitops-old']);
+    const text = readFileSync(e2e.manifestPath, 'utf8').replace(/exec: .*\n/, `exec: ${JSON.stringify(['vault', 'kv', 'put', '-mount=secret', 'escred/tokens', 'value=-'])}\n`);
+    writeFileSync(e2e.manifestPath, text);
+    const apply = await cli(['apply', '--auto-approve']);
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toContain("secret sink command vault does not speak escred's exec-sink protocol 1: its answer to check is not one JSON object");
+    expect(await e2e.indexTokens(FLEET)).toEqual(['gitops-a']);
+  });
+
   it('Vault refusing the list: plan fails instead of taking the sink as empty', async () => {
+    writeManifest(['gitops-a']);
     const plan = await cli(['plan'], { STANDIN_FAIL: 'kv list' });
     expect(plan.code).toBe(1);
     expect(plan.stderr).toContain('list failed: vault kv list -format=json exited with 2: stand-in vault: refused');
