@@ -1,6 +1,7 @@
 import type { Plan } from '../plan/plan-types.js';
 import { hasChanges } from '../plan/plan-types.js';
 import { renderHumanPlan, uncheckedFileTokens } from '../plan/render-human.js';
+import { renderMarkdownPlan } from '../plan/render-markdown.js';
 import { savePlanFile } from '../plan/plan-file.js';
 import { deliverFileTokens, type ClusterDelivery } from '../reconcile/deliver-pass.js';
 import { openPass } from '../reconcile/open-pass.js';
@@ -40,13 +41,17 @@ export async function runPlan(paths: string[], options: PlanCommandOptions): Pro
   }
 }
 
-export function printPlan(plan: Plan, options: { output: 'human' | 'json'; color: boolean }, deliveries: readonly ClusterDelivery[] = []): void {
+export function printPlan(plan: Plan, options: { output: 'human' | 'json' | 'markdown'; color: boolean }, deliveries: readonly ClusterDelivery[] = []): void {
   if (options.output === 'json') {
     const files = deliveries.flatMap(({ cluster, delivery }) => [
       ...delivery.files.map((f) => ({ cluster, path: f.path, action: f.isChanged ? 'write' : 'unchanged', diff: f.diff, fixes: f.fixes })),
       ...delivery.removed.map((r) => ({ cluster, path: r.path, action: 'remove', diff: r.diff, fixes: [] })),
     ]);
     writeOut(JSON.stringify(deliveries.length > 0 ? { ...plan, serviceTokensFiles: files } : plan, null, 2));
+    return;
+  }
+  if (options.output === 'markdown') {
+    writeOut(renderMarkdownPlan(plan));
     return;
   }
   writeOut(renderHumanPlan(plan, { isColor: options.color && isColorWanted(process.stdout) }));

@@ -168,6 +168,12 @@ else if (m.action === 'list') answer({ keys: readdirSync(store).map((f) => { con
       await expect(sink.store({ key: KEY, kind: 'index', value: VALUE })).rejects.toThrow(/was killed \(SIGKILL, timed out after 300 ms\)/);
     });
 
+    it('an answer over 16 MiB is refused, not cut short (a list must be whole)', async () => {
+      const path = script(tempDir(), `import { readFileSync } from 'node:fs';\nreadFileSync(0);\nprocess.stdout.write('x'.repeat(17 * 1024 * 1024));\n`);
+      const sink = createSecretSink({ kind: 'exec', command: [process.execPath, path] });
+      await expect(sink.listKeys()).rejects.toThrow('wrote more than 16 MiB on stdout (list)');
+    });
+
     it('a command that is not there is a clear error', async () => {
       const sink = createSecretSink({ kind: 'exec', command: [join(tempDir(), 'no-such-sink')] });
       await expect(sink.check()).rejects.toMatchObject({ code: 'ESCRED_SINK_UNAVAILABLE', message: expect.stringContaining('could not start: spawn') });

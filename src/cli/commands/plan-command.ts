@@ -4,7 +4,7 @@ import { parsePositiveInteger } from '../terminal.js';
 
 export interface PlanCommandOptions extends FileTokensCliOptions {
   out?: string;
-  output: 'human' | 'json';
+  output: 'human' | 'json' | 'markdown';
   detailedExitcode?: boolean;
   maxDeletions?: number;
   stateDir?: string;
@@ -17,7 +17,7 @@ export function registerPlanCommand(program: Command): void {
     .description('Show what apply would change: observe the clusters, diff them against the manifest. Writes nothing to the clusters.')
     .argument('[paths...]', 'manifest files or folders (default: ./escred.yaml)')
     .option('--out <file>', 'save the plan; `escred apply <file>` then applies exactly it')
-    .option('--output <format>', 'human or json', 'human')
+    .option('--output <format>', 'human, json, or markdown (one pull-request comment, cut to fit GitHub\'s limit)', 'human')
     .option('--detailed-exitcode', 'exit 0 = no changes, 1 = error, 2 = changes (like terraform plan)')
     .option('--max-deletions <n>', 'allow this many deletions per cluster, overriding the manifest', (v) => parsePositiveInteger(v, '--max-deletions'))
     .option('--state-dir <dir>', 'where the apply journal lives (default: .escred next to the first manifest)')
@@ -25,7 +25,7 @@ export function registerPlanCommand(program: Command): void {
   addFileTokensOptions(command)
     .addHelpText('after', '\nExit codes: 0 success; 1 error (bad manifest, a cluster that could not be observed, max-deletions);\n2 changes present (only with --detailed-exitcode).')
     .action(async (paths: string[], options: PlanCommandOptions) => {
-      if (options.output !== 'human' && options.output !== 'json') throw new Error(`--output must be human or json, got '${String(options.output)}'`);
+      if (options.output !== 'human' && options.output !== 'json' && options.output !== 'markdown') throw new Error(`--output must be human, json or markdown, got '${String(options.output)}'`);
       const { runPlan } = await import('../run-plan.js');
       process.exitCode = await runPlan(paths, options);
     });
