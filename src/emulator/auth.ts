@@ -7,6 +7,8 @@ import { decodeBearer } from '../file-tokens/bearer.js';
 import { verifyServiceTokenHashAsync } from '../file-tokens/hasher.js';
 import { unauthorized, type EsHttpError } from './es-errors.js';
 import { isPasswordOf } from './security/native-users.js';
+import type { RecordStore } from './security/record-store.js';
+import { isValidPrincipal, type StoredAccount } from './security/user-managed-accounts.js';
 import type { IndexTokenStore } from './index-token-store.js';
 import type { NodeFileTokens } from './node-file-tokens.js';
 import type { VersionProfile } from './version-profile.js';
@@ -55,6 +57,8 @@ export interface AuthContext {
   /** the node handling the request; undefined when every node is failing */
   coordinatingFileTokens(): NodeFileTokens | undefined;
   indexStore: IndexTokenStore;
+  /** 9.6+: user-managed service accounts, read by realtime GET at each authentication */
+  userManagedAccounts: RecordStore<StoredAccount>;
   /** 7.13-7.15 multi-node on plain HTTP (spec section 9) */
   isTlsCheckFailing: boolean;
   /** successful (store, token, secret digest) verifications, as ES's per-store caches */
@@ -122,7 +126,13 @@ async function authenticateBearer(value: string, ctx: AuthContext): Promise<Prin
       reason: '[service account authentication] requires TLS for the HTTP interface',
     });
   }
-  if (token.namespace !== 'elastic' || !ctx.profile.accounts.includes(principal) || token.secret.length < 10) throw failed();
+  if (token.secret.length < 10) throw failed();
+  // ServiceAccountService [code]: namespace exactly `elastic` -> built-in path; otherwise (9.6+) a user-managed account.
+  if (token.namespace !== 'elastic') {
+    if (!ctx.profile.hasUserManagedAccounts) throw failed();
+    return authenticateUserManaged(principal, token.tokenName, token.secret, ctx, failed);
+  }
+  if (!ctx.profile.accounts.includes(principal)) throw failed();
   const qualified = `${principal}/${token.tokenName}`;
   const fileHash = ctx.coordinatingFileTokens()?.get(qualified);
   if (fileHash !== undefined && (await isVerified('file', qualified, token.secret, fileHash, ctx))) {
@@ -133,6 +143,18 @@ async function authenticateBearer(value: string, ctx: AuthContext): Promise<Prin
     return { kind: 'service_account', principal, tokenName: token.tokenName, source: 'index' };
   }
   throw failed();
+}
+
+/**
+ * A user-managed account: the account must exist (realtime GET), pass validation (`ELASTIC/x` does not)
+ * and be enabled; then only the index store is consulted: file tokens never authenticate it [code].
+ */
+async function authenticateUserManaged(principal: string, tokenName: string, secret: string, ctx: AuthContext, failed: () => EsHttpError): Promise<Principal> {
+  const account = ctx.userManagedAccounts.get(principal);
+  if (!account || !account.enabled || !isValidPrincipal(principal)) throw failed();
+  const indexToken = ctx.indexStore.get(principal, tokenName);
+  if (!indexToken || !(await isVerified('index', `${principal}/${tokenName}`, secret, indexToken.hash, ctx))) throw failed();
+  return { kind: 'service_account', principal, tokenName, source: 'index', userManagedRoles: [...account.roles] };
 }
 
 async function isVerified(store: string, qualified: string, secret: string, hash: string, ctx: AuthContext): Promise<boolean> {

@@ -19,6 +19,10 @@ export const ACTIONS = {
   getRoles: 'cluster:admin/xpack/security/role/get',
   deleteRole: 'cluster:admin/xpack/security/role/delete',
   hasPrivileges: 'cluster:admin/xpack/security/user/has_privileges',
+  putUserManagedAccount: 'cluster:admin/xpack/security/user_managed_service_account/put',
+  deleteUserManagedAccount: 'cluster:admin/xpack/security/user_managed_service_account/delete',
+  createUserManagedToken: 'cluster:admin/xpack/security/user_managed_service_account/token/create',
+  deleteUserManagedToken: 'cluster:admin/xpack/security/user_managed_service_account/token/delete',
   main: 'cluster:monitor/main',
   clusterHealth: 'cluster:monitor/health',
   nodesCapabilities: 'cluster:monitor/nodes/capabilities',
@@ -91,6 +95,10 @@ export function grantingPrivileges(action: string, profile: VersionProfile): str
     case ACTIONS.deleteUser:
     case ACTIONS.putRole:
     case ACTIONS.deleteRole:
+    case ACTIONS.putUserManagedAccount:
+    case ACTIONS.deleteUserManagedAccount:
+    case ACTIONS.createUserManagedToken:
+    case ACTIONS.deleteUserManagedToken:
       return ['manage_security', 'all'];
     case ACTIONS.createApiKey:
       return ['manage_own_api_key', 'manage_api_key', 'manage_security', 'all'];

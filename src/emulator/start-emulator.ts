@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { StoredRole } from './security/native-roles.js';
 import { RESERVED_USERS, UserDirectory, hashPassword, isPasswordOf, type StoredUser } from './security/native-users.js';
 import { RecordStore } from './security/record-store.js';
+import type { StoredAccount } from './security/user-managed-accounts.js';
 import { loadClusterState } from './cluster-state.js';
 import type { EmulatorNode, EmulatorState } from './emulator-state.js';
 import { FaultInjector, parseFaultSpec, type FaultSpec } from './fault-injector.js';
@@ -16,7 +17,8 @@ import { createEmulatorServer } from './http-server.js';
 import { IndexTokenStore } from './index-token-store.js';
 import { NodeFileTokens } from './node-file-tokens.js';
 import { CLUSTER_INFO_ROUTES, registerApiKey } from './routes/cluster-info.js';
-import { SERVICE_ACCOUNT_ROUTES } from './routes/service-accounts.js';
+import { serviceAccountRoutes } from './routes/service-accounts.js';
+import { USER_MANAGED_ACCOUNT_ROUTES } from './routes/user-managed-accounts.js';
 import { SERVICE_TOKEN_ROUTES } from './routes/service-tokens.js';
 import { capabilitiesRoute } from './routes/capabilities.js';
 import { CLUSTER_HEALTH_ROUTES } from './routes/cluster-health.js';
@@ -75,9 +77,10 @@ export const DEFAULT_ES_VERSION = '9.4.0';
 /** The route table of a version: a route the version does not have gets ES's "no handler found". */
 function routesFor(profile: VersionProfile): Route[] {
   const routes: Route[] = [
-    ...CLUSTER_INFO_ROUTES, ...CLUSTER_HEALTH_ROUTES, ...SERVICE_ACCOUNT_ROUTES, ...SERVICE_TOKEN_ROUTES,
+    ...CLUSTER_INFO_ROUTES, ...CLUSTER_HEALTH_ROUTES, ...serviceAccountRoutes(profile.hasUserManagedAccounts), ...SERVICE_TOKEN_ROUTES,
     ...USER_ROUTES, ...ROLE_ROUTES, ...HAS_PRIVILEGES_ROUTES,
   ];
+  if (profile.hasUserManagedAccounts) routes.push(...USER_MANAGED_ACCOUNT_ROUTES);
   if (profile.hasCapabilitiesApi) routes.push(capabilitiesRoute(() => routes));
   return routes;
 }
@@ -157,6 +160,7 @@ async function buildState(options: EmulatorOptions, resolved: Resolved): Promise
   const nodes = await createNodes(options.dataDir, persisted.nodeIds, nodeNames, () => verifiedCache.clear());
   const indexStore = await IndexTokenStore.open(join(options.dataDir, 'index-tokens.json'));
   const { users, roles } = await openSecurityStores(options, persisted.superuserPassword);
+  const userManagedAccounts = await RecordStore.open<StoredAccount>(join(options.dataDir, 'user-managed-accounts.json'));
   const state: EmulatorState = {
     profile,
     clusterName: options.clusterName ?? 'escred-emulator',
@@ -166,9 +170,10 @@ async function buildState(options: EmulatorOptions, resolved: Resolved): Promise
     faults,
     users,
     roles,
+    userManagedAccounts,
     apiKeys: new Map(),
     indexStore,
-    hasSecurityIndex: () => indexStore.size > 0 || users.store.size > 0 || roles.size > 0,
+    hasSecurityIndex: () => indexStore.size > 0 || users.store.size > 0 || roles.size > 0 || userManagedAccounts.size > 0,
     // Production mode in ES terms: more than one node and no HTTPS (spec section 9).
     isTlsCheckFailing: profile.hasHttpTlsCheck && !resolved.isTls && resolved.nodeCount > 1,
     verifiedCache,
@@ -241,6 +246,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       await state.indexStore.settle();
       await state.users.store.settle();
       await state.roles.settle();
+      await state.userManagedAccounts.settle();
     },
   };
 }

@@ -8,6 +8,7 @@ import { ACTIONS } from '../privileges.js';
 import { parseRefresh, type RequestContext } from '../request-context.js';
 import type { Reply, Route } from '../router.js';
 import { fanOut } from './nodes-header.js';
+import { isBuiltInNamespace, isValidPrincipal } from '../security/user-managed-accounts.js';
 
 /** A token created with refresh=false is missing from the search-based listing until the next refresh. */
 const REFRESH_INTERVAL_MS = 1000;
@@ -23,12 +24,15 @@ async function createToken(ctx: RequestContext): Promise<Reply> {
   ctx.checkParams();
   const name = ctx.params.name || `token_${timeBasedId()}`;
   validateName(name);
-  ctx.authorize(ACTIONS.createToken);
-  ctx.checkTls('create service account token');
   const { namespace = '', service = '' } = ctx.params;
+  const isUserManaged = isUserManagedPath(ctx, namespace);
+  ctx.authorize(isUserManaged ? ACTIONS.createUserManagedToken : ACTIONS.createToken);
+  ctx.checkTls('create service account token');
   const principal = `${namespace}/${service}`;
   const { state } = ctx;
-  if (!state.profile.accounts.includes(principal)) throw illegalArgument(`service account [${principal}] does not exist`);
+  // A user-managed account must exist (realtime GET), enabled or not: a disabled account's tokens authenticate once re-enabled.
+  const isKnown = isUserManaged ? state.userManagedAccounts.get(principal) !== undefined : state.profile.accounts.includes(principal);
+  if (!isKnown) throw illegalArgument(`service account [${principal}] does not exist`);
   const secret = newSecret();
   const hash = await hashPbkdf2StretchAsync(secret);
   const isCreated = await state.indexStore.create({ principal, name, hash }, refresh === 'false' ? REFRESH_INTERVAL_MS : 0);
@@ -44,10 +48,13 @@ async function deleteToken(ctx: RequestContext): Promise<Reply> {
   ctx.checkParams();
   const name = ctx.params.name ?? '';
   validateName(name);
-  ctx.authorize(ACTIONS.deleteToken);
+  const isUserManaged = isUserManagedPath(ctx, ctx.params.namespace ?? '');
+  ctx.authorize(isUserManaged ? ACTIONS.deleteUserManagedToken : ACTIONS.deleteToken);
   ctx.checkTls('delete service account token');
   const principal = `${ctx.params.namespace}/${ctx.params.service}`;
   const { state } = ctx;
+  // deleteUserManagedToken [code]: an invalid principal is simply not found; the account itself is never needed (orphans removable).
+  if (isUserManaged && !isValidPrincipal(principal)) return { status: 404, body: { found: false } };
   // IndexServiceAccountTokenStore.deleteToken [code]: no security index -> found:false at once; otherwise
   // delete the document, then clear the token's cache entry whether or not it was found; a failed clear -> 500.
   if (!state.hasSecurityIndex()) return { status: 404, body: { found: false } };
@@ -58,6 +65,11 @@ async function deleteToken(ctx: RequestContext): Promise<Reply> {
     throw new EsHttpError(500, { type: 'exception', reason, causedBy: { type: 'exception', reason: 'emulated cache-clear failure' } });
   }
   return { status: isFound ? 200 : 404, body: { found: isFound } };
+}
+
+/** 9.6+: the REST layer picks the user-managed actions for any namespace but `elastic` (compared case-insensitively). */
+function isUserManagedPath(ctx: RequestContext, namespace: string): boolean {
+  return ctx.state.profile.hasUserManagedAccounts && !isBuiltInNamespace(namespace);
 }
 
 /** Drops verified-token cache entries (key `store|qualified|...`); `store` limits it to one store's cache. */

@@ -102,7 +102,7 @@ describe.each(ALL_PROFILES)('cluster health and capabilities, ES $esVersion', (p
     expect(reply.json).toEqual({ _nodes: { total: 3, successful: 3, failed: 0 }, cluster_name: h.emu.clusterName, supported: true });
   });
 
-  const hasUserManaged = false; // the 9.6 routes come with the user-managed accounts
+  const hasUserManaged = isAtLeast(profile.esVersion, 9, 6);
   it.each([
     ['GET', '/_security/service/{namespace}/{service}/credential', '', '', true],
     ['DELETE', '/_security/service/{namespace}/{service}/credential/token/{name}', 'refresh', '', true],

@@ -1,0 +1,58 @@
+/**
+ * User-managed service accounts (9.6+, user-managed-service-accounts.md): the stored document and the
+ * validation rules of Validation.UserManagedServiceAccounts (section 2). Documents live in the security
+ * index as `service_account-<ns>/<svc>`; here one RecordStore keyed by principal.
+ */
+import { ROLE_NAME_RULE, isValidRoleName } from './role-parser.js';
+
+export interface StoredAccount {
+  username: string;
+  /** sorted and de-duplicated, as ES stores them (`sortedDistinct`) */
+  roles: string[];
+  enabled: boolean;
+}
+
+const MAX_COMPONENT_LENGTH = 128;
+const MAX_ROLES = 1000;
+const COMPONENT = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+function componentErrors(label: string, value: string): string[] {
+  if (value === '') return [`service account ${label} is missing`];
+  if (value.length > MAX_COMPONENT_LENGTH) {
+    // [unsure] the tail after "but [<value>]" (spec section 7, point 4).
+    return [`service account ${label} may not be more than ${MAX_COMPONENT_LENGTH} characters long, but [${value}] is ${value.length} characters long`];
+  }
+  if (!COMPONENT.test(value)) {
+    return [`service account ${label} [${value}] must begin with a letter or digit and may contain only letters, digits, hyphens (-) and underscores (_)`];
+  }
+  return [];
+}
+
+/** Errors of a `ns/svc` pair, all at once; the reserved namespace is `elastic` in any case. */
+export function principalErrors(namespace: string, service: string): string[] {
+  const errors = [...componentErrors('namespace', namespace), ...componentErrors('service name', service)];
+  if (namespace.toLowerCase() === 'elastic') errors.push('the [elastic] namespace is reserved for built-in service accounts');
+  return errors;
+}
+
+export function isValidPrincipal(principal: string): boolean {
+  const [namespace = '', service = '', ...rest] = principal.split('/');
+  return rest.length === 0 && principalErrors(namespace, service).length === 0;
+}
+
+/** Roles: at most 1000, counted before de-duplication; each a native role name (reserved names allowed). */
+export function roleErrors(roles: readonly string[]): string[] {
+  const errors: string[] = [];
+  if (roles.length > MAX_ROLES) errors.push(`a service account may not have more than ${MAX_ROLES} roles, but [${roles.length}] were given`);
+  for (const role of new Set(roles)) if (!isValidRoleName(role)) errors.push(ROLE_NAME_RULE);
+  return errors;
+}
+
+export function sortedDistinct(roles: readonly string[]): string[] {
+  return [...new Set(roles)].sort();
+}
+
+/** `elastic` compared case-insensitively picks the built-in actions (RestCreateServiceAccountTokenAction [code]). */
+export function isBuiltInNamespace(namespace: string): boolean {
+  return namespace.toLowerCase() === 'elastic';
+}
