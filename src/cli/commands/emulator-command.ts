@@ -19,15 +19,29 @@ export interface EmulatorCommandOptions {
 
 const HELP_AFTER = `
 The emulator is a stand-in for an Elasticsearch cluster of N nodes behind one HTTP(S) endpoint,
-faithful to the service-account APIs (GET accounts, GET credentials, create/delete token,
-_clear_cache), GET /, GET /_security/_authenticate, POST /_security/api_key and GET /_cat/nodes.
-Index tokens persist in <data-dir>/index-tokens.json (hashes only); each node reads its own
-<data-dir>/nodes/<node>/service_tokens file and reloads it when it changes. With TLS (default) the
-CA is written to <data-dir>/ca.pem and its SHA-256 fingerprint printed, for caFingerprint pinning.
+faithful (status codes, error bodies, 403 wording per version) to these APIs:
+  service accounts   GET /_security/service[/{ns}[/{svc}]], GET .../credential,
+                     POST|PUT|DELETE .../credential/token[/{name}], POST .../_clear_cache
+  users              PUT|POST|GET|DELETE /_security/user[/{username}] (Basic auth of those users)
+  roles              PUT|POST|GET|DELETE /_security/role[/{name}] (cluster, indices, applications)
+  privileges         GET|POST /_security/user/_has_privileges
+  cluster            GET|HEAD /, GET /_cluster/health (wait_for_status, wait_for_nodes, timeout, level, ...),
+                     GET /_cat/nodes, GET /_capabilities (8.14+, from the emulator's own routes)
+  other              GET /_security/_authenticate, POST|PUT /_security/api_key
+Version profiles (--es-version): 7.13+; 7.13-7.15 check TLS, 7.15+ report file tokens of every node,
+8.0+ say "service account [..]" in denials, 8.5+ have read_security. 9.6.0 and later add user-managed
+service accounts: PUT|DELETE /_security/service/{ns}/{svc} (manage_security), GET ...?type=built_in,user_managed,
+their tokens through the token routes, enabled, roles resolved through the native roles, and the
+capability user_managed_service_accounts; earlier profiles have no such handler.
+Index tokens persist in <data-dir>/index-tokens.json (hashes only); users, roles and user-managed
+accounts in native-users.json (salted password hashes), native-roles.json, user-managed-accounts.json.
+Each node reads its own <data-dir>/nodes/<node>/service_tokens file and reloads it when it changes.
+With TLS (default) the CA is written to <data-dir>/ca.pem and its SHA-256 fingerprint printed, for
+caFingerprint pinning.
 
-Built-in user roles (--user name:password:role[,role]): superuser, service_account_manager
+Roles for --user name:password:role[,role]: superuser; the emulator's fixed roles service_account_manager
 (manage_service_account), security_reader (read_security), security_manager (manage_security),
-monitoring (monitor), manage_only (manage).
+monitoring (monitor), manage_only (manage); or any role created with PUT /_security/role.
 
 Control endpoint (unauthenticated, loopback only, not counted, never faulted):
   PUT    /_emulator/faults     body: FaultSpec JSON, replaces the current faults
@@ -52,6 +66,7 @@ FaultRule: {"method": "POST", "path": "/credential/token", "action": "status", "
 
 Example:
   escred emulator --data-dir ./.escred/emulator --port 9200 --nodes 3
+  escred emulator --es-version 9.6.0 --node-names yamlRestTest-0,yamlRestTest-1,yamlRestTest-2
   curl -X PUT http://127.0.0.1:9200/_emulator/faults -d '{"rules":[{"action":"status","status":503,"times":1}]}'`;
 
 function parseNodeNames(value: string): string[] {
@@ -75,7 +90,7 @@ export function registerEmulatorCommand(program: Command): void {
     .option('--http', 'plain HTTP instead of HTTPS')
     .option('--nodes <n>', 'number of nodes (node-0, node-1, ...)', (v) => parsePositiveInteger(v, '--nodes'), 3)
     .option('--node-names <names>', 'comma-separated node names instead of node-0,...; e.g. yamlRestTest-0,yamlRestTest-1', parseNodeNames)
-    .option('--es-version <version>', 'Elasticsearch version to emulate (7.14+, e.g. 7.17.0, 8.19.0)', '9.4.0')
+    .option('--es-version <version>', 'Elasticsearch version to emulate (7.13+, e.g. 7.17.0, 8.19.0; 9.6.0+ has user-managed service accounts)', '9.4.0')
     .option('--cluster-name <name>', 'cluster name', 'escred-emulator')
     .option('--latency-ms <ms>', 'delay every response', (v) => parsePositiveInteger(v, '--latency-ms'))
     .option('--failing-node <name>', 'a node that fails to answer (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
