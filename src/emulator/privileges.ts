@@ -15,6 +15,7 @@ export const ACTIONS = {
   putUser: 'cluster:admin/xpack/security/user/put',
   getUsers: 'cluster:admin/xpack/security/user/get',
   deleteUser: 'cluster:admin/xpack/security/user/delete',
+  setUserEnabled: 'cluster:admin/xpack/security/user/set_enabled',
   putRole: 'cluster:admin/xpack/security/role/put',
   getRoles: 'cluster:admin/xpack/security/role/get',
   deleteRole: 'cluster:admin/xpack/security/role/delete',
@@ -93,6 +94,7 @@ export function grantingPrivileges(action: string, profile: VersionProfile): str
     case ACTIONS.clearCache:
     case ACTIONS.putUser:
     case ACTIONS.deleteUser:
+    case ACTIONS.setUserEnabled:
     case ACTIONS.putRole:
     case ACTIONS.deleteRole:
     case ACTIONS.putUserManagedAccount:

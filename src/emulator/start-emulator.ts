@@ -26,6 +26,7 @@ import type { Route } from './router.js';
 import { HAS_PRIVILEGES_ROUTES } from './routes/has-privileges.js';
 import { ROLE_ROUTES } from './routes/roles.js';
 import { USER_ROUTES } from './routes/users.js';
+import { openDocuments, type RecordedRequest } from './documents/documents.js';
 import { loadTlsMaterial } from './tls-material.js';
 import { assertSupportedVersion, versionProfile, type VersionProfile } from './version-profile.js';
 
@@ -69,14 +70,18 @@ export interface RunningEmulator {
   resetCounters(): void;
   serviceTokensPath(nodeName: string): string;
   reloadServiceTokens(): Promise<void>;
+  /** the requests handled so far, with their X-Opaque-Id (control endpoint excluded) */
+  requests(): RecordedRequest[];
+  clearRequests(): void;
   stop(): Promise<void>;
 }
 
 export const DEFAULT_ES_VERSION = '9.4.0';
 
 /** The route table of a version: a route the version does not have gets ES's "no handler found". */
-function routesFor(profile: VersionProfile): Route[] {
+function routesFor(profile: VersionProfile, documentRoutes: Route[]): Route[] {
   const routes: Route[] = [
+    ...documentRoutes,
     ...CLUSTER_INFO_ROUTES, ...CLUSTER_HEALTH_ROUTES, ...serviceAccountRoutes(profile.hasUserManagedAccounts), ...SERVICE_TOKEN_ROUTES,
     ...USER_ROUTES, ...ROLE_ROUTES, ...HAS_PRIVILEGES_ROUTES,
   ];
@@ -211,7 +216,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const tls = resolved.isTls ? await loadTlsMaterial(options.dataDir, resolved.host) : undefined;
   const counters = new Map<string, number>();
   const stopping = new AbortController();
-  const server = createEmulatorServer({ state, routes: routesFor(state.profile), counters, signal: stopping.signal, ...(tls ? { tls: { key: tls.key, cert: tls.certChain } } : {}) });
+  const documents = await openDocuments(options.dataDir);
+  const server = createEmulatorServer({ state, routes: routesFor(state.profile, documents.routes), counters, signal: stopping.signal, ...(tls ? { tls: { key: tls.key, cert: tls.certChain } } : {}) });
+  documents.requestLog.attach(server);
   const port = await listen(server, options.port ?? 0, resolved.host);
   const reloadAll = async (): Promise<void> => {
     for (const node of state.nodes) await node.files.reload();
@@ -237,6 +244,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     resetCounters: () => counters.clear(),
     serviceTokensPath: (nodeName) => join(options.dataDir, 'nodes', nodeName, 'service_tokens'),
     reloadServiceTokens: reloadAll,
+    requests: () => documents.requestLog.list(),
+    clearRequests: () => documents.requestLog.clear(),
     async stop() {
       stopPolling();
       stopping.abort();
@@ -247,6 +256,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       await state.users.store.settle();
       await state.roles.settle();
       await state.userManagedAccounts.settle();
+      await documents.store.settle();
     },
   };
 }

@@ -106,6 +106,22 @@ async function deleteUser(ctx: RequestContext): Promise<Reply> {
   return { status: isFound ? 200 : 404, body: { found: isFound } };
 }
 
+/** PUT|POST /_security/user/{username}/_enable|_disable (RestSetEnabledAction): answers {}. */
+function setEnabled(isEnabled: boolean): (ctx: RequestContext) => Promise<Reply> {
+  return async (ctx) => {
+    const refresh = parseRefresh(ctx.param('refresh'));
+    ctx.checkParams();
+    ctx.authorize(ACTIONS.setUserEnabled);
+    const username = ctx.params.username ?? '';
+    if (RESERVED_USERS.includes(username)) throw illegalArgument(`the emulator cannot ${isEnabled ? 'enable' : 'disable'} the reserved user [${username}]`);
+    const user = ctx.state.users.store.get(username);
+    // [unsure] ES's exact error for a user that does not exist.
+    if (!user) throw simpleError(404, 'resource_not_found_exception', `user [${username}] does not exist`);
+    await ctx.state.users.store.put(username, { ...user, enabled: isEnabled }, staleFor(refresh));
+    return { status: 200, body: {} };
+  };
+}
+
 const USER = '/_security/user/{username}';
 
 export const USER_ROUTES: Route[] = [
@@ -114,4 +130,8 @@ export const USER_ROUTES: Route[] = [
   { method: 'GET', template: USER, handle: getUsers, params: ['with_profile_uid'] },
   { method: 'GET', template: '/_security/user', handle: getUsers, params: ['with_profile_uid'] },
   { method: 'DELETE', template: USER, handle: deleteUser, params: ['refresh'] },
+  ...(['PUT', 'POST'] as const).flatMap((method) => [
+    { method, template: `${USER}/_enable`, handle: setEnabled(true), params: ['refresh'] },
+    { method, template: `${USER}/_disable`, handle: setEnabled(false), params: ['refresh'] },
+  ]),
 ];

@@ -75,6 +75,16 @@ describe.each(ALL_PROFILES)('native users and roles, ES $esVersion', (profile) =
     expect((await h.call('GET', '/_security/_authenticate', { auth: basicAuth('nat', 'nat-password') })).status).toBe(200);
   });
 
+  it('_disable stops Basic auth, _enable restores it (elasticsearch-clients-tests security/140_user.yml@9f63754e)', async () => {
+    await h.call('PUT', '/_security/user/juan', json({ password: 's3krit-password', roles: ['superuser'] }));
+    const auth = basicAuth('juan', 's3krit-password');
+    expect((await h.call('GET', '/_cluster/health', { auth })).json.timed_out).toBe(false);
+    expect(await h.call('PUT', '/_security/user/juan/_disable')).toMatchObject({ status: 200, json: {} });
+    expect((await h.call('GET', '/_cluster/health', { auth })).status).toBe(401);
+    expect(await h.call('POST', '/_security/user/juan/_enable')).toMatchObject({ status: 200, json: {} });
+    expect((await h.call('GET', '/_cluster/health', { auth })).status).toBe(200);
+  });
+
   it.each([
     ['elastic', { password: 'long-enough', roles: [] }, 'Validation Failed: 1: Username [elastic] is reserved and may not be used.;'],
     ['nobody', { password: 'long-enough' }, 'Validation Failed: 1: roles are missing;'],
