@@ -82,6 +82,8 @@ export interface DesiredCluster {
   tls: TlsConfig;
   /** largest number of deletions one apply may make on this cluster */
   maxDeletions: number;
+  /** the manifest's `timeout`: the longest one call to this cluster may take, retries included */
+  timeoutMs?: number;
   serviceAccounts: DesiredAccount[];
   source: SourceRef;
 }

@@ -19,8 +19,15 @@ const PROTOCOL_DOC = 'docs/exec-sink-protocol.md';
 export class ExecSecretSink implements SecretSink {
   constructor(private readonly command: string[], private readonly timeoutMs: number) {}
 
+  /** `command vault kv put`, `command escred sink vault-kv2`: the name and its leading plain words (no flags, paths or values) */
   describe(): string {
-    return `command ${basename(this.command[0] ?? '')}`;
+    const [file = '', ...args] = this.command;
+    const words = [];
+    for (const arg of args.slice(0, 2)) {
+      if (!/^[a-z][a-z0-9-]*$/.test(arg)) break;
+      words.push(arg);
+    }
+    return `command ${[basename(file), ...words].join(' ')}`;
   }
 
   /** The `check` action: a sink that cannot take secrets (or does not speak the protocol) fails before any write. */

@@ -1,18 +1,22 @@
-import { ConfigError, SafetyError } from '../errors.js';
+import { ConfigError, EscredError, SafetyError } from '../errors.js';
 import type { ForcedRotation } from '../plan/build-plan.js';
 import { assertPlanIsCurrent, loadPlanFile, type PlanFile } from '../plan/plan-file.js';
+import type { ChangeSet } from '../apply/change-set.js';
 import { hasChanges, type Plan } from '../plan/plan-types.js';
+import { uncheckedFileTokens } from '../plan/render-human.js';
 import { applyPass, type AppliedPass } from '../reconcile/apply-pass.js';
 import { openPass, type Pass } from '../reconcile/open-pass.js';
 import { planPass, type PlannedPass } from '../reconcile/plan-pass.js';
-import { applyFileTokens } from './apply-file-tokens.js';
+import { applyFileTokens, type AppliedFileTokens } from './apply-file-tokens.js';
 import type { ApplyCommandOptions } from './commands/apply-command.js';
+import { connectionOptions } from './commands/timeout-option.js';
 import { fileTokensTarget } from './file-tokens-options.js';
 import { reportInterrupted, runInterruptible } from './interrupt.js';
 import { printDiagnostics, reportError } from './report-error.js';
 import { printPlan } from './run-plan.js';
 import { confirm, writeErr, writeOut } from './terminal.js';
-import { renderApplySummary, renderChange } from './views/render-change-set.js';
+import { applyResultDocument, emptyApplyOutcome, errorDocument, NO_CHANGES } from './views/json-output.js';
+import { renderApplySummary, renderChange, type ApplyOutcome, isApplyComplete } from './views/render-change-set.js';
 import { showSecretsSink } from './views/show-secrets-sink.js';
 
 /** `escred apply`: returns the exit code. */
@@ -24,7 +28,7 @@ export async function runApply(paths: string[], options: ApplyCommandOptions): P
       throw new ConfigError('apply needs --auto-approve when it cannot ask on a terminal (or apply a saved plan: escred plan --out plan.json)');
     }
     const opened = await openPass({
-      manifestArgs: savedPlan ? savedPlan.manifestFiles : paths, cwd: process.cwd(), isApplying: true,
+      manifestArgs: savedPlan ? savedPlan.manifestFiles : paths, cwd: process.cwd(), isApplying: true, connection: connectionOptions(options),
       ...(options.stateDir ? { stateDir: options.stateDir } : {}),
     });
     const pass = options.showSecrets ? { ...opened, sink: showSecretsSink(opened.sink, writeOut) } : opened;
@@ -32,25 +36,20 @@ export async function runApply(paths: string[], options: ApplyCommandOptions): P
       printDiagnostics(pass.diagnostics);
       const planned = savedPlan ? await checkSavedPlan(pass, savedPlan) : await planAndConfirm(pass, options);
       if (!planned) return 1;
-      if (!hasIndexWork(planned.plan) && !target) {
-        if (options.output === 'human') writeOut(hasChanges(planned.plan) ? fileTokensHint : 'No changes. Nothing to apply.');
-        return 0;
-      }
+      if (!hasIndexWork(planned.plan) && !target) return reportNothingToApply(planned.plan, options);
       const { result: applied, isInterrupted } = hasIndexWork(planned.plan)
         ? await runInterruptible((stopSignal) => applyIndexTokens(pass, planned, options, stopSignal))
         : { result: undefined, isInterrupted: false };
       if (applied && isInterrupted) return reportInterrupted(applied.changeSet, options.output);
-      if (applied?.changeSet.hasFailures) return reportApplied(applied, options);
-      // the nodes as seen after the index tokens, at the plan's instant (the generations the plan showed)
-      const observedNow = { ...(applied?.after ?? planned), nowMs: planned.nowMs };
-      const fileTokens = target ? await applyFileTokens(pass, observedNow, target, options) : undefined;
-      const after = fileTokens?.planned ?? applied?.after ?? planned;
-      return Math.max(applied ? reportApplied({ ...applied, after }, options) : 0, fileTokens?.exitCode ?? 0);
+      // file tokens only once every index token went well; the nodes as the plan saw them, at its instant
+      const afterIndexTokens = applied?.after ?? planned;
+      const fileTokens = target && !applied?.changeSet.hasFailures ? await applyFileTokens(pass, afterIndexTokens, target, options) : undefined;
+      return reportApplied(applied?.changeSet ?? NO_CHANGES, (fileTokens?.planned ?? afterIndexTokens).plan, fileTokens, options);
     } finally {
       await pass.close();
     }
   } catch (error) {
-    reportError(error);
+    reportError(error, { output: options.output });
     return 1;
   }
 }
@@ -72,7 +71,7 @@ function applyIndexTokens(pass: Pass, planned: PlannedPass, options: ApplyComman
 async function planAndConfirm(pass: Pass, options: ApplyCommandOptions): Promise<PlannedPass | undefined> {
   if (options.forcedRotations) assertDeclared(pass, options.forcedRotations);
   const planned = await planPass(pass, {
-    nowMs: Date.now(),
+    nowMs: Date.now(), onProgress: writeErr,
     ...(options.forcedRotations ? { forcedRotations: options.forcedRotations } : {}),
     ...(options.maxDeletions !== undefined ? { maxDeletionsOverride: options.maxDeletions } : {}),
   });
@@ -80,6 +79,7 @@ async function planAndConfirm(pass: Pass, options: ApplyCommandOptions): Promise
   if (options.autoApprove || !hasChanges(planned.plan)) return planned;
   if (await confirm('\nDo you want to perform these actions?')) return planned;
   writeErr('Apply cancelled.');
+  if (options.output === 'json') writeOut(JSON.stringify(errorDocument(new EscredError('ESCRED_APPLY_CANCELLED', 'apply cancelled')), null, 2));
   return undefined;
 }
 
@@ -98,23 +98,47 @@ async function checkSavedPlan(pass: Pass, saved: PlanFile): Promise<PlannedPass>
   if (saved.manifestDigest !== pass.manifestDigest) {
     throw new SafetyError('ESCRED_PLAN_STALE', 'the manifest changed since the plan was made; run escred plan again');
   }
-  const current = await planPass(pass, { nowMs: Date.now() });
+  if (saved.plan.summary.errors > 0) {
+    throw new SafetyError('ESCRED_PLAN_HAS_ERRORS', `the saved plan has ${saved.plan.summary.errors} cluster(s) that could not be planned; ` +
+      'it does not say what to do there: run escred plan again');
+  }
+  const current = await planPass(pass, { nowMs: Date.now(), onProgress: writeErr });
   assertPlanIsCurrent(saved.plan, current.observed);
   return { ...current, plan: saved.plan };
 }
 
-/** Index tokens decide the exit code; file-token drift is delivery's business (and --wait's). */
-function reportApplied(applied: AppliedPass, options: ApplyCommandOptions): number {
-  const remaining = applied.after.plan;
-  const isConverged = !hasIndexWork(remaining);
+/**
+ * The headline and the exit code come from one verdict (isApplyComplete): "Apply complete!" and 0
+ * only when nothing failed, every planned change was made and every cluster was observed (and with
+ * --wait, every node reported its file tokens). File-token drift without --wait is delivery's business.
+ */
+function reportApplied(changeSet: ChangeSet, remaining: Plan, fileTokens: AppliedFileTokens | undefined, options: ApplyCommandOptions): number {
+  const outcome: ApplyOutcome = {
+    changeSet, remaining,
+    ...(fileTokens?.wait && !fileTokens.wait.isSettled ? { fileTokensTimedOutAfterSeconds: fileTokens.wait.seconds } : {}),
+  };
   if (options.output === 'json') {
-    writeOut(JSON.stringify({ changes: applied.changeSet.entries, hasFailures: applied.changeSet.hasFailures, remaining }, null, 2));
+    writeOut(JSON.stringify(applyResultDocument(outcome, {
+      ...(fileTokens ? { deliveries: fileTokens.deliveries } : {}), ...(fileTokens?.wait ? { wait: fileTokens.wait } : {}),
+    }), null, 2));
   } else {
-    writeOut(`\n${renderApplySummary(applied.changeSet)}`);
-    if (!isConverged) {
-      writeOut('\nAfter the apply, the clusters still differ from the manifest:');
+    writeOut(`\n${renderApplySummary(outcome)}`);
+    if (hasIndexWork(remaining)) {
+      writeOut('\nAfter the apply, what still differs from the manifest or could not be checked:');
       printPlan(remaining, options);
     }
   }
-  return applied.changeSet.hasFailures || !isConverged ? 1 : 0;
+  return isApplyComplete(outcome) ? 0 : 1;
+}
+
+/** Nothing for apply to do: still one JSON document, and no "No changes" while something could not be checked. */
+function reportNothingToApply(plan: Plan, options: ApplyCommandOptions): number {
+  if (options.output === 'json') {
+    writeOut(JSON.stringify(applyResultDocument(emptyApplyOutcome(plan)), null, 2));
+    return 0;
+  }
+  const unchecked = uncheckedFileTokens(plan);
+  if (unchecked) writeOut(`Nothing to apply to index tokens. Could not check: ${unchecked.replace(/^could not check /, '')}.`);
+  else writeOut(hasChanges(plan) ? fileTokensHint : 'No changes. Nothing to apply.');
+  return 0;
 }

@@ -6,17 +6,22 @@ import { stringify } from 'yaml';
 import { ConfigError } from '../errors.js';
 import { importCluster } from '../reconcile/import-cluster.js';
 import { openPass } from '../reconcile/open-pass.js';
+import { connectionOptions } from './commands/timeout-option.js';
 import { reportError } from './report-error.js';
+import { OUTPUT_FORMAT_VERSION } from './views/json-output.js';
 import { writeErr, writeOut } from './terminal.js';
 
 const SCHEMA = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas', 'manifest.schema.json');
 
 /** `escred import CLUSTER`: returns the exit code. */
-export async function runImport(clusterName: string, options: { file?: string[]; out?: string; force?: boolean }): Promise<number> {
+export async function runImport(
+  clusterName: string, options: { file?: string[]; out?: string; force?: boolean; timeout?: number; output?: 'human' | 'json' },
+): Promise<number> {
+  const isJson = options.output === 'json';
   try {
     const out = options.out ? resolve(options.out) : undefined;
     if (out && existsSync(out) && !options.force) throw new ConfigError(`${options.out} exists; pass --force to overwrite it`);
-    const pass = await openPass({ manifestArgs: options.file ?? [], cwd: process.cwd(), isApplying: false });
+    const pass = await openPass({ manifestArgs: options.file ?? [], cwd: process.cwd(), isApplying: false, connection: connectionOptions(options) });
     try {
       const cluster = pass.desired.clusters.find((c) => c.name === clusterName);
       const connection = pass.connections.get(clusterName);
@@ -35,7 +40,13 @@ export async function runImport(clusterName: string, options: { file?: string[];
       if (out) {
         await writeFile(out, text, { flag: options.force ? 'w' : 'wx' });
         writeErr(`Wrote ${options.out}.`);
-      } else {
+      }
+      if (isJson) {
+        writeOut(JSON.stringify({
+          formatVersion: OUTPUT_FORMAT_VERSION, cluster: clusterName, clusterUuid: imported.clusterUuid, version: imported.version,
+          manifest: imported.manifest, ...(out ? { out } : {}),
+        }, null, 2));
+      } else if (!out) {
         writeOut(text);
       }
       return 0;
@@ -43,7 +54,7 @@ export async function runImport(clusterName: string, options: { file?: string[];
       await pass.close();
     }
   } catch (error) {
-    reportError(error);
+    reportError(error, { output: options.output ?? 'human' });
     return 1;
   }
 }

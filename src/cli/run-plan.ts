@@ -7,8 +7,10 @@ import { deliverFileTokens, type ClusterDelivery } from '../reconcile/deliver-pa
 import { openPass } from '../reconcile/open-pass.js';
 import { planPass } from '../reconcile/plan-pass.js';
 import type { PlanCommandOptions } from './commands/plan-command.js';
+import { connectionOptions } from './commands/timeout-option.js';
 import { fileTokensTarget } from './file-tokens-options.js';
 import { printDiagnostics, reportError } from './report-error.js';
+import { serviceTokensFilesJson } from './views/json-output.js';
 import { renderDeliveries } from './views/render-deliveries.js';
 import { isColorWanted, writeErr, writeOut } from './terminal.js';
 
@@ -16,16 +18,22 @@ import { isColorWanted, writeErr, writeOut } from './terminal.js';
 export async function runPlan(paths: string[], options: PlanCommandOptions): Promise<number> {
   try {
     const target = fileTokensTarget(options); // bad flags fail before the manifest is read or a cluster is asked
-    const pass = await openPass({ manifestArgs: paths, cwd: process.cwd(), isApplying: false, ...(options.stateDir ? { stateDir: options.stateDir } : {}) });
+    const pass = await openPass({ manifestArgs: paths, cwd: process.cwd(), isApplying: false, connection: connectionOptions(options),
+      ...(options.stateDir ? { stateDir: options.stateDir } : {}) });
     try {
       printDiagnostics(pass.diagnostics);
       const planned = await planPass(pass, {
-        nowMs: Date.now(),
+        nowMs: Date.now(), onProgress: writeErr,
         ...(options.maxDeletions !== undefined ? { maxDeletionsOverride: options.maxDeletions } : {}),
       });
       const { plan } = planned;
       const deliveries = target ? await deliverFileTokens(pass, planned, target, { isDryRun: true }) : [];
       printPlan(plan, options, deliveries);
+      if (options.out && plan.summary.errors > 0) {
+        // a saved plan says what to do on every cluster; one that failed has no plan to apply
+        writeErr(`escred: the plan was not saved to ${options.out}: ${plan.summary.errors} cluster(s) could not be planned`);
+        return 1;
+      }
       if (options.out) {
         await savePlanFile(options.out, { kind: 'escred-plan', formatVersion: plan.formatVersion, createdAt: new Date().toISOString(),
           manifestFiles: pass.desired.files, manifestDigest: pass.manifestDigest, plan });
@@ -36,18 +44,14 @@ export async function runPlan(paths: string[], options: PlanCommandOptions): Pro
       await pass.close();
     }
   } catch (error) {
-    reportError(error);
+    reportError(error, { output: options.output === 'json' ? 'json' : 'human' }); // a markdown plan's errors go to stderr, as in human
     return 1;
   }
 }
 
 export function printPlan(plan: Plan, options: { output: 'human' | 'json' | 'markdown'; color: boolean }, deliveries: readonly ClusterDelivery[] = []): void {
   if (options.output === 'json') {
-    const files = deliveries.flatMap(({ cluster, delivery }) => [
-      ...delivery.files.map((f) => ({ cluster, path: f.path, action: f.isChanged ? 'write' : 'unchanged', diff: f.diff, fixes: f.fixes })),
-      ...delivery.removed.map((r) => ({ cluster, path: r.path, action: 'remove', diff: r.diff, fixes: [] })),
-    ]);
-    writeOut(JSON.stringify(deliveries.length > 0 ? { ...plan, serviceTokensFiles: files } : plan, null, 2));
+    writeOut(JSON.stringify(deliveries.length > 0 ? { ...plan, serviceTokensFiles: serviceTokensFilesJson(deliveries) } : plan, null, 2));
     return;
   }
   if (options.output === 'markdown') {

@@ -6,7 +6,7 @@ import { buildAuthHeader } from './auth-header.js';
 import { checkProductHeader, type ClusterInfo } from './check-cluster-info.js';
 import { ConnectionError, CREATE_OUTCOME_UNKNOWN_CODE, createOutcomeUnknown } from './connection-error.js';
 import { isRecord } from './elasticsearch-error.js';
-import { badResponse, EsTransport, headerValue, type HttpMethod } from './es-transport.js';
+import { badResponse, EsTransport, headerValue, type EsResponse, type HttpMethod, type SendOptions } from './es-transport.js';
 import { parseCredentials } from './parse-credentials.js';
 import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry-policy.js';
 import { buildTlsConnect } from './tls-connect.js';
@@ -14,7 +14,10 @@ import { buildTlsConnect } from './tls-connect.js';
 export type { ClusterInfo } from './check-cluster-info.js';
 
 export interface ClusterConnectionOptions {
-  /** per request, for the answer's headers and between body chunks; default 30 s */
+  /**
+   * the longest one call may take: connect, TLS, answer and retries included (`--timeout`); it wins
+   * over the manifest's cluster `timeout`; default DEFAULT_TIMEOUT_MS
+   */
   timeoutMs?: number;
   retry?: Partial<RetryOptions>;
   /** where auth `env` references are looked up; default process.env */
@@ -34,12 +37,19 @@ export interface ClusterConnection extends TokenApi {
   createToken(principal: string, name: string): Promise<{ name: string; value: string }>;
   /** 404 {found:false} is an answer, not an error */
   deleteToken(principal: string, name: string): Promise<{ found: boolean }>;
+  /** any other call, through the same retries, timeouts and failover (POST is never re-sent once it may have arrived) */
+  send(method: HttpMethod, path: string, options?: SendOptions): Promise<EsResponse>;
   /** requests sent so far, retries included */
   requestCount(): number;
   close(): Promise<void>;
 }
 
-const DEFAULT_TIMEOUT_MS = 30_000;
+/**
+ * A cluster that accepts connections and never answers costs this much per call, once: retries only
+ * go on while there is time left. 15 s is far above a healthy answer (Elasticsearch answers the
+ * calls escred makes in milliseconds) and keeps a hanging cluster's plan well under a minute.
+ */
+export const DEFAULT_TIMEOUT_MS = 15_000;
 const USER_AGENT = 'escred';
 
 /**
@@ -48,7 +58,7 @@ const USER_AGENT = 'escred';
  */
 export function createClusterConnection(cluster: DesiredCluster, options: ClusterConnectionOptions = {}): ClusterConnection {
   const urls = normalizeUrls(cluster);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = options.timeoutMs ?? cluster.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const authorization = buildAuthHeader(cluster.auth, { env: options.env ?? process.env, clusterName: cluster.name });
   const connect = buildTlsConnect(cluster.tls, { clusterName: cluster.name, timeoutMs });
   const agent = new Agent({ connect, connections: options.connections ?? 8, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
@@ -109,6 +119,7 @@ export function createClusterConnection(cluster: DesiredCluster, options: Cluste
       if (response.status === 404) return { found: false };
       return { found: isRecord(response.body) ? response.body.found !== false : true };
     },
+    send: (method, path, sendOptions) => transport.send(method, path, sendOptions),
     requestCount: () => transport.requestCount(),
     close: () => agent.close(),
   };

@@ -8,6 +8,9 @@ import { ConnectionError, TLS_FAILED_CODE, toConnectionError } from './connectio
 import { ElasticsearchError, errorDetails, requiredPrivilegeHint } from './elasticsearch-error.js';
 import { isRetryableAnswer, parseRetryAfterMs, retryDelayMs, type RetryOptions } from './retry-policy.js';
 
+/** undici's headers/body timeouts fire first (with their clearer codes); the signal is the backstop for connect */
+const ABORT_GRACE_MS = 100;
+
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
 
 export interface EsTransportOptions {
@@ -17,6 +20,7 @@ export interface EsTransportOptions {
   dispatcher: Dispatcher;
   authorization: string;
   auth: AuthConfig;
+  /** the longest one call may take, connect, answer and retries included: a hanging cluster costs this, once */
   timeoutMs: number;
   retry: RetryOptions;
   userAgent: string;
@@ -29,6 +33,8 @@ export interface EsTransportOptions {
 export interface SendOptions {
   /** statuses that are answers, not errors (404 on delete) */
   acceptStatuses?: readonly number[];
+  /** sent as JSON */
+  body?: unknown;
 }
 
 export interface EsResponse {
@@ -42,6 +48,8 @@ interface Attempt {
   retries: number;
   urlIndex: number;
   failedUrls: number;
+  /** when the call's time is up (Date.now clock) */
+  deadline: number;
 }
 
 /**
@@ -63,30 +71,54 @@ export class EsTransport {
   async send(method: HttpMethod, path: string, sendOptions: SendOptions = {}): Promise<EsResponse> {
     const isIdempotent = method !== 'POST';
     const call = `${method} ${path}`;
-    const attempt: Attempt = { retries: 0, urlIndex: this.preferredUrl, failedUrls: 0 };
+    const attempt: Attempt = { retries: 0, urlIndex: this.preferredUrl, failedUrls: 0, deadline: this.now() + this.options.timeoutMs };
     for (;;) {
       const url = this.options.urls[attempt.urlIndex]!;
       let response: Dispatcher.ResponseData;
       try {
         this.sent += 1;
-        response = await this.dispatch(method, url + path);
+        response = await this.dispatch(method, url + path, attempt.deadline - this.now(), sendOptions.body);
       } catch (error) {
         const failure = toConnectionError(error, { clusterName: this.options.clusterName, call, url });
+        if (this.now() >= attempt.deadline) throw this.outOfTime(failure, `${call} to ${url}`);
         await this.afterConnectionError(failure, attempt, isIdempotent);
         continue;
       }
       this.preferredUrl = attempt.urlIndex;
       if (isRetryableAnswer(method, response.statusCode) && attempt.retries < this.options.retry.maxRetries) {
-        await response.body.dump();
         const retryAfter = headerValue(response.headers['retry-after']);
-        const now = (this.options.now ?? Date.now)();
-        const retryAfterMs = parseRetryAfterMs(retryAfter, now, this.options.retry.maxRetryAfterMs);
-        await this.wait(retryDelayMs(attempt.retries, retryAfterMs, this.options.retry, this.options.random ?? Math.random));
-        attempt.retries += 1;
-        continue;
+        const retryAfterMs = parseRetryAfterMs(retryAfter, this.now(), this.options.retry.maxRetryAfterMs);
+        const delayMs = retryDelayMs(attempt.retries, retryAfterMs, this.options.retry, this.options.random ?? Math.random);
+        // a retry that could not be answered in time is not worth waiting for: the caller gets this answer now
+        if (this.now() + delayMs < attempt.deadline) {
+          await response.body.dump();
+          await this.wait(delayMs);
+          attempt.retries += 1;
+          continue;
+        }
       }
       return this.readResponse(response, method, path, sendOptions);
     }
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  /**
+   * The call's time ran out, waiting for an answer (`waitedFor`: "GET / to https://...") or before a
+   * retry could fit: say how long it was given and how to give it more.
+   */
+  private outOfTime(failure: ConnectionError, waitedFor?: string): ConnectionError {
+    const seconds = Math.round(this.options.timeoutMs / 100) / 10;
+    const how = `(the timeout of one call, retries included; raise it with --timeout or the cluster's timeout in the manifest)`;
+    const message = waitedFor
+      ? `cluster ${this.options.clusterName}: ${waitedFor} timed out: no answer within ${seconds} s ${how}`
+      : `${failure.message}; gave up after ${seconds} s ${how}`;
+    return new ConnectionError(failure.code, message, {
+      url: failure.url, cause: failure.cause, isRetryable: failure.isRetryable, mayHaveBeenSent: failure.mayHaveBeenSent,
+      ...(failure.causeCode !== undefined ? { causeCode: failure.causeCode } : {}),
+    });
   }
 
   /** Fails over to the next URL, backs off after every URL failed, or throws. */
@@ -100,22 +132,29 @@ export class EsTransport {
     if (attempt.failedUrls < urls) return;
     if (!isIdempotent || attempt.retries >= this.options.retry.maxRetries) throw failure;
     attempt.failedUrls = 0;
-    await this.wait(retryDelayMs(attempt.retries, undefined, this.options.retry, this.options.random ?? Math.random));
+    const delayMs = retryDelayMs(attempt.retries, undefined, this.options.retry, this.options.random ?? Math.random);
+    if (this.now() + delayMs >= attempt.deadline) throw this.outOfTime(failure);
+    await this.wait(delayMs);
     attempt.retries += 1;
   }
 
-  private dispatch(method: HttpMethod, url: string): Promise<Dispatcher.ResponseData> {
+  /** `remainingMs` bounds connect, TLS handshake, the answer's headers and its body (undici's own timeouts and a signal) */
+  private dispatch(method: HttpMethod, url: string, remainingMs: number, body?: unknown): Promise<Dispatcher.ResponseData> {
+    const timeout = Math.max(1, remainingMs);
     return request(url, {
       method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(timeout + ABORT_GRACE_MS),
       dispatcher: this.options.dispatcher,
       headers: {
         authorization: this.options.authorization,
         // Plain JSON, not the compatible-with media type: ES 7.x would refuse compatible-with=8/9 (spec §13).
         accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         'user-agent': this.options.userAgent,
       },
-      headersTimeout: this.options.timeoutMs,
-      bodyTimeout: this.options.timeoutMs,
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
     });
   }
 

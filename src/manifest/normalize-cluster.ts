@@ -3,6 +3,7 @@ import { DIAGNOSTIC_CODES, errorAt, warningAt } from './diagnostic.js';
 import type { Auth, Cluster, Tls } from './generated/manifest-types.js';
 import type { DataPath } from './node-locator.js';
 import { normalizeAccount } from './normalize-account.js';
+import { parseDuration } from './parse-duration.js';
 import { type NormalizeContext, resolvePath, resolveSecretRef } from './normalize-context.js';
 
 export const DEFAULT_MAX_DELETIONS = 5;
@@ -20,6 +21,15 @@ export function normalizeCluster(context: NormalizeContext, raw: Cluster, path: 
     source: context.locator.value(path),
   };
   if (raw.clusterUuid !== undefined) cluster.clusterUuid = raw.clusterUuid;
+  if (raw.timeout !== undefined) {
+    const timeoutMs = parseDuration(raw.timeout);
+    if (timeoutMs === undefined || timeoutMs === 0) {
+      context.diagnostics.push(errorAt(context.locator.value([...path, 'timeout']), DIAGNOSTIC_CODES.schema,
+        'timeout must be longer than 0s, e.g. 10s'));
+    } else {
+      cluster.timeoutMs = timeoutMs;
+    }
+  }
   return cluster;
 }
 

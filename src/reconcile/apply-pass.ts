@@ -4,8 +4,9 @@ import { AuditLog } from '../apply/audit-log.js';
 import type { ChangeEntry, ChangeSet } from '../apply/change-set.js';
 import type { ObservedCluster } from '../model.js';
 import { tokenKey } from '../plan/build-plan.js';
+import { summarize, type Plan } from '../plan/plan-types.js';
 import type { Pass } from './open-pass.js';
-import { planPass, type PlannedPass } from './plan-pass.js';
+import type { PlannedPass } from './plan-pass.js';
 
 export interface ApplyPassOptions {
   /** calls in flight per cluster */
@@ -20,11 +21,19 @@ export interface ApplyPassOptions {
 
 export interface AppliedPass {
   changeSet: ChangeSet;
-  /** the plan made from a fresh observation after the calls: what is still different */
+  /** what is still different after the calls: the plan's actions that did not succeed, and its cluster errors */
   after: PlannedPass;
 }
 
-/** Carries out a plan made in this pass (or a saved one checked against it), then looks again. */
+/**
+ * Carries out a plan made in this pass (or a saved one checked against it). It does not observe
+ * again: the plan was made from an observation of this same pass, and Elasticsearch answered each
+ * create and delete, so the change set says exactly what is now different (the actions that failed
+ * or were skipped). A second observation would cost every cluster another GET / and one GET per
+ * account (4 minutes on a cluster with a minute of latency) to learn nothing a success answer had
+ * not said; a change made by hand meanwhile is found by the next plan, as it would be a second later.
+ * File tokens are checked by observing again, but only where that is the point: `apply --wait`.
+ */
 export async function applyPass(pass: Pass, planned: PlannedPass, options: ApplyPassOptions): Promise<AppliedPass> {
   const clock = options.clock ?? (() => new Date());
   await pass.journal.settle(harmlessIntents(pass.journal.pendingKeys(), planned.observed));
@@ -37,8 +46,19 @@ export async function applyPass(pass: Pass, planned: PlannedPass, options: Apply
     ...(options.onChange ? { onChange: options.onChange } : {}),
     ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}),
   });
-  const after = await planPass(pass, { nowMs: clock().getTime() });
-  return { changeSet, after };
+  return { changeSet, after: { ...planned, plan: remainingPlan(planned.plan, changeSet) } };
+}
+
+const DONE: ReadonlySet<ChangeEntry['outcome']> = new Set(['created', 'replaced', 'deleted', 'already-absent']);
+
+/** The plan minus the actions the change set reports done; errors, warnings and file-token drift stay. */
+export function remainingPlan(plan: Plan, changeSet: ChangeSet): Plan {
+  const done = new Set(changeSet.entries.filter((e) => DONE.has(e.outcome)).map((e) => `${e.cluster}\n${e.principal}\n${e.token}\n${e.action}`));
+  const clusters = plan.clusters.map((cluster) => ({
+    ...cluster,
+    actions: cluster.actions.filter((a) => !done.has(`${cluster.cluster}\n${a.principal}\n${a.token}\n${a.kind}`)),
+  }));
+  return { ...plan, clusters, summary: summarize(clusters) };
 }
 
 /**

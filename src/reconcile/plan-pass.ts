@@ -1,7 +1,8 @@
-import { observeClusters } from '../cluster/observe-cluster.js';
+import { observeClusters, type ObservedClusterResult } from '../cluster/observe-cluster.js';
 import type { ObservedCluster } from '../model.js';
 import { buildPlan, unobservedClusterPlan, type ForcedRotation } from '../plan/build-plan.js';
 import { summarize, type ClusterPlan, type Plan } from '../plan/plan-types.js';
+import { mapConcurrent } from '../support/map-concurrent.js';
 import type { Pass } from './open-pass.js';
 
 export interface PlanPassOptions {
@@ -10,6 +11,8 @@ export interface PlanPassOptions {
   maxDeletionsOverride?: number;
   /** clusters observed at once */
   concurrency?: number;
+  /** a line for a person when observing is slow ("still observing prod (5 s)..."): the CLI sends it to stderr */
+  onProgress?: (line: string) => void;
 }
 
 export interface PlannedPass {
@@ -21,7 +24,7 @@ export interface PlannedPass {
 
 /** Observe every cluster (one that fails is reported in the plan, not dropped), then plan. */
 export async function planPass(pass: Pass, options: PlanPassOptions): Promise<PlannedPass> {
-  const results = await observeClusters(pass.desired, pass.connections, { concurrency: options.concurrency ?? 4 });
+  const results = await observeWithProgress(pass, options.concurrency ?? 4, options.onProgress);
   const observed = results.flatMap((r) => (r.observed ? [r.observed] : []));
   const sinkKeys = await pass.sink.listKeys();
   const plan = buildPlan(pass.desired, observed, {
@@ -37,4 +40,30 @@ export async function planPass(pass: Pass, options: PlanPassOptions): Promise<Pl
   const order = pass.desired.clusters.map((c) => c.name);
   const clusters = [...plan.clusters, ...failed].sort((a, b) => order.indexOf(a.cluster) - order.indexOf(b.cluster));
   return { observed, plan: { ...plan, clusters, summary: summarize(clusters) }, nowMs: options.nowMs };
+}
+
+/** first line after this, then one every PROGRESS_EVERY_MS: a quick observation stays silent */
+const PROGRESS_AFTER_MS = 2_000;
+const PROGRESS_EVERY_MS = 5_000;
+
+/** One cluster at a time through observeClusters, so that a slow one can be named while the others are done. */
+async function observeWithProgress(pass: Pass, concurrency: number, onProgress?: (line: string) => void): Promise<ObservedClusterResult[]> {
+  const pending = new Set<string>();
+  const started = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  const report = (): void => {
+    if (pending.size > 0) onProgress?.(`still observing ${[...pending].join(', ')} (${Math.round((Date.now() - started) / 1000)} s)...`);
+    timer = setTimeout(report, PROGRESS_EVERY_MS).unref();
+  };
+  if (onProgress) timer = setTimeout(report, PROGRESS_AFTER_MS).unref();
+  try {
+    return await mapConcurrent(pass.desired.clusters, concurrency, async (cluster) => {
+      pending.add(cluster.name);
+      const [result] = await observeClusters({ ...pass.desired, clusters: [cluster] }, pass.connections);
+      pending.delete(cluster.name);
+      return result!;
+    });
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -23,6 +23,7 @@ export async function runWatchCommand(paths: string[], options: WatchCommandOpti
     watch = await startWatch({
       paths, isApplying: options.apply ?? false, listen: options.listen, resyncMs: options.resync, debounceMs: options.debounce,
       shutdownTimeoutMs: options.shutdownTimeout, concurrency: options.concurrency, write,
+      ...(options.timeout !== undefined ? { connection: { timeoutMs: options.timeout } } : {}),
       ...(options.stateDir ? { stateDir: options.stateDir } : {}),
       ...(fileTokens ? { fileTokens } : {}),
     });
@@ -50,6 +51,7 @@ async function runOnce(
   const record = await runWatchPass('start', {
     manifestArgs: paths, cwd: process.cwd(), isApplying: options.apply ?? false, concurrency: options.concurrency,
     log: createWatchLogger({ write }), metrics: new WatchMetrics(),
+    ...(options.timeout !== undefined ? { connection: { timeoutMs: options.timeout } } : {}),
     ...(options.stateDir ? { stateDir: options.stateDir } : {}),
     ...(fileTokens ? { fileTokens } : {}),
   });

@@ -174,6 +174,14 @@ else if (m.action === 'list') answer({ keys: readdirSync(store).map((f) => { con
       await expect(sink.listKeys()).rejects.toThrow('wrote more than 16 MiB on stdout (list)');
     });
 
+    it.each([
+      [['escred', 'sink', 'vault-kv2', '--mount', 'secret'], 'command escred sink vault-kv2'],
+      [['vault', 'kv', 'put', '-mount=secret'], 'command vault kv put'],
+      [['/usr/bin/node', '/home/me/store.mjs', 'store'], 'command node'],
+    ])('describes %j as %j: the name and its plain words, never flags or paths', (command, described) => {
+      expect(createSecretSink({ kind: 'exec', command }).describe()).toBe(described);
+    });
+
     it('a command that is not there is a clear error', async () => {
       const sink = createSecretSink({ kind: 'exec', command: [join(tempDir(), 'no-such-sink')] });
       await expect(sink.check()).rejects.toMatchObject({ code: 'ESCRED_SINK_UNAVAILABLE', message: expect.stringContaining('could not start: spawn') });

@@ -80,11 +80,11 @@ describe('escred validate', () => {
     await writeFile(path.join(dir, 'escred.yaml'), 'apiVersion: escred/v1\n');
     const result = await run(['--output', 'json']);
     expect(result.exitCode).toBe(1);
-    expect(JSON.parse(result.stdout)).toEqual({ valid: false, diagnostics: [{
+    expect(JSON.parse(result.stdout)).toEqual({ formatVersion: 1, valid: false, diagnostics: [{
       severity: 'error', code: 'ESCRED_MISSING_SECRETS', file: path.join(dir, 'escred.yaml'), line: 1, col: 1,
       message: 'no secrets sink: one manifest file must define secrets (directory: path, or exec: [command, ...])' }] });
     const valid = await run(['--output', 'json', path.join(examples, 'file-tokens.yaml')]);
-    expect(JSON.parse(valid.stdout)).toEqual({ valid: true, diagnostics: [] });
+    expect(JSON.parse(valid.stdout)).toEqual({ formatVersion: 1, valid: true, diagnostics: [] });
     expect(valid.exitCode).toBe(0);
   });
 

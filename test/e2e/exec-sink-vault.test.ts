@@ -93,7 +93,7 @@ describe('exec sink: escred sink vault-kv2', () => {
     writeManifest(['gitops-a', 'gitops-c']);
     const apply = await cli(['apply', '--auto-approve'], { STANDIN_FAIL: 'kv put' });
     expect(apply.code).toBe(1);
-    expect(`${apply.stdout}${apply.stderr}`).toMatch(/secret sink command escred .*store failed: vault kv put -mount=secret exited with 2: stand-in vault: refused.*the new token was deleted again/s);
+    expect(`${apply.stdout}${apply.stderr}`).toMatch(/secret sink command escred sink vault-kv2 exited with 1 \(store\): escred sink: store failed: vault kv put -mount=secret exited with 2: stand-in vault: refused.*the new token was deleted again/s);
     expect(await e2e.indexTokens(FLEET)).toEqual(['gitops-a']);
     expect(vaultValue(FLEET, 'gitops-c')).toBeUndefined();
   });
@@ -104,7 +104,7 @@ describe('exec sink: escred sink vault-kv2', () => {
     writeFileSync(e2e.manifestPath, text);
     const apply = await cli(['apply', '--auto-approve']);
     expect(apply.code).toBe(1);
-    expect(apply.stderr).toContain("secret sink command vault does not speak escred's exec-sink protocol 1: its answer to check is not one JSON object");
+    expect(apply.stderr).toContain("secret sink command vault kv put does not speak escred's exec-sink protocol 1: its answer to check is not one JSON object");
     expect(await e2e.indexTokens(FLEET)).toEqual(['gitops-a']);
   });
 

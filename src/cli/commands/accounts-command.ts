@@ -3,10 +3,12 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { ClusterAccounts } from '../../cluster/account-summary.js';
 import type { DesiredCluster } from '../../model.js';
+import { connectionOptions, timeoutOption } from './timeout-option.js';
 
 export interface AccountsCommandOptions {
   file?: string[];
   output: 'human' | 'json';
+  timeout?: number;
 }
 
 export function registerAccountsCommand(program: Command): void {
@@ -17,6 +19,7 @@ export function registerAccountsCommand(program: Command): void {
     .argument('[paths...]', 'manifest files or folders (default: ./escred.yaml)')
     .option('-f, --file <paths...>', 'manifest files or folders (default: ./escred.yaml)')
     .option('--output <format>', 'human or json', 'human')
+    .addOption(timeoutOption())
     .addHelpText('after', '\nNeeds the cluster privileges monitor (GET /) and manage_service_account (or read_security on 8.5+).\nExit codes: 0 success; 1 error (bad manifest, unknown cluster, a cluster that could not be read).')
     .action(async (cluster: string | undefined, paths: string[], options: AccountsCommandOptions) => {
       if (options.output !== 'human' && options.output !== 'json') throw new Error(`--output must be human or json, got '${String(options.output)}'`);
@@ -38,12 +41,12 @@ export async function runAccounts(clusterArg: string | undefined, paths: string[
     const { desired, diagnostics } = await loadDesired(manifestArgs, cwd);
     printDiagnostics(diagnostics);
     const clusters = selectClusters(desired.clusters, wanted);
-    const results = await Promise.all(clusters.map((c) => readClusterAccounts(c)));
+    const results = await Promise.all(clusters.map((c) => readClusterAccounts(c, options)));
     const failures = results.filter((r): r is { error: unknown } => 'error' in r);
     const listed = results.filter((r): r is ClusterAccounts => !('error' in r));
     if (options.output === 'json') {
       const errors = failures.map((f) => errorJson(f.error));
-      writeOut(JSON.stringify({ clusters: listed, errors }, null, 2));
+      writeOut(JSON.stringify({ formatVersion: 1, clusters: listed, errors }, null, 2));
     } else {
       const { renderAccounts } = await import('../../cluster/account-summary.js');
       if (listed.length > 0) writeOut(renderAccounts(listed));
@@ -51,7 +54,7 @@ export async function runAccounts(clusterArg: string | undefined, paths: string[
     for (const failure of failures) reportError(failure.error);
     return failures.length > 0 ? 1 : 0;
   } catch (error) {
-    reportError(error);
+    reportError(error, { output: options.output });
     return 1;
   }
 }
@@ -65,13 +68,13 @@ function selectClusters(clusters: DesiredCluster[], wanted: string | undefined):
   return found;
 }
 
-async function readClusterAccounts(cluster: DesiredCluster): Promise<ClusterAccounts | { error: unknown }> {
+async function readClusterAccounts(cluster: DesiredCluster, options: AccountsCommandOptions): Promise<ClusterAccounts | { error: unknown }> {
   const { createClusterConnection } = await import('../../cluster/cluster-connection.js');
   const { checkClusterInfo } = await import('../../cluster/check-cluster-info.js');
   const { summarizeAccounts } = await import('../../cluster/account-summary.js');
   let connection: ReturnType<typeof createClusterConnection> | undefined;
   try {
-    connection = createClusterConnection(cluster);
+    connection = createClusterConnection(cluster, connectionOptions(options));
     const info = await connection.info();
     checkClusterInfo(cluster, info);
     const accounts = await connection.getServiceAccounts();

@@ -2,8 +2,9 @@ import type { Command } from 'commander';
 import type { ForcedRotation } from '../../plan/build-plan.js';
 import { addFileTokensOptions, type FileTokensCliOptions } from '../file-tokens-options.js';
 import { parsePositiveInteger } from '../terminal.js';
+import { addTimeoutOption, type TimeoutCliOptions } from './timeout-option.js';
 
-export interface ApplyCommandOptions extends FileTokensCliOptions {
+export interface ApplyCommandOptions extends FileTokensCliOptions, TimeoutCliOptions {
   /** seconds to wait until every declared node reports its file tokens */
   wait?: number | true;
   autoApprove?: boolean;
@@ -33,6 +34,7 @@ export function registerApplyCommand(program: Command): void {
     .option('--wait [seconds]', 'after delivering file tokens, wait until every declared node reports them (default 120 s)',
       (v) => parsePositiveInteger(v, '--wait'))
     .option('--no-color', 'no colours even on a terminal');
+  addTimeoutOption(command);
   addFileTokensOptions(command)
     .addHelpText('after', [
       '',

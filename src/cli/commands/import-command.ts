@@ -1,9 +1,12 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { timeoutOption } from './timeout-option.js';
 
 interface ImportCommandOptions {
   file?: string[];
   out?: string;
   force?: boolean;
+  timeout?: number;
+  output: 'human' | 'json';
 }
 
 export function registerImportCommand(program: Command): void {
@@ -14,6 +17,8 @@ export function registerImportCommand(program: Command): void {
     .option('-f, --file <paths...>', 'manifest files or folders declaring the cluster (default: ./escred.yaml)')
     .option('--out <file>', 'write the manifest here instead of stdout')
     .option('--force', 'overwrite --out if it exists')
+    .addOption(timeoutOption())
+    .addOption(new Option('--output <format>', 'human: the manifest as YAML; json: one JSON document with the manifest in it').choices(['human', 'json']).default('human'))
     .addHelpText('after', '\nThe manifest declares every token the cluster has, with prune: none and no owns, and pins the\ncluster UUID: applying it changes nothing. Then narrow it down and add ownership rules.')
     .action(async (cluster: string, options: ImportCommandOptions) => {
       const { runImport } = await import('../run-import.js');

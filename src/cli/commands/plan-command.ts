@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { addFileTokensOptions, type FileTokensCliOptions } from '../file-tokens-options.js';
 import { parsePositiveInteger } from '../terminal.js';
+import { addTimeoutOption, type TimeoutCliOptions } from './timeout-option.js';
 
-export interface PlanCommandOptions extends FileTokensCliOptions {
+export interface PlanCommandOptions extends FileTokensCliOptions, TimeoutCliOptions {
   out?: string;
   output: 'human' | 'json' | 'markdown';
   detailedExitcode?: boolean;
@@ -22,8 +23,9 @@ export function registerPlanCommand(program: Command): void {
     .option('--max-deletions <n>', 'allow this many deletions per cluster, overriding the manifest', (v) => parsePositiveInteger(v, '--max-deletions'))
     .option('--state-dir <dir>', 'where the apply journal lives (default: .escred next to the first manifest)')
     .option('--no-color', 'no colours even on a terminal');
+  addTimeoutOption(command);
   addFileTokensOptions(command)
-    .addHelpText('after', '\nExit codes: 0 success; 1 error (bad manifest, a cluster that could not be observed, max-deletions);\n2 changes present (only with --detailed-exitcode).')
+    .addHelpText('after', '\nExit codes: 0 success; 1 error (bad manifest, a cluster that could not be observed, a node that did not answer\nabout its file tokens, max-deletions): something could not be checked is never 0; 2 changes present (only with\n--detailed-exitcode). With --output json, stdout is exactly one JSON document (docs/json-output.md).')
     .action(async (paths: string[], options: PlanCommandOptions) => {
       if (options.output !== 'human' && options.output !== 'json' && options.output !== 'markdown') throw new Error(`--output must be human, json or markdown, got '${String(options.output)}'`);
       const { runPlan } = await import('../run-plan.js');

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { parsePositiveInteger } from '../terminal.js';
 import type { ApplyCommandOptions } from './apply-command.js';
+import { timeoutOption } from './timeout-option.js';
 
 interface RotateCommandOptions extends Omit<ApplyCommandOptions, 'showSecrets'> {
   file?: string[];
@@ -22,6 +23,7 @@ export function registerRotateCommand(program: Command): void {
     .option('--state-dir <dir>', 'apply journal and audit log (default: .escred next to the first manifest)')
     .option('--output <format>', 'human or json', 'human')
     .option('--no-color', 'no colours even on a terminal')
+    .addOption(timeoutOption())
     .addHelpText('after', [
       '',
       'A token with `rotate:` in the manifest gets a new generation (name-<UTC timestamp>); the old one stays',

@@ -49,7 +49,9 @@ async function runValidate(paths: string[], options: ValidateOptions, io: Valida
   const { loadManifest, resolveManifestPaths } = await import('../../manifest/load-manifest.js');
   const cwd = io.cwd();
   if (options.esVersion !== undefined && !/^\d+\.\d+(\.\d+)?/.test(options.esVersion)) {
-    io.writeError(`escred: --es-version: not an Elasticsearch version: ${options.esVersion} (e.g. 8.17.0)\n`);
+    const message = `--es-version: not an Elasticsearch version: ${options.esVersion} (e.g. 8.17.0)`;
+    if (options.output === 'json') io.write(`${JSON.stringify({ formatVersion: 1, error: { code: 'ESCRED_USAGE', message } }, null, 2)}\n`);
+    io.writeError(`escred: ${message}\n`);
     return 1;
   }
   const args = paths.length > 0 ? paths : [DEFAULT_MANIFEST];
@@ -62,7 +64,7 @@ async function runValidate(paths: string[], options: ValidateOptions, io: Valida
     if (options.output === 'json') {
       const diagnostic: Diagnostic = { severity: 'error', code: 'ESCRED_FILE_UNREADABLE', message: `${message}${hint}`,
         file: args[0] ?? DEFAULT_MANIFEST, line: 1, col: 1 };
-      io.write(`${JSON.stringify({ valid: false, diagnostics: [diagnostic] }, null, 2)}\n`);
+      io.write(`${JSON.stringify({ formatVersion: 1, valid: false, diagnostics: [diagnostic] }, null, 2)}\n`);
     } else {
       io.writeError(`escred: ${message}${hint}\n`);
     }
@@ -72,7 +74,7 @@ async function runValidate(paths: string[], options: ValidateOptions, io: Valida
   const { desired, diagnostics } = await loadManifest(files, loadOptions);
   const isValid = desired !== null;
   if (options.output === 'json') {
-    io.write(`${JSON.stringify({ valid: isValid, diagnostics }, null, 2)}\n`);
+    io.write(`${JSON.stringify({ formatVersion: 1, valid: isValid, diagnostics }, null, 2)}\n`);
     return isValid ? 0 : 1;
   }
   const { renderDiagnostics } = await import('../render-diagnostics.js');

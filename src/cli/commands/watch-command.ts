@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { parseDuration } from '../../manifest/parse-duration.js';
 import { addFileTokensOptions, type FileTokensCliOptions } from '../file-tokens-options.js';
 import { parsePositiveInteger } from '../terminal.js';
+import { timeoutOption } from './timeout-option.js';
 
 export interface WatchCommandOptions extends FileTokensCliOptions {
   apply?: boolean;
@@ -12,6 +13,8 @@ export interface WatchCommandOptions extends FileTokensCliOptions {
   shutdownTimeout: number;
   concurrency: number;
   stateDir?: string;
+  /** `--timeout`, in milliseconds */
+  timeout?: number;
 }
 
 /** "300ms", "45s", "5m", "1h30m" -> milliseconds. */
@@ -34,7 +37,8 @@ export function registerWatchCommand(program: Command): void {
     .addOption(durationOption('--debounce <duration>', 'quiet time after a file event before a pass', 300, '300ms'))
     .addOption(durationOption('--shutdown-timeout <duration>', 'on SIGTERM/SIGINT, how long a running pass may take to finish', 30_000, '30s'))
     .option('--concurrency <n>', 'calls in flight per cluster when applying', (v) => parsePositiveInteger(v, '--concurrency'), 4)
-    .option('--state-dir <dir>', 'apply journal and audit log (default: .escred next to the first manifest)');
+    .option('--state-dir <dir>', 'apply journal and audit log (default: .escred next to the first manifest)')
+    .addOption(timeoutOption());
   addFileTokensOptions(command)
     .addHelpText('after', [
       '',

@@ -5,6 +5,10 @@
  */
 export type ClusterUrl = string;
 /**
+ * The longest one call to this cluster may take: connect, TLS handshake, answer and retries included, e.g. 10s or 1m. A cluster that accepts connections and never answers costs this once per call. Default 15s; the --timeout option wins over it.
+ */
+export type Duration = string;
+/**
  * Token names this manifest owns (required with `prune: owned`); others are never deleted, older generations of rotating tokens included: a rotating token `ci` needs `ci-*` here for its old generations to be deleted.
  */
 export type Globs = string | string[];
@@ -15,11 +19,11 @@ export type Globs1 = string | string[];
 /**
  * How old the newest generation may get before the next is made, e.g. 30d.
  */
-export type Duration = string;
+export type Duration1 = string;
 /**
  * How long the previous generation stays valid after a new one exists, e.g. 2d.
  */
-export type Duration1 = string;
+export type Duration2 = string;
 
 /**
  * One escred manifest file (format escred/v1). Several files, or a directory of them, merge into one desired state: clusters are concatenated (names unique across all files) and `secrets` must be defined in exactly one file.
@@ -73,6 +77,7 @@ export interface Cluster {
    * Largest number of token deletions one apply may make on this cluster; more stops the apply before any write. Default 5.
    */
   maxDeletions?: number;
+  timeout?: Duration;
   auth: Auth;
   tls?: Tls;
   /**
@@ -194,8 +199,8 @@ export interface IndexToken {
  * Rotate by generations: the token is realised as `<name>-<UTC timestamp>`; the current generation is the newest whose value the secret sink holds. A new generation is made every `every`; older ones are deleted once the current has existed for `overlap` (which must be shorter than `every`), and only when `owns` matches them, `prune` is `owned` and `protect` does not match them.
  */
 export interface Rotation {
-  every: Duration;
-  overlap: Duration1;
+  every: Duration1;
+  overlap: Duration2;
 }
 /**
  * One file-backed token, which must be present in the service_tokens file of the given nodes.
@@ -215,6 +220,6 @@ export interface FileToken {
  * Rotate by generations: the token is realised as `<name>-<UTC timestamp>`; the current generation is the newest whose value the secret sink holds. A new generation is made every `every`; older ones are deleted once the current has existed for `overlap` (which must be shorter than `every`), and only when `owns` matches them, `prune` is `owned` and `protect` does not match them.
  */
 export interface Rotation1 {
-  every: Duration;
-  overlap: Duration1;
+  every: Duration1;
+  overlap: Duration2;
 }
