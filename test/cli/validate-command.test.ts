@@ -32,6 +32,15 @@ async function run(args: string[], io: Partial<ValidateCommandIo> = {}) {
 }
 
 describe('escred validate', () => {
+  it('a cluster timeout of 0s is an error at its line (a call that may take no time could never be answered)', async () => {
+    await writeFile(path.join(dir, 'escred.yaml'), `${VALID}clusters:\n  - name: prod\n    url: https://es.example:9200\n    timeout: 0s\n` +
+      '    auth:\n      apiKey: {env: K}\n');
+    const result = await run(['--output', 'json']);
+    expect(JSON.parse(result.stdout).diagnostics).toEqual([expect.objectContaining({
+      severity: 'error', code: 'ESCRED_SCHEMA', message: 'timeout must be longer than 0s, e.g. 10s', line: 7, col: 14 })]);
+    expect(result.exitCode).toBe(1);
+  });
+
   it('exit 0 and a summary for valid manifests (files and folders)', async () => {
     const result = await run([path.join(examples, 'multi-cluster'), path.join(examples, 'multi-cluster', 'prod.yaml')]);
     expect(result).toEqual({ stdout: 'valid: 3 files\n', stderr: '', exitCode: 0 });
