@@ -20,6 +20,7 @@ export const ACTIONS = {
   getRoles: 'cluster:admin/xpack/security/role/get',
   deleteRole: 'cluster:admin/xpack/security/role/delete',
   hasPrivileges: 'cluster:admin/xpack/security/user/has_privileges',
+  queryAccounts: 'cluster:admin/xpack/security/service_account/query',
   putUserManagedAccount: 'cluster:admin/xpack/security/user_managed_service_account/put',
   deleteUserManagedAccount: 'cluster:admin/xpack/security/user_managed_service_account/delete',
   createUserManagedToken: 'cluster:admin/xpack/security/user_managed_service_account/token/create',
@@ -43,7 +44,7 @@ export const ROLE_PRIVILEGES: Readonly<Record<string, readonly string[]>> = {
 const SECURITY = 'cluster:admin/xpack/security/';
 
 /** The served actions read_security grants (8.5+): the security GETs. */
-const READ_SECURITY_ACTIONS = [ACTIONS.getAccounts, ACTIONS.getCredentials, ACTIONS.getUsers, ACTIONS.getRoles];
+const READ_SECURITY_ACTIONS = [ACTIONS.getAccounts, ACTIONS.getCredentials, ACTIONS.getUsers, ACTIONS.getRoles, ACTIONS.queryAccounts];
 
 function globMatches(pattern: string, action: string): boolean {
   const regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*')}$`);
@@ -82,6 +83,7 @@ export function grantingPrivileges(action: string, profile: VersionProfile): str
   switch (action) {
     case ACTIONS.getAccounts:
     case ACTIONS.getCredentials:
+    case ACTIONS.queryAccounts:
       return profile.hasReadSecurity
         ? ['manage_service_account', 'read_security', 'manage_security', 'all']
         : ['manage_service_account', 'manage_security', 'all'];

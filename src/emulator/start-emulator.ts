@@ -19,6 +19,7 @@ import { NodeFileTokens } from './node-file-tokens.js';
 import { CLUSTER_INFO_ROUTES, registerApiKey } from './routes/cluster-info.js';
 import { serviceAccountRoutes } from './routes/service-accounts.js';
 import { USER_MANAGED_ACCOUNT_ROUTES } from './routes/user-managed-accounts.js';
+import { QUERY_SERVICE_ACCOUNT_ROUTES } from './routes/query-service-accounts.js';
 import { SERVICE_TOKEN_ROUTES } from './routes/service-tokens.js';
 import { capabilitiesRoute } from './routes/capabilities.js';
 import { CLUSTER_HEALTH_ROUTES } from './routes/cluster-health.js';
@@ -85,7 +86,7 @@ function routesFor(profile: VersionProfile, documentRoutes: Route[]): Route[] {
     ...CLUSTER_INFO_ROUTES, ...CLUSTER_HEALTH_ROUTES, ...serviceAccountRoutes(profile.hasUserManagedAccounts), ...SERVICE_TOKEN_ROUTES,
     ...USER_ROUTES, ...ROLE_ROUTES, ...HAS_PRIVILEGES_ROUTES,
   ];
-  if (profile.hasUserManagedAccounts) routes.push(...USER_MANAGED_ACCOUNT_ROUTES);
+  if (profile.hasUserManagedAccounts) routes.push(...USER_MANAGED_ACCOUNT_ROUTES, ...QUERY_SERVICE_ACCOUNT_ROUTES);
   if (profile.hasCapabilitiesApi) routes.push(capabilitiesRoute(() => routes));
   return routes;
 }

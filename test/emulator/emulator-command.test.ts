@@ -26,7 +26,7 @@ describe('escred emulator --help', () => {
     'lose-response', 'reset', 'Retry-After', 'times',
     'GET /_cluster/health', 'GET /_capabilities', 'PUT|POST|GET|DELETE /_security/user', 'PUT|POST|GET|DELETE /_security/role',
     '/_security/user/_has_privileges', '9.6.0 and later add user-managed', 'PUT|DELETE /_security/service/{ns}/{svc}',
-    '?type=built_in,user_managed', 'user_managed_service_accounts', 'native-users.json', 'yamlRestTest-0',
+    '?type=built_in,user_managed', 'GET|POST /_security/_query/service', 'user_managed_service_accounts', 'native-users.json', 'yamlRestTest-0',
   ])('mentions %s', (needle) => {
     expect(text).toContain(needle);
   });

@@ -31,8 +31,9 @@ faithful (status codes, error bodies, 403 wording per version) to these APIs:
 Version profiles (--es-version): 7.13+; 7.13-7.15 check TLS, 7.15+ report file tokens of every node,
 8.0+ say "service account [..]" in denials, 8.5+ have read_security. 9.6.0 and later add user-managed
 service accounts: PUT|DELETE /_security/service/{ns}/{svc} (manage_security), GET ...?type=built_in,user_managed,
-their tokens through the token routes, enabled, roles resolved through the native roles, and the
-capability user_managed_service_accounts; earlier profiles have no such handler.
+GET|POST /_security/_query/service, their tokens through the token routes, enabled, roles resolved
+through the native roles, and the capability user_managed_service_accounts; earlier profiles have
+no such handler.
 Index tokens persist in <data-dir>/index-tokens.json (hashes only); users, roles and user-managed
 accounts in native-users.json (salted password hashes), native-roles.json, user-managed-accounts.json.
 Each node reads its own <data-dir>/nodes/<node>/service_tokens file and reloads it when it changes.
