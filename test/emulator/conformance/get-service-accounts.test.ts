@@ -19,6 +19,7 @@ const ACCOUNTS: Record<string, string[]> = {
   '7.17.0': [FLEET, KIBANA],
   '8.19.0': [FLEET, KIBANA, ENT_SEARCH, FLEET_REMOTE, AUTO_OPS],
   '9.4.0': [FLEET, KIBANA, FLEET_REMOTE, AUTO_OPS],
+  '9.6.0': [FLEET, KIBANA, FLEET_REMOTE, AUTO_OPS],
 };
 const EVERY_ACCOUNT = [FLEET, KIBANA, ENT_SEARCH, FLEET_REMOTE, AUTO_OPS];
 
@@ -81,7 +82,8 @@ describe.each(PROFILES)('GET service accounts, ES $esVersion', (profile) => {
   it.each(expected)('%s has a role descriptor of the RoleDescriptor JSON shape', async (principal) => {
     const reply = await h.call('GET', `${SA_PATH}/${principal}`);
     const entry = reply.json[principal];
-    expect(Object.keys(entry)).toEqual(['role_descriptor']);
+    // 9.6+: every entry starts with `type` (user-managed-service-accounts.md 1.3, ServiceAccountInfo [code]).
+    expect(Object.keys(entry)).toEqual(profile.esVersion === '9.6.0' ? ['type', 'role_descriptor'] : ['role_descriptor']);
     const descriptor = entry.role_descriptor;
     const keys = Object.keys(descriptor);
     expect(keys).toEqual(expect.arrayContaining(ALWAYS_KEYS));
