@@ -23,6 +23,10 @@ import { showSecretsSink } from './views/show-secrets-sink.js';
 export async function runApply(paths: string[], options: ApplyCommandOptions): Promise<number> {
   try {
     const target = fileTokensTarget(options);
+    if (options.showSecrets && options.output === 'json') {
+      // stdout is one JSON document in JSON mode; secret lines beside it would break every parser
+      throw new EscredError('ESCRED_USAGE', '--show-secrets prints secret lines on stdout and cannot be combined with --output json; read the values from the secret sink');
+    }
     const savedPlan = paths.length === 1 && paths[0]!.endsWith('.json') ? await loadPlanFile(paths[0]!) : undefined;
     if (!savedPlan && !options.autoApprove && !process.stdin.isTTY) {
       throw new ConfigError('apply needs --auto-approve when it cannot ask on a terminal (or apply a saved plan: escred plan --out plan.json)');
@@ -57,7 +61,7 @@ export async function runApply(paths: string[], options: ApplyCommandOptions): P
 const fileTokensHint = 'No index token changes. File tokens differ: deliver them with --file-tokens-out DIR or --node NAME --service-tokens-file PATH.';
 
 function hasIndexWork(plan: Plan): boolean {
-  return plan.clusters.some((c) => c.actions.length > 0 || c.error !== undefined);
+  return plan.clusters.some((c) => c.actions.length > 0 || (c.accountActions?.length ?? 0) > 0 || c.error !== undefined);
 }
 
 function applyIndexTokens(pass: Pass, planned: PlannedPass, options: ApplyCommandOptions, stopSignal: AbortSignal): Promise<AppliedPass> {
