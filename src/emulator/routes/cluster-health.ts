@@ -103,7 +103,8 @@ async function clusterHealth(ctx: RequestContext): Promise<Reply> {
   ctx.authorize(ACTIONS.clusterHealth);
   const { state } = ctx;
   const countNodes = (): number => state.nodes.filter((node) => !state.faults.isNodeFailing(node.name)).length;
-  // Status is always green, so wait_for_status never waits; a node condition the fixed cluster does not meet waits the whole timeout.
+  // Status is always green, so wait_for_status never waits; a node condition the fixed cluster does not meet waits the whole
+  // timeout. [emulator] timeout=-1 would wait forever in ES; here it answers timed out at once rather than hang the caller.
   const isTimedOut = request.waitForNodes !== undefined && !request.waitForNodes(countNodes());
   if (isTimedOut && request.timeoutMs > 0) await sleep(request.timeoutMs);
   const status = isTimedOut && !request.isReturn200OnTimeout ? 408 : 200;
