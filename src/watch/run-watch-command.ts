@@ -3,6 +3,7 @@ import { fileTokensTarget } from '../cli/file-tokens-options.js';
 import { errorMessage } from '../errors.js';
 import type { FileTokensTarget } from '../reconcile/deliver-pass.js';
 import { runWatchPass } from './run-watch-pass.js';
+import { resolveNotifyTargets } from './notify-targets.js';
 import { startWatch } from './start-watch.js';
 import { createWatchLogger } from './watch-logger.js';
 import { WatchMetrics } from './watch-metrics.js';
@@ -26,6 +27,7 @@ export async function runWatchCommand(paths: string[], options: WatchCommandOpti
       ...(options.timeout !== undefined ? { connection: { timeoutMs: options.timeout } } : {}),
       ...(options.stateDir ? { stateDir: options.stateDir } : {}),
       ...(fileTokens ? { fileTokens } : {}),
+      ...(options.notify.length > 0 ? { notify: { targets: resolveNotifyTargets(options.notify, options.notifyFormat, process.env) } } : {}),
     });
   } catch (error) {
     createWatchLogger({ write })('error', 'start-failed', { detail: errorMessage(error) });

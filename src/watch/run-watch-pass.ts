@@ -40,6 +40,10 @@ export interface WatchPassRecord {
   /** drift left after the pass (after the apply, with --apply) */
   hasRemainingChanges: boolean;
   changeSet?: ChangeSet;
+  /** the plan left after the pass (after the apply, with --apply), for notifications; start-watch keeps it out of the history */
+  plan?: Plan;
+  /** why the pass failed before it could plan: an invalid manifest, a sink or connection that could not be opened */
+  error?: { message: string; code?: string };
 }
 
 /**
@@ -72,10 +76,10 @@ export async function runWatchPass(trigger: PassTrigger, options: WatchPassOptio
   } catch (error) {
     if (error instanceof ManifestInvalidError) {
       logManifestInvalid(options.log, error);
-      return finish({ verdict: 'failed', result: 'invalid_manifest', hasRemainingChanges: false });
+      return finish({ verdict: 'failed', result: 'invalid_manifest', hasRemainingChanges: false, error: passError(error) });
     }
     options.log('error', 'pass-error', { detail: errorMessage(error), code: codeOf(error) });
-    return finish({ verdict: isRetryable(error) ? 'retryable' : 'failed', result: 'error', hasRemainingChanges: false });
+    return finish({ verdict: isRetryable(error) ? 'retryable' : 'failed', result: 'error', hasRemainingChanges: false, error: passError(error) });
   }
   try {
     const { planned, remaining, changeSet } = await reconcile(pass, options, now);
@@ -83,10 +87,10 @@ export async function runWatchPass(trigger: PassTrigger, options: WatchPassOptio
     const verdict = verdictOf(planned, remaining, changeSet);
     const hasRemainingChanges = hasChanges(remaining);
     const result: PassResult = verdict !== 'ok' ? 'error' : hasRemainingChanges ? 'drift' : 'success';
-    return finish({ verdict, result, hasRemainingChanges, ...(changeSet ? { changeSet } : {}) });
+    return finish({ verdict, result, hasRemainingChanges, plan: remaining, ...(changeSet ? { changeSet } : {}) });
   } catch (error) {
     options.log('error', 'pass-error', { detail: errorMessage(error), code: codeOf(error) });
-    return finish({ verdict: isRetryable(error) ? 'retryable' : 'failed', result: 'error', hasRemainingChanges: false });
+    return finish({ verdict: isRetryable(error) ? 'retryable' : 'failed', result: 'error', hasRemainingChanges: false, error: passError(error) });
   } finally {
     await pass.close();
   }
@@ -154,6 +158,12 @@ function verdictOf(planned: Plan, remaining: Plan, changeSet: ChangeSet | undefi
 
 function isRetryable(error: unknown): boolean {
   return error instanceof EscredError ? error.isRetryable : true;
+}
+
+/** the same words as the pass-error log line: error messages are built without secrets */
+function passError(error: unknown): { message: string; code?: string } {
+  const code = codeOf(error);
+  return { message: errorMessage(error), ...(code ? { code } : {}) };
 }
 
 function codeOf(error: unknown): string | undefined {

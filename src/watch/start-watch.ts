@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { ClusterConnectionOptions } from '../cluster/cluster-connection.js';
 import { errorMessage } from '../errors.js';
 import { ConnectionCache } from '../reconcile/connection-cache.js';
@@ -6,6 +7,7 @@ import { startHealthServer, type HealthServer } from './health-server.js';
 import { runWatchPass, type WatchPassRecord } from './run-watch-pass.js';
 import type { WatchClock } from './watch-clock.js';
 import { createWatchLogger, type WatchLogger } from './watch-logger.js';
+import { Notifier, type NotifierOptions } from './notify.js';
 import { WatchMetrics } from './watch-metrics.js';
 import { watchPaths, type PathWatcher } from './watch-paths.js';
 import { WatchScheduler } from './watch-scheduler.js';
@@ -36,12 +38,16 @@ export interface WatchOptions {
   /** one JSON line per call; default stdout */
   write?: (line: string) => void;
   clock?: WatchClock;
+  /** --notify receivers (applied changes, drift in report-only mode, failed passes), with their retry limits */
+  notify?: Omit<NotifierOptions, 'isApplying' | 'host' | 'log'>;
 }
 
 export interface RunningWatch {
   /** the health/metrics server, e.g. http://127.0.0.1:9464; '' when not serving */
   url: string;
   metrics: WatchMetrics;
+  /** set with --notify: settled() for tests, leaseTakenOver() for the lease work */
+  notifier?: Notifier;
   /** the last 1000 finished passes, oldest first */
   passes(): readonly WatchPassRecord[];
   /** resolves with the next pass to finish (from now on; earlier ones are in passes()) that matches */
@@ -64,6 +70,7 @@ export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
   let isReady = false;
 
   const connectionCache = new ConnectionCache(options.connection);
+  const notifier = options.notify?.targets.length ? new Notifier({ ...options.notify, isApplying: options.isApplying ?? false, host: hostname(), log }) : undefined;
   const scheduler = new WatchScheduler(async (trigger) => {
     const record = await runWatchPass(trigger, {
       manifestArgs: options.paths, cwd, isApplying: options.isApplying ?? false, concurrency: options.concurrency ?? 4, log, metrics,
@@ -72,7 +79,9 @@ export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
       ...(options.fileTokens ? { fileTokens: options.fileTokens } : {}),
     });
     if (record.verdict === 'ok') isReady = true;
-    records.push(record);
+    notifier?.passFinished(record); // returns at once: a slow receiver never holds up the next pass
+    const { plan: _plan, ...kept } = record; // a plan can be large: the history keeps outcomes only
+    records.push(kept);
     if (records.length > PASS_HISTORY) records.splice(0, records.length - PASS_HISTORY);
     for (const listener of listeners) listener(record);
     return record.verdict;
@@ -109,12 +118,14 @@ export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
   return {
     url: server?.url ?? '',
     metrics,
+    ...(notifier ? { notifier } : {}),
     passes: () => records,
     isReady: () => isReady,
     waitForPass: (predicate, timeoutMs = 20_000) => waitFor(records, listeners, predicate, timeoutMs),
     stop: async () => {
       const isFinished = await stopAll({ scheduler, watcher, server, log, shutdownTimeoutMs: options.shutdownTimeoutMs ?? 30_000 });
       if (isFinished) await connectionCache.close(); // a pass still running keeps its connections until it ends
+      await notifier?.close(); // the last pass's notifications get a few seconds, then are abandoned
       return isFinished;
     },
   };

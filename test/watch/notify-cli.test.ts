@@ -1,0 +1,35 @@
+/** `escred watch --notify` through the real CLI (dist/): the help states the real defaults, bad targets stop the start. */
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { CLI } from '../support/e2e-harness.js';
+import { NOTIFY_DEFAULTS } from '../../src/watch/notify-sender.js';
+
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) => {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 20_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+};
+
+describe('escred watch --notify (CLI)', () => {
+  it('--help lists the options and states the timeout, tries and backoff the sender really uses', () => {
+    const help = run(['watch', '--help']).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain('--notify <target>');
+    expect(help).toContain('--notify-format <format>');
+    const { timeoutMs, attempts, backoffMs } = NOTIFY_DEFAULTS;
+    expect(help).toContain(`with a ${timeoutMs / 1000} s timeout and up to ${attempts} tries (backoff ${[1, 2, 4].map((f) => `${(backoffMs * f) / 1000} s`).join(', ')});`);
+  });
+
+  it.each([
+    [['--notify', 'ftp://x.example/hook'], '--notify must be an http:// or https:// URL, got a ftp: URL'],
+    [['--notify-format', 'xml'], "--notify-format must be slack or json, got 'xml'"],
+  ])('%j is refused by the option parser', (args, message) => {
+    const result = run(['watch', '--once', ...args]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(message);
+  });
+
+  it('an env: target whose variable is unset fails the start naming the variable', () => {
+    const result = run(['watch', '--listen', '127.0.0.1:0', '--notify', 'slack=env:ESCRED_TEST_UNSET_HOOK', '/nonexistent/escred.yaml'], { ESCRED_TEST_UNSET_HOOK: '' });
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout.trim().split('\n')[0]!)).toMatchObject({ event: 'start-failed', detail: '--notify env:ESCRED_TEST_UNSET_HOOK: the environment variable is not set' });
+  });
+});
