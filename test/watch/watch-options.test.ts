@@ -36,7 +36,7 @@ describe('watch options', () => {
     program.parse(['node', 'escred', 'watch', 'a.yaml', 'dir', '--apply', '--resync', '10s', '--listen', '127.0.0.1:0'], { from: 'node' });
     expect(watch.args).toEqual(['a.yaml', 'dir']);
     expect(watch.opts()).toEqual({
-      apply: true, listen: '127.0.0.1:0', resync: 10_000, debounce: 300, shutdownTimeout: 30_000, concurrency: 4,
+      apply: true, listen: '127.0.0.1:0', resync: 10_000, debounce: 300, shutdownTimeout: 30_000, concurrency: 4, notify: [], notifyFormat: 'json',
     });
   });
 });
