@@ -58,6 +58,21 @@ export interface DesiredFileToken {
 
 export type PrunePolicy = 'none' | 'owned';
 
+/** A user-managed service account itself (Elasticsearch 9.6+): any namespace but `elastic`. */
+export interface UserManagedAccountSpec {
+  /** sorted, distinct: Elasticsearch stores them so, and they compare as a set */
+  roles: string[];
+  isEnabled: boolean;
+}
+
+/** Which user-managed accounts (the accounts, not their tokens) a cluster's manifest owns. */
+export interface AccountOwnership {
+  prune: PrunePolicy;
+  /** glob patterns of `namespace/service` principals */
+  owns: string[];
+  protect: string[];
+}
+
 export interface DesiredAccount {
   /** "namespace/service", e.g. "elastic/fleet-server" */
   principal: string;
@@ -70,6 +85,8 @@ export interface DesiredAccount {
   protect: string[];
   tokens: DesiredToken[];
   fileTokens: DesiredFileToken[];
+  /** set for user-managed accounts: escred creates and updates the account itself */
+  userManaged?: UserManagedAccountSpec;
   source: SourceRef;
 }
 
@@ -85,6 +102,7 @@ export interface DesiredCluster {
   /** the manifest's `timeout`: the longest one call to this cluster may take, retries included */
   timeoutMs?: number;
   serviceAccounts: DesiredAccount[];
+  userManagedAccounts: AccountOwnership;
   source: SourceRef;
 }
 
@@ -134,4 +152,19 @@ export interface ObservedCluster {
   /** built-in accounts the cluster has (GET /_security/service), or null when not read */
   accounts: string[] | null;
   serviceAccounts: ObservedAccount[];
+  /** read only when the manifest declares or owns user-managed accounts */
+  userManaged?: ObservedUserManaged;
+}
+
+export interface ObservedUserManagedAccount extends UserManagedAccountSpec {
+  principal: string;
+}
+
+export interface ObservedUserManaged {
+  /** GET /_security/service?type=user_managed */
+  accounts: ObservedUserManagedAccount[];
+  /** declared roles the cluster does not have; null when the credentials may not read roles */
+  missingRoles: string[] | null;
+  /** whether the credentials hold manage_security (needed for every write); null when the cluster cannot tell */
+  canManageSecurity: boolean | null;
 }

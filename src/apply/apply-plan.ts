@@ -8,9 +8,10 @@ import type { ChangeEntry, ChangeSet } from './change-set.js';
 import { deleteAudited } from './audited-calls.js';
 import { createToken } from './create-token.js';
 import type { SecretSink } from './secret-sink.js';
+import { applyAccountDeletes, applyAccountUpserts, type AccountApi } from './apply-accounts.js';
 
-/** The calls apply makes; a ClusterConnection provides them. */
-export interface TokenApi {
+/** The calls apply makes; a ClusterConnection provides them (account calls: user-managed accounts, 9.6+). */
+export interface TokenApi extends Partial<AccountApi> {
   createToken(principal: string, name: string): Promise<{ name: string; value: string }>;
   deleteToken(principal: string, name: string): Promise<{ found: boolean }>;
   getCredentials(principal: string): Promise<ObservedAccount>;
@@ -65,25 +66,51 @@ async function applyCluster(
   const notStarted = (action: PlanAction) => skip(action, NOT_STARTED_DETAIL);
   const isStopped = () => context.stopSignal?.aborted === true;
   const api = context.apis.get(cluster.cluster);
+  const accounts = accountContext(cluster, context, state, record);
   if (cluster.error || !api) {
-    cluster.actions.forEach((a) => skip(a, cluster.error?.message ?? 'no connection to this cluster'));
+    const why = cluster.error?.message ?? 'no connection to this cluster';
+    cluster.actions.forEach((a) => skip(a, why));
+    (cluster.accountActions ?? []).forEach((a) => record({ cluster: cluster.cluster, principal: a.principal, token: '', action: a.kind, outcome: 'skipped', detail: why }));
     return;
   }
   const writes = cluster.actions.filter((a) => a.kind !== 'delete');
   const deletes = cluster.actions.filter((a) => a.kind === 'delete');
-  let hasFailed = false;
+  const failedAccounts = await applyAccountUpserts(cluster, accountApi(api), accounts);
+  let hasFailed = failedAccounts.size > 0;
   await mapConcurrent(writes, context.concurrency, async (action) => {
     if (isStopped()) return notStarted(action);
     if (state.isAborted) return skip(action, 'apply stopped after an earlier failure');
+    if (failedAccounts.has(action.principal)) return skip(action, `held back: account ${action.principal} could not be written`);
     const entry = await runWrite(cluster.cluster, action, api, context, state);
     if (entry.outcome === 'failed') hasFailed = true;
     record(entry);
   });
+  const undeleted = new Set<string>();
   await mapConcurrent(deletes, context.concurrency, async (action) => {
     if (isStopped()) return notStarted(action);
-    if (state.isAborted || hasFailed) return skip(action, 'held back: a create on this cluster failed, deletions wait for the next apply');
-    record(await runDelete(cluster.cluster, action, api, context));
+    if (state.isAborted || hasFailed) {
+      undeleted.add(action.principal);
+      return skip(action, 'held back: a create on this cluster failed, deletions wait for the next apply');
+    }
+    const done = await runDelete(cluster.cluster, action, api, context);
+    if (done.outcome === 'failed') undeleted.add(action.principal);
+    record(done);
   });
+  await applyAccountDeletes(cluster, accountApi(api), accounts, (principal) => undeleted.has(principal)
+    ? `held back: a token of ${principal} is still there, and Elasticsearch refuses to delete an account with tokens` : undefined);
+}
+
+function accountContext(cluster: ClusterPlan, context: ApplyContext, state: { isAborted: boolean }, record: (entry: ChangeEntry) => void) {
+  return { audit: context.audit, concurrency: context.concurrency, record, notStartedDetail: NOT_STARTED_DETAIL,
+    isStopped: () => context.stopSignal?.aborted === true || state.isAborted || cluster.error !== undefined };
+}
+
+/** A connection that cannot write accounts (a test double, say) fails each account call plainly. */
+function accountApi(api: TokenApi): AccountApi {
+  const missing = async (): Promise<never> => {
+    throw new EscredError('ESCRED_NO_ACCOUNT_API', 'this connection cannot write user-managed service accounts');
+  };
+  return { putUserManagedAccount: api.putUserManagedAccount?.bind(api) ?? missing, deleteUserManagedAccount: api.deleteUserManagedAccount?.bind(api) ?? missing };
 }
 
 async function runWrite(

@@ -4,8 +4,9 @@ import { dirname } from 'node:path';
 export interface AuditEntry {
   cluster: string;
   account: string;
-  token: string;
-  action: 'create' | 'delete';
+  /** absent for a call on a user-managed account itself */
+  token?: string;
+  action: 'create' | 'delete' | 'put-account' | 'delete-account';
   outcome: 'ok' | 'not-found' | 'conflict' | 'failed' | 'unknown';
   detail?: string;
 }

@@ -1,11 +1,12 @@
 /** What apply did, in past tense (Flux's ChangeSet): exactly one entry per planned action. */
-export type ChangeOutcome = 'created' | 'replaced' | 'deleted' | 'already-absent' | 'skipped' | 'failed';
+export type ChangeOutcome = 'created' | 'updated' | 'replaced' | 'deleted' | 'already-absent' | 'skipped' | 'failed';
 
 export interface ChangeEntry {
   cluster: string;
   principal: string;
+  /** '' for an action on a user-managed account itself */
   token: string;
-  action: 'create' | 'replace' | 'delete';
+  action: 'create' | 'replace' | 'delete' | 'create-account' | 'update-account' | 'delete-account';
   outcome: ChangeOutcome;
   /** why, in words: "response lost; replaced", "secret sink failed: ...; the token was deleted again" */
   detail?: string;
@@ -18,7 +19,7 @@ export interface ChangeSet {
 }
 
 export function countOutcomes(changeSet: ChangeSet): Record<ChangeOutcome, number> {
-  const counts: Record<ChangeOutcome, number> = { created: 0, replaced: 0, deleted: 0, 'already-absent': 0, skipped: 0, failed: 0 };
+  const counts: Record<ChangeOutcome, number> = { created: 0, updated: 0, replaced: 0, deleted: 0, 'already-absent': 0, skipped: 0, failed: 0 };
   for (const entry of changeSet.entries) counts[entry.outcome] += 1;
   return counts;
 }

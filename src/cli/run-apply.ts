@@ -61,7 +61,7 @@ export async function runApply(paths: string[], options: ApplyCommandOptions): P
 const fileTokensHint = 'No index token changes. File tokens differ: deliver them with --file-tokens-out DIR or --node NAME --service-tokens-file PATH.';
 
 function hasIndexWork(plan: Plan): boolean {
-  return plan.clusters.some((c) => c.actions.length > 0 || c.error !== undefined);
+  return plan.clusters.some((c) => c.actions.length > 0 || (c.accountActions?.length ?? 0) > 0 || c.error !== undefined);
 }
 
 function applyIndexTokens(pass: Pass, planned: PlannedPass, options: ApplyCommandOptions, stopSignal: AbortSignal): Promise<AppliedPass> {

@@ -1,5 +1,7 @@
 import { Agent } from 'undici';
+import type { AccountApi } from '../apply/apply-accounts.js';
 import type { TokenApi } from '../apply/apply-plan.js';
+import { deleteUserManagedAccount, putUserManagedAccount } from './user-account-calls.js';
 import { ConfigError, EscredError } from '../errors.js';
 import type { DesiredCluster, ObservedAccount, ObservedNode } from '../model.js';
 import { buildAuthHeader } from './auth-header.js';
@@ -24,9 +26,13 @@ export interface ClusterConnectionOptions {
   env?: NodeJS.ProcessEnv;
   /** sockets per origin; default 8 */
   connections?: number;
+  /** X-Opaque-Id of every request, e.g. `escred/<holder id>` of the lease (issue 15) */
+  opaqueId?: string;
 }
 
 export interface ClusterConnection extends TokenApi {
+  putUserManagedAccount: AccountApi['putUserManagedAccount'];
+  deleteUserManagedAccount: AccountApi['deleteUserManagedAccount'];
   /** the manifest's name for the cluster */
   readonly clusterName: string;
   info(): Promise<ClusterInfo>;
@@ -65,6 +71,7 @@ export function createClusterConnection(cluster: DesiredCluster, options: Cluste
   const transport = new EsTransport({
     clusterName: cluster.name, urls, dispatcher: agent, authorization, auth: cluster.auth, timeoutMs,
     retry: { ...DEFAULT_RETRY_OPTIONS, ...options.retry }, userAgent: USER_AGENT,
+    ...(options.opaqueId === undefined ? {} : { opaqueId: options.opaqueId }),
   });
   const get = async (path: string) => (await transport.send('GET', path)).body;
   const unexpected = (method: HttpMethod, path: string, what: string) => badResponse(cluster.name, `${method} ${path}`, what);
@@ -120,6 +127,12 @@ export function createClusterConnection(cluster: DesiredCluster, options: Cluste
       return { found: isRecord(response.body) ? response.body.found !== false : true };
     },
     send: (method, path, sendOptions) => transport.send(method, path, sendOptions),
+    putUserManagedAccount(principal, spec) {
+      return putUserManagedAccount(this, principal, spec);
+    },
+    deleteUserManagedAccount(principal) {
+      return deleteUserManagedAccount(this, principal);
+    },
     requestCount: () => transport.requestCount(),
     close: () => agent.close(),
   };

@@ -24,6 +24,8 @@ export interface EsTransportOptions {
   timeoutMs: number;
   retry: RetryOptions;
   userAgent: string;
+  /** sent as X-Opaque-Id on every request (ES shows it in its slow, audit and deprecation logs and task lists) */
+  opaqueId?: string;
   /** injectable for tests; default Math.random, a real sleep and Date.now */
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -35,6 +37,8 @@ export interface SendOptions {
   acceptStatuses?: readonly number[];
   /** sent as JSON */
   body?: unknown;
+  /** extra request headers of this call (e.g. X-Opaque-Id) */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface EsResponse {
@@ -77,7 +81,7 @@ export class EsTransport {
       let response: Dispatcher.ResponseData;
       try {
         this.sent += 1;
-        response = await this.dispatch(method, url + path, attempt.deadline - this.now(), sendOptions.body);
+        response = await this.dispatch(method, url + path, attempt.deadline - this.now(), sendOptions);
       } catch (error) {
         const failure = toConnectionError(error, { clusterName: this.options.clusterName, call, url });
         if (this.now() >= attempt.deadline) throw this.outOfTime(failure, `${call} to ${url}`);
@@ -139,7 +143,7 @@ export class EsTransport {
   }
 
   /** `remainingMs` bounds connect, TLS handshake, the answer's headers and its body (undici's own timeouts and a signal) */
-  private dispatch(method: HttpMethod, url: string, remainingMs: number, body?: unknown): Promise<Dispatcher.ResponseData> {
+  private dispatch(method: HttpMethod, url: string, remainingMs: number, { body, headers }: SendOptions): Promise<Dispatcher.ResponseData> {
     const timeout = Math.max(1, remainingMs);
     return request(url, {
       method,
@@ -152,6 +156,8 @@ export class EsTransport {
         accept: 'application/json',
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         'user-agent': this.options.userAgent,
+        ...(this.options.opaqueId === undefined ? {} : { 'x-opaque-id': this.options.opaqueId }),
+        ...headers,
       },
       headersTimeout: timeout,
       bodyTimeout: timeout,

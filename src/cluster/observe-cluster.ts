@@ -3,6 +3,7 @@ import { builtInAccountsFor } from '../es/built-in-accounts.js';
 import type { DesiredCluster, DesiredState, ObservedCluster, ObservedNode } from '../model.js';
 import { mapConcurrent } from '../support/map-concurrent.js';
 import { checkClusterInfo } from './check-cluster-info.js';
+import { hasUserManagedAccounts, observeUserManaged, prunableUndeclaredAccounts } from './observe-user-managed.js';
 import type { ClusterConnection } from './cluster-connection.js';
 import { ElasticsearchError } from './elasticsearch-error.js';
 
@@ -23,11 +24,17 @@ export async function observeCluster(
   const info = await connection.info();
   checkClusterInfo(cluster, info);
   const hasFileTokens = cluster.serviceAccounts.some((account) => account.fileTokens.length > 0);
-  const [serviceAccounts, nodes, accounts] = await Promise.all([
-    mapConcurrent(cluster.serviceAccounts, options.concurrency ?? 8, (account) => connection.getCredentials(account.principal)),
+  const concurrency = options.concurrency ?? 8;
+  const [serviceAccounts, nodes, accounts, userManaged] = await Promise.all([
+    mapConcurrent(cluster.serviceAccounts, concurrency, (account) => connection.getCredentials(account.principal)),
     hasFileTokens ? readNodes(connection) : Promise.resolve(null),
     accountNamesIfNeeded(connection, cluster, info.version),
+    hasUserManagedAccounts(cluster) ? observeUserManaged(connection, cluster, info.version) : Promise.resolve(undefined),
   ]);
+  if (userManaged) {
+    const extra = prunableUndeclaredAccounts(cluster, userManaged);
+    serviceAccounts.push(...await mapConcurrent(extra, concurrency, (principal) => connection.getCredentials(principal)));
+  }
   return {
     name: cluster.name,
     clusterUuid: info.clusterUuid,
@@ -36,6 +43,7 @@ export async function observeCluster(
     nodes,
     accounts,
     serviceAccounts,
+    ...(userManaged ? { userManaged } : {}),
   };
 }
 
@@ -57,7 +65,8 @@ async function readNodes(connection: ClusterConnection): Promise<ObservedNode[] 
  */
 async function accountNamesIfNeeded(connection: ClusterConnection, cluster: DesiredCluster, version: string): Promise<string[] | null> {
   const known = builtInAccountsFor(version);
-  if (cluster.serviceAccounts.every((account) => known.includes(account.principal))) return known;
+  // user-managed accounts are checked through their own listing (observe-user-managed.ts)
+  if (cluster.serviceAccounts.every((account) => account.userManaged || known.includes(account.principal))) return known;
   return readAccountNames(connection);
 }
 

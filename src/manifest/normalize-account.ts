@@ -2,6 +2,7 @@ import { isValidTokenName, invalidTokenNameMessage, MAX_TOKEN_NAME_LENGTH } from
 import type { DesiredAccount, DesiredFileToken, DesiredToken, RotationPolicy, SourceRef } from '../model.js';
 import { GENERATION_SUFFIX_LENGTH, generationTime } from '../plan/generation-name.js';
 import { deletionVerdict } from '../plan/deletion-gate.js';
+import { normalizeUserManagedSpec } from './normalize-user-managed.js';
 import { matchesAny } from '../plan/glob.js';
 import { DIAGNOSTIC_CODES, errorAt, warningAt } from './diagnostic.js';
 import type { FileToken, IndexToken, ServiceAccount } from './generated/manifest-types.js';
@@ -19,7 +20,7 @@ export function normalizeAccount(context: NormalizeContext, principal: string, r
   if (!match) {
     diagnostics.push(errorAt(locator.key(path), DIAGNOSTIC_CODES.invalidPrincipal,
       `service account "${principal}" must be written namespace/service, e.g. elastic/fleet-server`));
-  } else if (!context.knownAccounts.includes(principal)) {
+  } else if (match[1] === 'elastic' && !context.knownAccounts.includes(principal)) {
     diagnostics.push(warningAt(locator.key(path), DIAGNOSTIC_CODES.unknownAccount,
       `"${principal}" is not a built-in service account of ${context.versionLabel}; known: ${context.knownAccounts.join(', ')}`));
   }
@@ -28,6 +29,8 @@ export function normalizeAccount(context: NormalizeContext, principal: string, r
     prune: raw.prune ?? 'none', owns: toList(raw.owns), protect: toList(raw.protect),
     tokens: [], fileTokens: [], source: locator.key(path),
   };
+  const userManaged = match ? normalizeUserManagedSpec(context, { namespace: account.namespace, service: account.service, text: principal }, raw, path) : undefined;
+  if (userManaged) account.userManaged = userManaged;
   if (account.prune === 'owned' && account.owns.length === 0) {
     diagnostics.push(errorAt(locator.value([...path, 'prune']), DIAGNOSTIC_CODES.pruneWithoutOwns,
       'prune: owned needs owns (the token names this manifest owns); without it nothing could be pruned safely'));

@@ -3,6 +3,7 @@ import { DIAGNOSTIC_CODES, errorAt, warningAt } from './diagnostic.js';
 import type { Auth, Cluster, Tls } from './generated/manifest-types.js';
 import type { DataPath } from './node-locator.js';
 import { normalizeAccount } from './normalize-account.js';
+import { normalizeAccountOwnership } from './normalize-user-managed.js';
 import { parseDuration } from './parse-duration.js';
 import { type NormalizeContext, resolvePath, resolveSecretRef } from './normalize-context.js';
 
@@ -18,6 +19,7 @@ export function normalizeCluster(context: NormalizeContext, raw: Cluster, path: 
     maxDeletions: raw.maxDeletions ?? DEFAULT_MAX_DELETIONS,
     serviceAccounts: Object.entries(raw.serviceAccounts ?? {}).map(([principal, account]) =>
       normalizeAccount(context, principal, account, [...path, 'serviceAccounts', principal])),
+    userManagedAccounts: normalizeAccountOwnership(context, raw.userManagedAccounts, [...path, 'userManagedAccounts']),
     source: context.locator.value(path),
   };
   if (raw.clusterUuid !== undefined) cluster.clusterUuid = raw.clusterUuid;

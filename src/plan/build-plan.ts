@@ -1,4 +1,5 @@
-import type { DesiredAccount, DesiredCluster, DesiredState, ObservedAccount, ObservedCluster } from '../model.js';
+import type { DesiredAccount, DesiredCluster, DesiredState, ObservedAccount, ObservedCluster, ObservedUserManaged } from '../model.js';
+import { planUserAccounts } from './plan-user-accounts.js';
 import { planAccountFileTokens } from './plan-account-file-tokens.js';
 import { planAccountIndexTokens } from './plan-account-index-tokens.js';
 import { observedDigest } from './observed-digest.js';
@@ -53,7 +54,7 @@ function planCluster(cluster: DesiredCluster, observed: ObservedCluster, options
   };
   for (const account of cluster.serviceAccounts) {
     const observedAccount = observed.serviceAccounts.find((a) => a.principal === account.principal) ?? emptyAccount(account);
-    if (observed.accounts && !observed.accounts.includes(account.principal)) {
+    if (!account.userManaged && observed.accounts && !observed.accounts.includes(account.principal)) {
       plan.warnings.push({ principal: account.principal, code: 'ESCRED_UNKNOWN_ACCOUNT',
         message: `Elasticsearch ${observed.version} has no service account ${account.principal} ` +
           `(it has: ${observed.accounts.join(', ')}); nothing is planned for it` });
@@ -65,14 +66,40 @@ function planCluster(cluster: DesiredCluster, observed: ObservedCluster, options
     plan.warnings.push(...index.warnings, ...files.warnings);
     plan.fileTokenDrift.push(...files.drift);
   }
-  const deletions = plan.actions.filter((a) => a.kind === 'delete').length;
+  if (observed.userManaged) addUserAccounts(plan, cluster, observed, observed.userManaged);
+  const accountDeletions = (plan.accountActions ?? []).filter((a) => a.kind === 'delete-account').length;
+  const deletions = plan.actions.filter((a) => a.kind === 'delete').length + accountDeletions;
   const limit = options.maxDeletionsOverride ?? cluster.maxDeletions;
   if (deletions > limit) {
     plan.error = { code: 'ESCRED_MAX_DELETIONS',
-      message: `the plan deletes ${deletions} tokens on cluster ${cluster.name}, more than the limit of ${limit}; ` +
+      message: `the plan deletes ${deletions} ${accountDeletions > 0 ? 'tokens and accounts' : 'tokens'} on cluster ${cluster.name}, more than the limit of ${limit}; ` +
         `review the deletions, then raise maxDeletions or pass --max-deletions ${deletions}` };
   }
   return plan;
+}
+
+/**
+ * Accounts first in the plan's data, tokens of deleted accounts with the token actions; a write the
+ * credentials cannot make (no manage_security) is a plan error before any call, where the cluster told.
+ */
+function addUserAccounts(plan: ClusterPlan, cluster: DesiredCluster, observed: ObservedCluster, userManaged: ObservedUserManaged): void {
+  const accounts = planUserAccounts(cluster, userManaged.accounts, observed.serviceAccounts);
+  plan.accountActions = accounts.accountActions;
+  plan.actions.push(...accounts.tokenActions);
+  plan.warnings.push(...accounts.warnings);
+  for (const role of userManaged.missingRoles ?? []) {
+    const users = cluster.serviceAccounts.filter((a) => a.userManaged?.roles.includes(role)).map((a) => a.principal);
+    plan.warnings.push({ code: 'ESCRED_ROLE_MISSING',
+      message: `role ${role} (of ${users.join(', ')}) does not exist in the cluster: it grants nothing until it is created (a typo?)` });
+  }
+  const userManagedPrincipals = new Set([...cluster.serviceAccounts.filter((a) => a.userManaged).map((a) => a.principal),
+    ...accounts.accountActions.map((a) => a.principal)]);
+  const writes = accounts.accountActions.length + plan.actions.filter((a) => userManagedPrincipals.has(a.principal)).length;
+  if (writes > 0 && userManaged.canManageSecurity === false) {
+    plan.error = { code: 'ESCRED_PRIVILEGE_MANAGE_SECURITY',
+      message: `writing user-managed service accounts and their tokens on cluster ${cluster.name} needs the manage_security ` +
+        'cluster privilege, which these credentials lack (manage_service_account is not enough for them)' };
+  }
 }
 
 function emptyAccount(account: DesiredAccount): ObservedAccount {

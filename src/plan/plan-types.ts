@@ -2,6 +2,8 @@
  * The plan is plain, versioned data (Terraform's internal/plans): rendering is separate from
  * diffing, and a saved plan is applied exactly as it was shown. Present tense: create, delete.
  */
+import type { AccountAction } from './account-actions.js';
+
 export const PLAN_FORMAT_VERSION = 1;
 
 /** A token whose value would be handed to the sink: index-backed (API) or file-backed. */
@@ -52,6 +54,8 @@ export interface ClusterPlan {
   /** digest of the observed state this plan was made from; apply refuses the plan when it changed */
   observedDigest: string;
   actions: PlanAction[];
+  /** user-managed service accounts themselves (Elasticsearch 9.6+); absent when the manifest has none */
+  accountActions?: AccountAction[];
   fileTokenDrift: FileTokenDrift[];
   warnings: PlanWarning[];
   /** set when the plan for this cluster cannot be carried out (e.g. too many deletions) */
@@ -72,6 +76,9 @@ export interface PlanSummary {
   fileTokenDrift: number;
   /** file tokens some declared node did not report on (it failed to answer): not checked, so not "in sync" */
   fileTokensUnknown: number;
+  accountCreate: number;
+  accountUpdate: number;
+  accountDelete: number;
   warnings: number;
   /** clusters that could not be observed or planned */
   errors: number;
@@ -85,7 +92,11 @@ export interface Plan {
 
 export function hasChanges(plan: Plan): boolean {
   const { create, replace, delete: deletions, fileTokenDrift } = plan.summary;
-  return create + replace + deletions + fileTokenDrift > 0;
+  return create + replace + deletions + fileTokenDrift + accountChanges(plan.summary) > 0;
+}
+
+export function accountChanges(summary: PlanSummary): number {
+  return (summary.accountCreate ?? 0) + (summary.accountUpdate ?? 0) + (summary.accountDelete ?? 0);
 }
 
 /**
@@ -109,12 +120,17 @@ export function isRealDrift(drift: FileTokenDrift): boolean {
 export function summarize(clusters: ClusterPlan[]): PlanSummary {
   const count = (kind: PlanAction['kind']) =>
     clusters.reduce((sum, c) => sum + c.actions.filter((a) => a.kind === kind).length, 0);
+  const countAccounts = (kind: AccountAction['kind']) =>
+    clusters.reduce((sum, c) => sum + (c.accountActions ?? []).filter((a) => a.kind === kind).length, 0);
   return {
     create: count('create'),
     replace: count('replace'),
     delete: count('delete'),
     fileTokenDrift: clusters.reduce((sum, c) => sum + c.fileTokenDrift.filter(isRealDrift).length, 0),
     fileTokensUnknown: clusters.reduce((sum, c) => sum + c.fileTokenDrift.filter(isUnknownDrift).length, 0),
+    accountCreate: countAccounts('create-account'),
+    accountUpdate: countAccounts('update-account'),
+    accountDelete: countAccounts('delete-account'),
     warnings: clusters.reduce((sum, c) => sum + c.warnings.length, 0),
     errors: clusters.filter((c) => c.error).length,
   };

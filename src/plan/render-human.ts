@@ -1,5 +1,6 @@
-import type { ClusterPlan, FileTokenDrift, Plan, PlanAction } from './plan-types.js';
+import type { ClusterPlan, FileTokenDrift, Plan, PlanAction, PlanWarning } from './plan-types.js';
 import { hasChanges, isUnknownDrift } from './plan-types.js';
+import { describeAccountAction, type AccountAction } from './account-actions.js';
 
 export interface RenderOptions {
   /** colours only on a TTY and never with NO_COLOR: the caller decides */
@@ -21,11 +22,22 @@ export function renderHumanPlan(plan: Plan, options: RenderOptions): string {
   return [...sections, renderSummary(plan, paint)].join('\n\n') + '\n';
 }
 
+const ACCOUNT_SYMBOLS: Record<AccountAction['kind'], { symbol: string; color: number; verb: string }> = {
+  'create-account': { symbol: '+', color: 32, verb: 'create' },
+  'update-account': { symbol: '~', color: 33, verb: 'update' },
+  'delete-account': { symbol: '-', color: 31, verb: 'delete' },
+};
+
 function renderCluster(cluster: ClusterPlan, paint: Paint): string {
   const lines: string[] = [];
-  const principals = [...new Set([...cluster.actions, ...cluster.fileTokenDrift].map((x) => x.principal))];
+  const accountActions = cluster.accountActions ?? [];
+  const principals = [...new Set([...accountActions, ...cluster.actions, ...cluster.fileTokenDrift].map((x) => x.principal))];
   for (const principal of principals) {
     lines.push(`  ${principal}`);
+    for (const action of accountActions.filter((a) => a.principal === principal)) {
+      const { symbol, color, verb } = ACCOUNT_SYMBOLS[action.kind];
+      lines.push(`    ${paint(color, `${symbol} ${verb} account ${principal}`)}  ${describeAccountAction(action)}`);
+    }
     const actions = cluster.actions.filter((a) => a.principal === principal);
     const width = Math.max(0, ...actions.map((a) => a.token.length));
     for (const action of actions) {
@@ -36,7 +48,7 @@ function renderCluster(cluster: ClusterPlan, paint: Paint): string {
       lines.push(`    ${paint(36, `~ drift   file token ${drift.token}`)}: ${describeDrift(drift)}`);
     }
   }
-  for (const warning of cluster.warnings) lines.push(`  ${paint(33, 'warning:')} ${warning.principal ? `${warning.principal}: ` : ''}${warning.message}`);
+  for (const line of warningLines(cluster.warnings)) lines.push(`  ${paint(33, 'warning:')} ${line}`);
   if (cluster.error) lines.push(`  ${paint(31, 'error:')} ${cluster.error.message}`);
   if (lines.length === 0) return '';
   const header = cluster.clusterUuid
@@ -44,6 +56,39 @@ function renderCluster(cluster: ClusterPlan, paint: Paint): string {
     : `cluster ${cluster.cluster}`;
   return [paint(1, header), ...lines].join('\n');
 }
+
+/** tokens nobody owns, per account, above which one line stands for them all (the JSON plan lists every one) */
+const UNOWNED_LISTED_ONE_BY_ONE = 3;
+const UNOWNED_NAMES_SHOWN = 3;
+
+/**
+ * One line per warning, except tokens nobody owns: an account with many of them (a cluster full of
+ * tokens made by hand) gets one line, "elastic/kibana: 200 tokens nobody owns (first: a, b, c ...)",
+ * instead of 200. The order of the first appearance is kept.
+ */
+export function warningLines(warnings: readonly PlanWarning[]): string[] {
+  const unowned = new Map<string, string[]>();
+  for (const w of warnings) {
+    if (w.code === UNOWNED_CODE && w.principal !== undefined && w.token !== undefined) unowned.set(w.principal, [...(unowned.get(w.principal) ?? []), w.token]);
+  }
+  const lines: string[] = [];
+  const summarized = new Set<string>();
+  for (const w of warnings) {
+    const names = w.code === UNOWNED_CODE && w.principal !== undefined ? unowned.get(w.principal) : undefined;
+    if (names && names.length > UNOWNED_LISTED_ONE_BY_ONE) {
+      if (summarized.has(w.principal!)) continue;
+      summarized.add(w.principal!);
+      const first = names.slice(0, UNOWNED_NAMES_SHOWN).join(', ');
+      lines.push(`${w.principal!}: ${names.length} tokens nobody owns (first: ${first} ...): not declared and no owns pattern matches them, ` +
+        'escred leaves them alone (--output json lists them all)');
+      continue;
+    }
+    lines.push(`${w.principal ? `${w.principal}: ` : ''}${w.message}`);
+  }
+  return lines;
+}
+
+const UNOWNED_CODE = 'ESCRED_UNOWNED_TOKEN';
 
 export function describeDrift(drift: FileTokenDrift): string {
   const parts = [
@@ -63,7 +108,7 @@ export function describeDrift(drift: FileTokenDrift): string {
 function renderSummary(plan: Plan, paint: Paint): string {
   const { create, replace, delete: deletions, fileTokenDrift, warnings, errors } = plan.summary;
   const suffix = warnings > 0 ? ` (${plural(warnings, 'warning')})` : '';
-  const changes = `${create} to create, ${replace} to replace, ${deletions} to delete, ${plural(fileTokenDrift, 'file token')} drifted.`;
+  const changes = `${accountSummary(plan)}${create} to create, ${replace} to replace, ${deletions} to delete, ${plural(fileTokenDrift, 'file token')} drifted.`;
   const unchecked = uncheckedFileTokens(plan);
   const uncheckedTail = unchecked ? ` ${capitalize(unchecked)}.` : '';
   if (errors > 0) {
@@ -75,6 +120,14 @@ function renderSummary(plan: Plan, paint: Paint): string {
   if (hasChanges(plan)) return `${paint(1, 'Plan:')} ${changes}${uncheckedTail}${suffix}`;
   if (unchecked) return `${paint(1, 'Plan incomplete:')} ${unchecked}; nothing else to change.${suffix}`;
   return `${paint(1, 'No changes.')} The clusters match the manifest.${suffix}`;
+}
+
+/** "accounts: 1 to create, 1 to update. ", only when the plan changes user-managed accounts */
+function accountSummary(plan: Plan): string {
+  const { accountCreate = 0, accountUpdate = 0, accountDelete = 0 } = plan.summary;
+  if (accountCreate + accountUpdate + accountDelete === 0) return '';
+  const parts = [[accountCreate, 'to create'], [accountUpdate, 'to update'], [accountDelete, 'to delete']].filter(([n]) => n !== 0);
+  return `${plural(accountCreate + accountUpdate + accountDelete, 'account')} (${parts.map(([n, what]) => `${n} ${what}`).join(', ')}); tokens: `;
 }
 
 /** "could not check 1 file token on node-2 (the node did not answer)", or '' when every node answered */

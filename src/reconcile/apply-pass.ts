@@ -49,7 +49,7 @@ export async function applyPass(pass: Pass, planned: PlannedPass, options: Apply
   return { changeSet, after: { ...planned, plan: remainingPlan(planned.plan, changeSet) } };
 }
 
-const DONE: ReadonlySet<ChangeEntry['outcome']> = new Set(['created', 'replaced', 'deleted', 'already-absent']);
+const DONE: ReadonlySet<ChangeEntry['outcome']> = new Set(['created', 'updated', 'replaced', 'deleted', 'already-absent']);
 
 /** The plan minus the actions the change set reports done; errors, warnings and file-token drift stay. */
 export function remainingPlan(plan: Plan, changeSet: ChangeSet): Plan {
@@ -57,6 +57,8 @@ export function remainingPlan(plan: Plan, changeSet: ChangeSet): Plan {
   const clusters = plan.clusters.map((cluster) => ({
     ...cluster,
     actions: cluster.actions.filter((a) => !done.has(`${cluster.cluster}\n${a.principal}\n${a.token}\n${a.kind}`)),
+    ...(cluster.accountActions
+      ? { accountActions: cluster.accountActions.filter((a) => !done.has(`${cluster.cluster}\n${a.principal}\n\n${a.kind}`)) } : {}),
   }));
   return { ...plan, clusters, summary: summarize(clusters) };
 }

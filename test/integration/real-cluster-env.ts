@@ -23,7 +23,7 @@ export function realCluster(accounts: DesiredAccount[] = []): DesiredCluster {
       ...(env.ESCRED_TEST_ES_CA_FINGERPRINT ? { caFingerprint: env.ESCRED_TEST_ES_CA_FINGERPRINT } : {}),
       isInsecure: env.ESCRED_TEST_ES_INSECURE === 'true',
     },
-    maxDeletions: 1, serviceAccounts: accounts, source: here,
+    maxDeletions: 1, serviceAccounts: accounts, userManagedAccounts: { prune: 'none', owns: [], protect: [] }, source: here,
   };
 }
 

@@ -110,7 +110,7 @@ describe('hostile input: each gets a clear diagnostic, never a throw', () => {
     const started = performance.now();
     const result = await loadText(text);
     expect(result.diagnostics).toHaveLength(501);
-    expect(result.diagnostics[0]).toMatchObject({ code: 'ESCRED_UNKNOWN_ACCOUNT', line: 8, col: 7 });
+    expect(result.diagnostics[0]).toMatchObject({ code: 'ESCRED_USER_MANAGED_ROLES', line: 8, col: 7 });
     expect(performance.now() - started).toBeLessThan(10_000);
   });
 

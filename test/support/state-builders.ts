@@ -20,7 +20,8 @@ export function desiredAccount(principal: string, extra: Partial<DesiredAccount>
 export function desiredCluster(name: string, accounts: DesiredAccount[], extra: Partial<DesiredCluster> = {}): DesiredCluster {
   return {
     name, urls: ['https://127.0.0.1:9200'], auth: { kind: 'basic', username: 'elastic', password: { env: 'PW' } },
-    tls: { isInsecure: false }, maxDeletions: 5, serviceAccounts: accounts, source: here, ...extra,
+    tls: { isInsecure: false }, maxDeletions: 5, serviceAccounts: accounts,
+    userManagedAccounts: { prune: 'none', owns: [], protect: [] }, source: here, ...extra,
   };
 }
 

@@ -3,13 +3,14 @@ import { countOutcomes } from '../../apply/change-set.js';
 import type { Plan } from '../../plan/plan-types.js';
 
 const SYMBOL: Record<ChangeEntry['outcome'], string> = {
-  created: '+', replaced: '±', deleted: '-', 'already-absent': '-', skipped: '!', failed: '✗',
+  created: '+', updated: '~', replaced: '±', deleted: '-', 'already-absent': '-', skipped: '!', failed: '✗',
 };
 
 /** One line per change as it happens: past tense, with the reason when there is one. */
 export function renderChange(entry: ChangeEntry): string {
   const detail = entry.detail ? `: ${entry.detail}` : '';
-  return `${SYMBOL[entry.outcome]} ${entry.cluster} ${entry.principal} ${entry.token}: ${entry.outcome}${detail}`;
+  const what = entry.token === '' ? `account ${entry.principal}` : `${entry.principal} ${entry.token}`;
+  return `${SYMBOL[entry.outcome]} ${entry.cluster} ${what}: ${entry.outcome}${detail}`;
 }
 
 export interface ApplyOutcome {
@@ -26,7 +27,8 @@ export interface ApplyOutcome {
  */
 export function renderApplySummary(outcome: ApplyOutcome): string {
   const c = countOutcomes(outcome.changeSet);
-  const parts = [`${c.created} created`, `${c.replaced} replaced`, `${c.deleted + c['already-absent']} deleted`];
+  const parts = [`${c.created} created`, ...(c.updated > 0 ? [`${c.updated} updated`] : []), `${c.replaced} replaced`,
+    `${c.deleted + c['already-absent']} deleted`];
   if (c.skipped > 0) parts.push(`${c.skipped} skipped`);
   if (c.failed > 0) parts.push(`${c.failed} failed`);
   const reasons = incompleteReasons(outcome);
@@ -42,7 +44,7 @@ export function isApplyComplete(outcome: ApplyOutcome): boolean {
 function incompleteReasons(outcome: ApplyOutcome): string[] {
   const { remaining } = outcome;
   const failed = remaining.clusters.filter((cl) => cl.error);
-  const undone = remaining.clusters.reduce((sum, cl) => sum + (cl.error ? 0 : cl.actions.length), 0);
+  const undone = remaining.clusters.reduce((sum, cl) => sum + (cl.error ? 0 : cl.actions.length + (cl.accountActions?.length ?? 0)), 0);
   const reasons: string[] = [];
   if (failed.length > 0) {
     reasons.push(`${failed.length} of ${plural(remaining.clusters.length, 'cluster')} could not be observed ` +

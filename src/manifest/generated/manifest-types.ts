@@ -9,13 +9,21 @@ export type ClusterUrl = string;
  */
 export type Duration = string;
 /**
- * Token names this manifest owns (required with `prune: owned`); others are never deleted, older generations of rotating tokens included: a rotating token `ci` needs `ci-*` here for its old generations to be deleted.
+ * Account principals this manifest owns, e.g. `team/*` (required with `prune: owned`).
  */
 export type Globs = string | string[];
 /**
- * Token names never deleted, even when they leave the manifest (older generations of rotating tokens included): the promise lives here because this list stays in the manifest.
+ * Account principals never deleted, even when they leave the manifest.
  */
 export type Globs1 = string | string[];
+/**
+ * Token names this manifest owns (required with `prune: owned`); others are never deleted, older generations of rotating tokens included: a rotating token `ci` needs `ci-*` here for its old generations to be deleted.
+ */
+export type Globs2 = string | string[];
+/**
+ * Token names never deleted, even when they leave the manifest (older generations of rotating tokens included): the promise lives here because this list stays in the manifest.
+ */
+export type Globs3 = string | string[];
 /**
  * How old the newest generation may get before the next is made, e.g. 30d.
  */
@@ -80,8 +88,9 @@ export interface Cluster {
   timeout?: Duration;
   auth: Auth;
   tls?: Tls;
+  userManagedAccounts?: AccountOwnership;
   /**
-   * Service accounts keyed by principal `namespace/service`, e.g. `elastic/fleet-server`.
+   * Service accounts keyed by principal `namespace/service`: built-in ones such as `elastic/fleet-server`, and from Elasticsearch 9.6 user-managed ones of your own (any other namespace, with `roles`).
    */
   serviceAccounts?: {
     [k: string]: ServiceAccount;
@@ -162,6 +171,17 @@ export interface Tls {
   insecure?: boolean;
 }
 /**
+ * Which user-managed service accounts (the accounts themselves, not their tokens) this manifest owns. An account is deleted only when `owns` matches it, `prune` is `owned`, `protect` does not match it, its tokens are deleted first, and within maxDeletions; the `elastic` namespace is never written.
+ */
+export interface AccountOwnership {
+  /**
+   * `none` (default): never delete an account. `owned`: delete owned accounts that are not declared.
+   */
+  prune?: 'none' | 'owned';
+  owns?: Globs;
+  protect?: Globs1;
+}
+/**
  * The tokens one service account should have.
  */
 export interface ServiceAccount {
@@ -169,8 +189,18 @@ export interface ServiceAccount {
    * `none` (default): never delete. `owned`: delete tokens matched by `owns` and not by `protect` that are not declared, and older generations of rotating tokens under the same rule (never more than the cluster's maxDeletions per apply).
    */
   prune?: 'none' | 'owned';
-  owns?: Globs;
-  protect?: Globs1;
+  owns?: Globs2;
+  protect?: Globs3;
+  /**
+   * User-managed service accounts only (a namespace other than `elastic`, Elasticsearch 9.6+): the account's roles, compared as a set; `[]` is valid (the account authenticates and may do nothing). Declaring roles makes escred create and update the account itself.
+   *
+   * @maxItems 1000
+   */
+  roles?: string[];
+  /**
+   * User-managed service accounts only: whether its tokens authenticate. Default true.
+   */
+  enabled?: boolean;
   /**
    * Index-backed tokens (created through the API).
    */

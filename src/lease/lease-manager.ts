@@ -1,0 +1,246 @@
+/**
+ * One writer per cluster (issue 15): a lease document in an index of the cluster itself, written
+ * only with Elasticsearch's optimistic concurrency. Acquire = create (op_type=create); renew,
+ * take over, intents and release = compare-and-set on (_seq_no, _primary_term).
+ *
+ * Takeover never trusts another machine's clock. As client-go's leader election does
+ * (k8s.io/client-go/tools/leaderelection/leaderelection.go: setObservedRecord stamps observedTime
+ * with the local clock whenever the record changes; isLeaseValid is observedTime + the record's
+ * LeaseDurationSeconds > now; "a client needs to wait a full LeaseDuration without observing a
+ * change to the record before it can attempt to take over"), a contender takes the lease only
+ * after it has seen the same record (same _seq_no and _primary_term) for the record's
+ * leaseDurationMs on its own monotonic clock. The CAS write makes the takeover itself atomic.
+ */
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { ClusterConnection } from '../cluster/cluster-connection.js';
+import { createDocument, deleteDocument, getDocument, replaceDocument, type DocumentVersion } from '../cluster/document-calls.js';
+import { ElasticsearchError } from '../cluster/elasticsearch-error.js';
+import { SYSTEM_CLOCK, type LeaseClock } from './lease-clock.js';
+import { LeaseHeldError, LeaseLostError, LeasePermissionError, LeaseRecordError, type LeaseWhere } from './lease-errors.js';
+import { intentKey, parseLeaseRecord, type LeaseRecord, type PendingIntent } from './lease-record.js';
+
+/** Not dot-prefixed: ES warns about (and reserves) dot-prefixed names for system and hidden indices. */
+export const DEFAULT_LEASE_INDEX = 'escred-leases';
+/** client-go's customary LeaseDuration / RetryPeriod (15 s / 2 s). */
+export const DEFAULT_LEASE_DURATION_MS = 15_000;
+export const DEFAULT_RETRY_PERIOD_MS = 2_000;
+
+export interface LeaseOptions {
+  connection: Pick<ClusterConnection, 'clusterName' | 'send'>;
+  /** default DEFAULT_LEASE_INDEX */
+  index?: string;
+  /** the lease document's id (one lease per cluster or scope); default the connection's cluster name */
+  id?: string;
+  /** unique per process; default <host>-<pid>-<random> */
+  holderId?: string;
+  leaseDurationMs?: number;
+  /** how often a waiting acquire looks again; default DEFAULT_RETRY_PERIOD_MS */
+  retryPeriodMs?: number;
+  clock?: LeaseClock;
+  host?: string;
+  pid?: number;
+}
+
+export type IntentKey = Pick<PendingIntent, 'cluster' | 'principal' | 'token'>;
+
+interface Held {
+  record: LeaseRecord;
+  version: DocumentVersion;
+}
+
+interface Observed {
+  version: DocumentVersion;
+  sinceMs: number;
+}
+
+const sameVersion = (a: DocumentVersion, b: DocumentVersion) => a.seqNo === b.seqNo && a.primaryTerm === b.primaryTerm;
+
+export class LeaseManager {
+  readonly holderId: string;
+  readonly where: LeaseWhere;
+  private readonly leaseDurationMs: number;
+  private readonly retryPeriodMs: number;
+  private readonly clock: LeaseClock;
+  private readonly host: string;
+  private readonly pid: number;
+  private readonly headers: Record<string, string>;
+  private held: Held | undefined;
+  private observed: Observed | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: LeaseOptions) {
+    this.host = options.host ?? hostname();
+    this.pid = options.pid ?? process.pid;
+    this.holderId = options.holderId ?? `${this.host}-${this.pid}-${randomBytes(4).toString('hex')}`;
+    this.where = { cluster: options.connection.clusterName, index: options.index ?? DEFAULT_LEASE_INDEX, id: options.id ?? options.connection.clusterName };
+    this.leaseDurationMs = options.leaseDurationMs ?? DEFAULT_LEASE_DURATION_MS;
+    this.retryPeriodMs = options.retryPeriodMs ?? DEFAULT_RETRY_PERIOD_MS;
+    this.clock = options.clock ?? SYSTEM_CLOCK;
+    this.headers = { 'x-opaque-id': `escred/${this.holderId}` };
+  }
+
+  isHeld(): boolean {
+    return this.held !== undefined;
+  }
+
+  /** Takes the lease, waiting up to `wait` ms (default 0: look once) for its holder to release it or go quiet. */
+  acquire({ wait = 0 }: { wait?: number } = {}): Promise<LeaseRecord> {
+    return this.serialised(async () => {
+      const startMs = this.clock.monotonicMs();
+      for (;;) {
+        const blocker = await this.tryAcquire();
+        if (blocker === undefined) return { ...(this.held as Held).record };
+        const waitedMs = this.clock.monotonicMs() - startMs;
+        if (waitedMs >= wait) throw new LeaseHeldError(this.where, blocker, waitedMs);
+        await this.clock.sleep(Math.min(this.retryPeriodMs, wait - waitedMs));
+      }
+    });
+  }
+
+  /** Compare-and-set renewal; LeaseLostError when the record moved on (run it right before each batch of writes). */
+  renew(): Promise<void> {
+    return this.serialised(() => this.writeHeld((record) => record));
+  }
+
+  /** Records a pending create before its call (a CAS write, so it also renews). */
+  addIntent(intent: IntentKey): Promise<void> {
+    return this.serialised(() =>
+      this.writeHeld((record) => ({
+        ...record,
+        intents: [...record.intents.filter((i) => intentKey(i) !== intentKey(intent)), { ...pick(intent), since: this.clock.now().toISOString() }],
+      })),
+    );
+  }
+
+  /** Drops an intent once the sink holds the value (a CAS write, so it also renews). */
+  clearIntent(intent: IntentKey): Promise<void> {
+    return this.serialised(() => this.writeHeld((record) => ({ ...record, intents: record.intents.filter((i) => intentKey(i) !== intentKey(intent)) })));
+  }
+
+  /** The pending intents: the held record's, or (not holding) what the cluster's record says now. */
+  readIntents(): Promise<PendingIntent[]> {
+    return this.serialised(async () => {
+      if (this.held) return this.held.record.intents.map((i) => ({ ...i }));
+      const current = await this.read();
+      return current ? current.record.intents : [];
+    });
+  }
+
+  /**
+   * Gives the lease up: deleted when no intent is pending, otherwise marked released with its
+   * intents kept (the next holder must see them). A lease already lost is left alone.
+   */
+  release(): Promise<void> {
+    return this.serialised(async () => {
+      const held = this.held;
+      if (!held) return;
+      this.held = undefined;
+      if (held.record.intents.length === 0) {
+        await this.call('DELETE', () => deleteDocument(this.options.connection, this.where.index, this.where.id, held.version, { headers: this.headers }));
+        return;
+      }
+      const released = { ...held.record, holderId: '', releasedAt: this.clock.now().toISOString(), writeId: newWriteId() };
+      await this.call('PUT', () => replaceDocument(this.options.connection, this.where.index, this.where.id, released, held.version, { headers: this.headers }));
+    });
+  }
+
+  /** undefined when the lease is now held; otherwise the record that blocks it. */
+  private async tryAcquire(): Promise<LeaseRecord | undefined> {
+    const current = await this.read();
+    if (!current) {
+      const record = this.freshRecord([]);
+      const created = await this.call('PUT', () => createDocument(this.options.connection, this.where.index, this.where.id, record, { headers: this.headers }));
+      if (created.ok || (await this.isOwnWrite(record))) return this.adopt(record, created.ok ? created.version : undefined);
+      // someone else created it first (or created and released it already): look again
+      return this.tryAcquire();
+    }
+    return this.blockerOrTakeOver(current);
+  }
+
+  private async blockerOrTakeOver(current: Held): Promise<LeaseRecord | undefined> {
+    const { record, version } = current;
+    const nowMs = this.clock.monotonicMs();
+    if (!this.observed || !sameVersion(this.observed.version, version)) this.observed = { version, sinceMs: nowMs };
+    const isFree = record.releasedAt !== null || record.holderId === this.holderId;
+    if (!isFree && nowMs - this.observed.sinceMs < record.leaseDurationMs) return record;
+    const next = this.freshRecord(record.intents);
+    const taken = await this.call('PUT', () => replaceDocument(this.options.connection, this.where.index, this.where.id, next, version, { headers: this.headers }));
+    if (taken.ok || (await this.isOwnWrite(next))) return this.adopt(next, taken.ok ? taken.version : undefined);
+    // another contender was faster: it is the blocker now
+    return (await this.read())?.record ?? record;
+  }
+
+  /** A CAS write of the held record, changed by `change`, with renewedAt now. */
+  private async writeHeld(change: (record: LeaseRecord) => LeaseRecord): Promise<void> {
+    const held = this.held;
+    if (!held) throw new LeaseLostError(this.where, 'this escred does not hold it');
+    const record = { ...change(held.record), renewedAt: this.clock.now().toISOString(), writeId: newWriteId() };
+    const written = await this.call('PUT', () => replaceDocument(this.options.connection, this.where.index, this.where.id, record, held.version, { headers: this.headers }));
+    if (written.ok) {
+      this.held = { record, version: written.version };
+      return;
+    }
+    if (await this.isOwnWrite(record)) return;
+    this.held = undefined;
+    const now = await this.read();
+    const why = now ? `the record moved on (now held by ${now.record.holderId || 'nobody, released'}, host ${now.record.host}, pid ${now.record.pid})` : 'the record is gone';
+    throw new LeaseLostError(this.where, why);
+  }
+
+  /** After a conflict: was it our own write, answered too late and re-sent? Then we hold that version. */
+  private async isOwnWrite(record: LeaseRecord): Promise<boolean> {
+    const current = await this.read();
+    if (!current || current.record.writeId !== record.writeId) return false;
+    this.held = { record, version: current.version };
+    return true;
+  }
+
+  private adopt(record: LeaseRecord, version: DocumentVersion | undefined): undefined {
+    if (version) this.held = { record, version };
+    this.observed = undefined;
+    return undefined;
+  }
+
+  private freshRecord(intents: PendingIntent[]): LeaseRecord {
+    const now = this.clock.now().toISOString();
+    return {
+      formatVersion: 1, holderId: this.holderId, host: this.host, pid: this.pid, acquiredAt: now, renewedAt: now,
+      leaseDurationMs: this.leaseDurationMs, releasedAt: null, writeId: newWriteId(), intents: intents.map((i) => ({ ...i })),
+    };
+  }
+
+  private async read(): Promise<Held | undefined> {
+    const got = await this.call('GET', () => getDocument(this.options.connection, this.where.index, this.where.id, { headers: this.headers }));
+    if (!got.found) return undefined;
+    const record = parseLeaseRecord(got.source);
+    if (typeof record === 'string') throw new LeaseRecordError(this.where, record);
+    return { record, version: got.version };
+  }
+
+  /** A 403 on the lease index becomes one error naming the index and the privileges to grant. */
+  private async call<T>(method: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof ElasticsearchError && error.status === 403) {
+        throw new LeasePermissionError(this.where, `${method} ${this.where.index}/${this.where.id}`, error.reason, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  private serialised<R>(work: () => Promise<R>): Promise<R> {
+    const result = this.queue.then(work, work);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+}
+
+function pick(intent: IntentKey): IntentKey {
+  return { cluster: intent.cluster, principal: intent.principal, token: intent.token };
+}
+
+function newWriteId(): string {
+  return randomBytes(9).toString('base64url');
+}

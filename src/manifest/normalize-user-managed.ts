@@ -1,0 +1,63 @@
+/**
+ * Manifest rules for user-managed service accounts (Elasticsearch 9.6+, spec
+ * user-managed-service-accounts.md sections 1-2 and 9): any namespace but `elastic` names one.
+ */
+import type { AccountOwnership, UserManagedAccountSpec } from '../model.js';
+import { DIAGNOSTIC_CODES, errorAt } from './diagnostic.js';
+import type { AccountOwnership as RawOwnership, ServiceAccount } from './generated/manifest-types.js';
+import type { DataPath } from './node-locator.js';
+import { type NormalizeContext, toList } from './normalize-context.js';
+
+/** Validation.UserManagedServiceAccounts: each component `^[A-Za-z0-9][A-Za-z0-9_-]*$`, at most 128 characters */
+const COMPONENT = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+const MAX_COMPONENT_LENGTH = 128;
+
+export function isReservedNamespace(namespace: string): boolean {
+  return namespace.toLowerCase() === 'elastic';
+}
+
+/**
+ * The account spec of a user-managed account, or undefined for a built-in one. Reports the rules
+ * Elasticsearch applies (its own wording where it has one) at the offending key.
+ */
+export function normalizeUserManagedSpec(
+  context: NormalizeContext, principal: { namespace: string; service: string; text: string }, raw: ServiceAccount, path: DataPath,
+): UserManagedAccountSpec | undefined {
+  const { locator, diagnostics } = context;
+  if (isReservedNamespace(principal.namespace)) {
+    if (principal.namespace !== 'elastic') {
+      diagnostics.push(errorAt(locator.key(path), DIAGNOSTIC_CODES.invalidPrincipal,
+        `the [elastic] namespace is reserved for built-in service accounts: write elastic/${principal.service} in lower case`));
+    }
+    for (const field of ['roles', 'enabled'] as const) {
+      if (raw[field] === undefined) continue;
+      diagnostics.push(errorAt(locator.key([...path, field]), DIAGNOSTIC_CODES.builtInAccountSpec,
+        `${field} is for user-managed service accounts; built-in ${principal.text} has fixed privileges and is always enabled`));
+    }
+    return undefined;
+  }
+  for (const [what, value] of [['namespace', principal.namespace], ['service name', principal.service]] as const) {
+    const problem = value.length > MAX_COMPONENT_LENGTH ? `may not be more than ${MAX_COMPONENT_LENGTH} characters long`
+      : COMPONENT.test(value) ? undefined : 'must begin with a letter or digit and may contain only letters, digits, hyphens (-) and underscores (_)';
+    if (problem) diagnostics.push(errorAt(locator.key(path), DIAGNOSTIC_CODES.invalidPrincipal, `service account ${what} [${value}] ${problem}`));
+  }
+  if (raw.fileTokens !== undefined) {
+    diagnostics.push(errorAt(locator.key([...path, 'fileTokens']), DIAGNOSTIC_CODES.userManagedFileTokens,
+      `${principal.text} is a user-managed service account: Elasticsearch never authenticates file tokens for it; declare index tokens (tokens:) instead`));
+  }
+  if (raw.roles === undefined) {
+    diagnostics.push(errorAt(locator.key(path), DIAGNOSTIC_CODES.userManagedRoles,
+      `${principal.text} is a user-managed service account (its namespace is not elastic): declare its roles, e.g. roles: [logs-writer] (roles: [] grants nothing)`));
+    return undefined;
+  }
+  return { roles: [...new Set(raw.roles)].sort(), isEnabled: raw.enabled ?? true };
+}
+
+export function normalizeAccountOwnership(context: NormalizeContext, raw: RawOwnership | undefined, path: DataPath): AccountOwnership {
+  const ownership: AccountOwnership = { prune: raw?.prune ?? 'none', owns: toList(raw?.owns), protect: toList(raw?.protect) };
+  if (ownership.prune === 'owned' && ownership.owns.length === 0) {
+    context.diagnostics.push(errorAt(context.locator.value([...path, 'prune']), DIAGNOSTIC_CODES.pruneWithoutOwns,
+      'prune: owned needs owns (the account principals this manifest owns, e.g. team/*); without it no account could be pruned safely'));
+  }
+  return ownership;
+}

@@ -1,0 +1,116 @@
+/**
+ * Issue 14 end to end against the 9.6 emulator: user-managed service accounts declared in the
+ * manifest, planned, applied, changed (roles, disabled, re-enabled), removed (owned and not),
+ * renamed; a 9.5 cluster and credentials without manage_security write nothing.
+ */
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startE2e, type E2e } from '../support/e2e-harness.js';
+
+const OWNERSHIP = { userManagedAccounts: { prune: 'owned', owns: ['team/*'] } };
+const twoAccounts = (ingestRoles: string[], extra: Record<string, unknown> = {}) => ({
+  'team/ingest': { roles: ingestRoles, tokens: [{ name: 't1' }, { name: 't2' }], ...extra },
+  'team/search': { roles: [], tokens: [{ name: 's1' }] },
+});
+
+describe('user-managed service accounts, end to end', () => {
+  let e2e: E2e | undefined;
+  afterEach(async () => {
+    await e2e?.close();
+    e2e = undefined;
+  });
+
+  async function start(esVersion = '9.6.0'): Promise<E2e> {
+    e2e = await startE2e({ esVersion, nodeCount: 1 });
+    await e2e.es('PUT', '/_security/role/logs-writer', { cluster: ['monitor'] });
+    return e2e;
+  }
+
+  /** _authenticate with a sink value: who it is and with which roles, or the refusal status */
+  async function authenticate(env: E2e, principal: string, token: string): Promise<{ status: number; username?: string; roles?: string[] }> {
+    const dispatcher = new Agent({ connect: { ca: readFileSync(env.emulator.caFile!) } });
+    try {
+      const response = await request(`${env.emulator.url}/_security/_authenticate`,
+        { dispatcher, headers: { authorization: `Bearer ${env.sinkValue(principal, token)}` } });
+      const body = (await response.body.json()) as { username?: string; roles?: string[] };
+      return response.statusCode === 200 ? { status: 200, username: body.username, roles: body.roles } : { status: response.statusCode };
+    } finally {
+      await dispatcher.close();
+    }
+  }
+
+  const accountsOf = async (env: E2e) => (await env.es('GET', '/_security/service?type=user_managed')).json;
+
+  it('declares two accounts with tokens: apply makes them, a second plan has no changes, each value authenticates with its roles', async () => {
+    const env = await start();
+    env.writeManifest(twoAccounts(['logs-writer']), OWNERSHIP);
+    const plan = await env.cli(['plan']);
+    expect(plan.stdout).toMatch(/\+ create account team\/ingest\s+roles: \[logs-writer\]/);
+    expect(plan.stdout).toContain('Plan: 2 accounts (2 to create); tokens: 3 to create');
+    const apply = await env.cli(['apply', '--auto-approve']);
+    expect(apply.stderr).toBe('');
+    expect(apply.code).toBe(0);
+    expect((await env.cli(['plan', '--detailed-exitcode'])).code).toBe(0);
+    expect(await accountsOf(env)).toEqual({
+      'team/ingest': { type: 'user_managed', roles: ['logs-writer'], enabled: true },
+      'team/search': { type: 'user_managed', roles: [], enabled: true },
+    });
+    expect(await authenticate(env, 'team/ingest', 't1')).toEqual({ status: 200, username: 'team/ingest', roles: ['logs-writer'] });
+    expect(await authenticate(env, 'team/search', 's1')).toEqual({ status: 200, username: 'team/search', roles: [] });
+  });
+
+  it('roles change as a set, disable stops its tokens, re-enable restores them', async () => {
+    const env = await start();
+    env.writeManifest(twoAccounts(['logs-writer']), OWNERSHIP);
+    expect((await env.cli(['apply', '--auto-approve'])).code).toBe(0);
+    env.writeManifest(twoAccounts(['audit', 'logs-writer']), OWNERSHIP);
+    const update = await env.cli(['plan']);
+    expect(update.stdout).toMatch(/~ update account team\/ingest\s+roles: \+audit/);
+    expect(update.stdout).toContain('role audit (of team/ingest) does not exist in the cluster');
+    env.writeManifest(twoAccounts(['logs-writer'], { enabled: false }), OWNERSHIP);
+    const disable = await env.cli(['apply', '--auto-approve']);
+    expect(disable.stdout).toMatch(/enabled: true -> false/);
+    expect(disable.code).toBe(0);
+    expect((await authenticate(env, 'team/ingest', 't1')).status).toBe(401);
+    env.writeManifest(twoAccounts(['logs-writer']), OWNERSHIP);
+    expect((await env.cli(['apply', '--auto-approve'])).code).toBe(0);
+    expect((await authenticate(env, 'team/ingest', 't1')).status).toBe(200);
+  });
+
+  it('removing an owned account deletes its tokens, then the account; an unowned account stays; renaming moves the tokens', async () => {
+    const env = await start();
+    await env.es('PUT', '/_security/service/other/app', { roles: [] });
+    env.writeManifest(twoAccounts(['logs-writer']), OWNERSHIP);
+    expect((await env.cli(['apply', '--auto-approve'])).code).toBe(0);
+    env.writeManifest({ 'team/ingest-v2': { roles: ['logs-writer'], tokens: [{ name: 't1' }] }, 'team/search': { roles: [], tokens: [{ name: 's1' }] } }, OWNERSHIP);
+    const apply = await env.cli(['apply', '--auto-approve']);
+    expect(apply.code).toBe(0);
+    expect(apply.stdout).toContain('other/app is not declared and no userManagedAccounts.owns pattern matches it');
+    expect(Object.keys(await accountsOf(env)).sort()).toEqual(['other/app', 'team/ingest-v2', 'team/search']);
+    expect(await env.indexTokens('team/ingest')).toEqual([]);
+    expect((await authenticate(env, 'team/ingest-v2', 't1')).username).toBe('team/ingest-v2');
+    expect((await env.cli(['plan', '--detailed-exitcode'])).code).toBe(0);
+  });
+
+  it('a 9.5 cluster: a plan error naming the cluster, its version and the capability; nothing is written', async () => {
+    const env = await start('9.5.0');
+    env.writeManifest(twoAccounts(['logs-writer']), OWNERSHIP);
+    const apply = await env.cli(['apply', '--auto-approve']);
+    expect(apply.code).toBe(1);
+    expect(apply.stdout + apply.stderr).toMatch(/cluster e2e \(Elasticsearch 9\.5\.0\) does not support user-managed service accounts: it lacks the capability user_managed_service_accounts/);
+    const writes = Object.entries(env.emulator.counters()).filter(([route, n]) => /^(PUT|POST|DELETE) /.test(route) && n > 0);
+    expect(writes.map(([route]) => route)).toEqual(['PUT /_security/role/{name}']); // the test's own setup, nothing of escred's
+  });
+
+  it('credentials with manage_service_account but not manage_security: an error naming the privilege, nothing written', async () => {
+    const env = await start();
+    await env.es('PUT', '/_security/role/sa_admin', { cluster: ['monitor', 'manage_service_account'] });
+    await env.es('PUT', '/_security/user/sa_admin', { password: 'sa-admin-password', roles: ['sa_admin'] });
+    env.writeManifest(twoAccounts(['logs-writer']), { ...OWNERSHIP, auth: { basic: { username: 'sa_admin', password: { env: 'SA_PW' } } } });
+    const apply = await env.cli(['apply', '--auto-approve'], { env: { SA_PW: 'sa-admin-password' } });
+    expect(apply.code).toBe(1);
+    expect(apply.stdout + apply.stderr).toContain('needs the manage_security cluster privilege, which these credentials lack');
+    expect(await accountsOf(env)).toEqual({});
+  });
+});
