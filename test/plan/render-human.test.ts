@@ -77,4 +77,20 @@ describe('human plan', () => {
   it('counts file tokens on nodes that did not answer on their own, not as drift', () => {
     expect(planOf([cluster('ok', { fileTokenDrift: [unknown] })]).summary).toMatchObject({ fileTokenDrift: 0, fileTokensUnknown: 1 });
   });
+
+  // issue 12 item 10: 200 tokens made by hand are one line per account, not 200 (the JSON plan keeps them all)
+  it.each([
+    [200, ['elastic/kibana: 200 tokens nobody owns (first: by-hand-000, by-hand-001, by-hand-002 ...): not declared and no owns pattern ' +
+      'matches them, escred leaves them alone (--output json lists them all)']],
+    [2, ['elastic/kibana: by-hand-000 is not declared and no owns pattern matches it: nobody owns it, escred leaves it alone',
+      'elastic/kibana: by-hand-001 is not declared and no owns pattern matches it: nobody owns it, escred leaves it alone']],
+  ])('%i unowned tokens of one account', (count, expected) => {
+    const names = Array.from({ length: count }, (_, i) => `by-hand-${String(i).padStart(3, '0')}`);
+    const kibana = desiredAccount('elastic/kibana', { tokens: [desiredToken('declared')] });
+    const plan = buildPlan(desiredState([desiredCluster('prod', [kibana])]),
+      [observedCluster('prod', [observedAccount('elastic/kibana', { indexTokens: ['declared', ...names] })])], { nowMs: NOW });
+    const warningLines = renderHumanPlan(plan, { isColor: false }).split('\n').filter((l) => l.startsWith('  warning:'));
+    expect(warningLines).toEqual(expected.map((line) => `  warning: ${line}`));
+    expect(plan.clusters[0]!.warnings.filter((w) => w.code === 'ESCRED_UNOWNED_TOKEN').map((w) => w.token)).toEqual(names);
+  });
 });
