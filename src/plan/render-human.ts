@@ -1,5 +1,6 @@
 import type { ClusterPlan, FileTokenDrift, Plan, PlanAction, PlanWarning } from './plan-types.js';
 import { hasChanges, isUnknownDrift } from './plan-types.js';
+import { describeAccountAction, type AccountAction } from './account-actions.js';
 
 export interface RenderOptions {
   /** colours only on a TTY and never with NO_COLOR: the caller decides */
@@ -21,11 +22,22 @@ export function renderHumanPlan(plan: Plan, options: RenderOptions): string {
   return [...sections, renderSummary(plan, paint)].join('\n\n') + '\n';
 }
 
+const ACCOUNT_SYMBOLS: Record<AccountAction['kind'], { symbol: string; color: number; verb: string }> = {
+  'create-account': { symbol: '+', color: 32, verb: 'create' },
+  'update-account': { symbol: '~', color: 33, verb: 'update' },
+  'delete-account': { symbol: '-', color: 31, verb: 'delete' },
+};
+
 function renderCluster(cluster: ClusterPlan, paint: Paint): string {
   const lines: string[] = [];
-  const principals = [...new Set([...cluster.actions, ...cluster.fileTokenDrift].map((x) => x.principal))];
+  const accountActions = cluster.accountActions ?? [];
+  const principals = [...new Set([...accountActions, ...cluster.actions, ...cluster.fileTokenDrift].map((x) => x.principal))];
   for (const principal of principals) {
     lines.push(`  ${principal}`);
+    for (const action of accountActions.filter((a) => a.principal === principal)) {
+      const { symbol, color, verb } = ACCOUNT_SYMBOLS[action.kind];
+      lines.push(`    ${paint(color, `${symbol} ${verb} account ${principal}`)}  ${describeAccountAction(action)}`);
+    }
     const actions = cluster.actions.filter((a) => a.principal === principal);
     const width = Math.max(0, ...actions.map((a) => a.token.length));
     for (const action of actions) {
@@ -96,7 +108,7 @@ export function describeDrift(drift: FileTokenDrift): string {
 function renderSummary(plan: Plan, paint: Paint): string {
   const { create, replace, delete: deletions, fileTokenDrift, warnings, errors } = plan.summary;
   const suffix = warnings > 0 ? ` (${plural(warnings, 'warning')})` : '';
-  const changes = `${create} to create, ${replace} to replace, ${deletions} to delete, ${plural(fileTokenDrift, 'file token')} drifted.`;
+  const changes = `${accountSummary(plan)}${create} to create, ${replace} to replace, ${deletions} to delete, ${plural(fileTokenDrift, 'file token')} drifted.`;
   const unchecked = uncheckedFileTokens(plan);
   const uncheckedTail = unchecked ? ` ${capitalize(unchecked)}.` : '';
   if (errors > 0) {
@@ -108,6 +120,14 @@ function renderSummary(plan: Plan, paint: Paint): string {
   if (hasChanges(plan)) return `${paint(1, 'Plan:')} ${changes}${uncheckedTail}${suffix}`;
   if (unchecked) return `${paint(1, 'Plan incomplete:')} ${unchecked}; nothing else to change.${suffix}`;
   return `${paint(1, 'No changes.')} The clusters match the manifest.${suffix}`;
+}
+
+/** "accounts: 1 to create, 1 to update. ", only when the plan changes user-managed accounts */
+function accountSummary(plan: Plan): string {
+  const { accountCreate = 0, accountUpdate = 0, accountDelete = 0 } = plan.summary;
+  if (accountCreate + accountUpdate + accountDelete === 0) return '';
+  const parts = [[accountCreate, 'to create'], [accountUpdate, 'to update'], [accountDelete, 'to delete']].filter(([n]) => n !== 0);
+  return `${plural(accountCreate + accountUpdate + accountDelete, 'account')} (${parts.map(([n, what]) => `${n} ${what}`).join(', ')}); tokens: `;
 }
 
 /** "could not check 1 file token on node-2 (the node did not answer)", or '' when every node answered */
