@@ -93,7 +93,7 @@ describe('document APIs: persistence and X-Opaque-Id', () => {
     const auth = basicAuth(emu.superuser.username, emu.superuser.password);
     const headers: Record<string, string> = { authorization: auth, 'content-type': 'application/json', ...(opaqueId ? { 'x-opaque-id': opaqueId } : {}) };
     const res = await request(emu.url + urlPath, { method: method as 'GET', headers, body: body === undefined ? undefined : JSON.stringify(body), dispatcher: agent });
-    return { status: res.statusCode, json: (await res.body.json()) as any };
+    return { status: res.statusCode, headers: res.headers, json: (await res.body.json()) as any };
   };
   const start = async () => {
     emu = await startEmulator({ dataDir, isTls: true, nodeCount: 1, serviceTokensReloadMs: 50 });
@@ -122,10 +122,11 @@ describe('document APIs: persistence and X-Opaque-Id', () => {
     expect(next.json._seq_no).toBe(2);
   });
 
-  it('records the X-Opaque-Id of each request it handles, and none for a request without one', async () => {
+  it('records the X-Opaque-Id of each request it handles, and none for a request without one; echoes it in the response', async () => {
     emu.clearRequests();
-    await call('GET', '/escred-leases/_doc/c1', undefined, 'escred/holder-1');
-    await call('GET', '/escred-leases/_doc/c1');
+    // Tasks API docs ("Identifying running tasks"): the header is returned in the response too
+    expect((await call('GET', '/escred-leases/_doc/c1', undefined, 'escred/holder-1')).headers['x-opaque-id']).toBe('escred/holder-1');
+    expect((await call('GET', '/escred-leases/_doc/c1')).headers['x-opaque-id']).toBeUndefined();
     expect(emu.requests().map(({ method, path: p, opaqueId }) => ({ method, path: p, opaqueId }))).toEqual([
       { method: 'GET', path: '/escred-leases/_doc/c1', opaqueId: 'escred/holder-1' },
       { method: 'GET', path: '/escred-leases/_doc/c1', opaqueId: undefined },
