@@ -38,7 +38,7 @@ export class ConnectionCache {
 
   private identityOf(cluster: DesiredCluster): string {
     const hash = createHash('sha256');
-    hash.update(JSON.stringify({ urls: cluster.urls, tls: cluster.tls, auth: cluster.auth }));
+    hash.update(JSON.stringify({ urls: cluster.urls, tls: cluster.tls, auth: cluster.auth, timeoutMs: cluster.timeoutMs }));
     // resolved now, so a missing variable fails this pass exactly as a fresh connection would
     hash.update(buildAuthHeader(cluster.auth, { env: this.options.env ?? process.env, clusterName: cluster.name }));
     if (cluster.tls.caFile !== undefined) hash.update(readFileOrEmpty(cluster.tls.caFile));

@@ -31,6 +31,13 @@ describe('connection cache (the daemon keeps connections across passes)', () => 
     await cache.close();
   });
 
+  it("replaces it when the manifest's cluster timeout changes (the daemon picks the new limit up at the next pass)", async () => {
+    const cache = new ConnectionCache({ env: { PW: 'x' } });
+    const first = cache.get(desiredCluster('prod', []));
+    expect(cache.get(desiredCluster('prod', [], { timeoutMs: 5_000 }))).not.toBe(first);
+    await cache.close();
+  });
+
   it('a missing secret fails get() as a new connection would, naming the variable', () => {
     const cache = new ConnectionCache({ env: {} });
     expect(() => cache.get(desiredCluster('prod', []))).toThrow(/PW/);
