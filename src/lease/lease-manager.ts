@@ -47,6 +47,8 @@ export type IntentKey = Pick<PendingIntent, 'cluster' | 'principal' | 'token'>;
 interface Held {
   record: LeaseRecord;
   version: DocumentVersion;
+  /** monotonic time the write that made this version was sent: no contender can take over before sentMs + leaseDurationMs */
+  sentMs?: number;
 }
 
 interface Observed {
@@ -68,6 +70,8 @@ export class LeaseManager {
   private held: Held | undefined;
   private observed: Observed | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  private intentChanges: Array<(intents: PendingIntent[]) => PendingIntent[]> = [];
+  private nextIntentWrite: Promise<void> | undefined;
 
   constructor(private readonly options: LeaseOptions) {
     this.host = options.host ?? hostname();
@@ -82,6 +86,20 @@ export class LeaseManager {
 
   isHeld(): boolean {
     return this.held !== undefined;
+  }
+
+  /**
+   * How long writes started now stay inside this holder's term, by its own clock: a contender
+   * starts watching the record no earlier than the write that made it was sent. 0 when not held.
+   */
+  remainingMs(): number {
+    const sentMs = this.held?.sentMs;
+    return sentMs === undefined ? 0 : Math.max(0, sentMs + this.leaseDurationMs - this.clock.monotonicMs());
+  }
+
+  /** Renews (CAS) when less than `minRemainingMs` of the term is left; the call to make before each write. */
+  async ensureFresh(minRemainingMs = this.leaseDurationMs / 2): Promise<void> {
+    if (this.remainingMs() < minRemainingMs) await this.renew();
   }
 
   /** Takes the lease, waiting up to `wait` ms (default 0: look once) for its holder to release it or go quiet. */
@@ -103,19 +121,42 @@ export class LeaseManager {
     return this.serialised(() => this.writeHeld((record) => record));
   }
 
-  /** Records a pending create before its call (a CAS write, so it also renews). */
+  /** Records a pending create before its call (a CAS write, so it also renews: a lost lease fails here, before the create). */
   addIntent(intent: IntentKey): Promise<void> {
-    return this.serialised(() =>
-      this.writeHeld((record) => ({
-        ...record,
-        intents: [...record.intents.filter((i) => intentKey(i) !== intentKey(intent)), { ...pick(intent), since: this.clock.now().toISOString() }],
-      })),
-    );
+    const since = this.clock.now().toISOString();
+    return this.changeIntents((intents) => [...intents.filter((i) => intentKey(i) !== intentKey(intent)), { ...pick(intent), since }]);
   }
 
-  /** Drops an intent once the sink holds the value (a CAS write, so it also renews). */
+  /** Drops intents once the sink holds their values, or once they turned out harmless (one CAS write). */
+  clearIntents(keys: readonly IntentKey[]): Promise<void> {
+    const gone = new Set(keys.map(intentKey));
+    return this.changeIntents((intents) => intents.filter((i) => !gone.has(intentKey(i))));
+  }
+
   clearIntent(intent: IntentKey): Promise<void> {
-    return this.serialised(() => this.writeHeld((record) => ({ ...record, intents: record.intents.filter((i) => intentKey(i) !== intentKey(intent)) })));
+    return this.clearIntents([intent]);
+  }
+
+  /** The held record's intents, as this holder last wrote them (empty when not holding). */
+  heldIntents(): PendingIntent[] {
+    return (this.held?.record.intents ?? []).map((i) => ({ ...i }));
+  }
+
+  /**
+   * Group commit, as the apply journal does: changes made while a write is queued share it, so
+   * that N creates in flight cost one CAS write, not N in a row. Each caller's promise resolves
+   * once a write holding its change is in the cluster.
+   */
+  private changeIntents(change: (intents: PendingIntent[]) => PendingIntent[]): Promise<void> {
+    this.intentChanges.push(change);
+    if (!this.nextIntentWrite) {
+      this.nextIntentWrite = this.serialised(() => {
+        const changes = this.intentChanges.splice(0);
+        this.nextIntentWrite = undefined; // changes from now on need a later write
+        return this.writeHeld((record) => ({ ...record, intents: changes.reduce((intents, apply) => apply(intents), record.intents) }));
+      });
+    }
+    return this.nextIntentWrite;
   }
 
   /** The pending intents: the held record's, or (not holding) what the cluster's record says now. */
@@ -149,9 +190,7 @@ export class LeaseManager {
   private async tryAcquire(): Promise<LeaseRecord | undefined> {
     const current = await this.read();
     if (!current) {
-      const record = this.freshRecord([]);
-      const created = await this.call('PUT', () => createDocument(this.options.connection, this.where.index, this.where.id, record, { headers: this.headers }));
-      if (created.ok || (await this.isOwnWrite(record))) return this.adopt(record, created.ok ? created.version : undefined);
+      if (await this.write(this.freshRecord([]), undefined)) return this.adopted();
       // someone else created it first (or created and released it already): look again
       return this.tryAcquire();
     }
@@ -164,9 +203,7 @@ export class LeaseManager {
     if (!this.observed || !sameVersion(this.observed.version, version)) this.observed = { version, sinceMs: nowMs };
     const isFree = record.releasedAt !== null || record.holderId === this.holderId;
     if (!isFree && nowMs - this.observed.sinceMs < record.leaseDurationMs) return record;
-    const next = this.freshRecord(record.intents);
-    const taken = await this.call('PUT', () => replaceDocument(this.options.connection, this.where.index, this.where.id, next, version, { headers: this.headers }));
-    if (taken.ok || (await this.isOwnWrite(next))) return this.adopt(next, taken.ok ? taken.version : undefined);
+    if (await this.write(this.freshRecord(record.intents), version)) return this.adopted();
     // another contender was faster: it is the blocker now
     return (await this.read())?.record ?? record;
   }
@@ -176,28 +213,35 @@ export class LeaseManager {
     const held = this.held;
     if (!held) throw new LeaseLostError(this.where, 'this escred does not hold it');
     const record = { ...change(held.record), renewedAt: this.clock.now().toISOString(), writeId: newWriteId() };
-    const written = await this.call('PUT', () => replaceDocument(this.options.connection, this.where.index, this.where.id, record, held.version, { headers: this.headers }));
-    if (written.ok) {
-      this.held = { record, version: written.version };
-      return;
-    }
-    if (await this.isOwnWrite(record)) return;
+    if (await this.write(record, held.version)) return;
     this.held = undefined;
     const now = await this.read();
     const why = now ? `the record moved on (now held by ${now.record.holderId || 'nobody, released'}, host ${now.record.host}, pid ${now.record.pid})` : 'the record is gone';
     throw new LeaseLostError(this.where, why);
   }
 
-  /** After a conflict: was it our own write, answered too late and re-sent? Then we hold that version. */
-  private async isOwnWrite(record: LeaseRecord): Promise<boolean> {
+  /**
+   * Creates (expected undefined) or compare-and-sets the record; true when the cluster now holds
+   * it, which after a conflict can still be our own write whose answer was lost and re-sent.
+   */
+  private async write(record: LeaseRecord, expected: DocumentVersion | undefined): Promise<boolean> {
+    const { connection } = this.options;
+    const { index, id } = this.where;
+    const sentMs = this.clock.monotonicMs();
+    const written = await this.call('PUT', () =>
+      expected ? replaceDocument(connection, index, id, record, expected, { headers: this.headers }) : createDocument(connection, index, id, record, { headers: this.headers }),
+    );
+    if (written.ok) {
+      this.held = { record, version: written.version, sentMs };
+      return true;
+    }
     const current = await this.read();
     if (!current || current.record.writeId !== record.writeId) return false;
-    this.held = { record, version: current.version };
+    this.held = { record, version: current.version, sentMs };
     return true;
   }
 
-  private adopt(record: LeaseRecord, version: DocumentVersion | undefined): undefined {
-    if (version) this.held = { record, version };
+  private adopted(): undefined {
     this.observed = undefined;
     return undefined;
   }
