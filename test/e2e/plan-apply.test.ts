@@ -113,12 +113,12 @@ describe('plan and apply, end to end', () => {
   });
 
   it('an account the cluster does not have is a warning in plan, not a failed create in apply', async () => {
-    e2e.writeManifest({ ...fleet([{ name: 'gitops-a' }], { protect: ['gitops-keep-*'] }), 'acme/robot': { tokens: [{ name: 'x' }] } });
+    e2e.writeManifest({ ...fleet([{ name: 'gitops-a' }], { protect: ['gitops-keep-*'] }), 'elastic/robot': { tokens: [{ name: 'x' }] } });
     const plan = await e2e.cli(['plan', '--output', 'json']);
     expect(plan.code).toBe(0);
     const cluster = JSON.parse(plan.stdout).clusters[0];
     expect(cluster.actions).toEqual([]);
-    expect(cluster.warnings).toContainEqual(expect.objectContaining({ code: 'ESCRED_UNKNOWN_ACCOUNT', principal: 'acme/robot' }));
+    expect(cluster.warnings).toContainEqual(expect.objectContaining({ code: 'ESCRED_UNKNOWN_ACCOUNT', principal: 'elastic/robot' }));
   });
 
   it('an invalid manifest stops apply before any call, with file:line:col', async () => {
