@@ -127,6 +127,9 @@ function reportApplied(changeSet: ChangeSet, remaining: Plan, fileTokens: Applie
     }), null, 2));
   } else {
     writeOut(`\n${renderApplySummary(outcome)}`);
+    // file tokens are delivery's business, but a node that did not answer is said, never passed over
+    const unchecked = uncheckedFileTokens(remaining);
+    if (unchecked && !fileTokens?.wait) writeOut(`Could not check: ${unchecked.replace(/^could not check /, '')}.`);
     if (hasIndexWork(remaining)) {
       writeOut('\nAfter the apply, what still differs from the manifest or could not be checked:');
       printPlan(remaining, options);

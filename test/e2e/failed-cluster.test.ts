@@ -125,6 +125,16 @@ describe('saved plans and apply against a healthy cluster', () => {
     expect(apply.stdout).not.toContain('Apply complete!');
     expect(apply.code).toBe(1);
   });
+
+  it('a Retry-After longer than the time left is not waited for: the answer comes at once, after one request', async () => {
+    e2e.writeManifest(fleet);
+    e2e.emulator.resetCounters();
+    e2e.emulator.setFaults({ rules: [{ method: 'GET', path: '/credential', action: 'status', status: 503, retryAfterSeconds: 30 }] });
+    const plan = await e2e.cli(['plan', '--timeout', '5s']);
+    expect(plan.stdout).toContain('Plan failed for 1 of 1 cluster.');
+    expect(plan.stdout).toMatch(/error: cluster e2e: GET \/_security\/service\/elastic\/fleet-server\/credential.*503/);
+    expect(e2e.emulator.counters()[CREDENTIALS_ROUTE]).toBe(1);
+  });
 });
 
 describe('a cluster that accepts connections and never answers', () => {
@@ -148,6 +158,13 @@ describe('a cluster that accepts connections and never answers', () => {
     expect(plan.stderr).toMatch(/still observing e2e \(\d+ s\)\.\.\./);
     expect(plan.code).toBe(1);
     expect(hanging.requests() - before).toBe(1);
+  });
+
+  it('in JSON mode the progress line goes to stderr: stdout is the one plan document', async () => {
+    e2e.writeManifest(fleet, { url: hanging.url });
+    const plan = await e2e.cli(['plan', '--timeout', '3s', '--output', 'json']);
+    expect(plan.stderr).toMatch(/still observing e2e \(\d+ s\)\.\.\./);
+    expect(JSON.parse(plan.stdout).clusters[0].error.message).toContain('timed out: no answer within 3 s');
   });
 
   it("the manifest's cluster timeout bounds it too, and --timeout wins over it", async () => {

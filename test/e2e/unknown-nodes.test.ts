@@ -43,6 +43,17 @@ describe('a node that does not answer', () => {
     expect(json.code).toBe(1);
   });
 
+  it('apply without file-token delivery says what it could not check, instead of "No changes"', async () => {
+    const nothing = await e2e.cli(['apply', '--auto-approve']);
+    expect(nothing.stdout).not.toContain('No changes');
+    expect(nothing.stdout).toContain('Nothing to apply to index tokens. Could not check: 1 file token on node-2 (the node did not answer).');
+    e2e.writeManifest({ [KIBANA]: { tokens: [{ name: 'index-a' }], fileTokens: [{ name: 'kt', nodes: '*' }] } });
+    const apply = await e2e.cli(['apply', '--auto-approve']);
+    expect(apply.stdout).toContain('Apply complete! Resources: 1 created, 0 replaced, 0 deleted.');
+    expect(apply.stdout).toContain('Could not check: 1 file token on node-2 (the node did not answer).');
+    e2e.writeManifest({ [KIBANA]: { fileTokens: [{ name: 'kt', nodes: '*' }] } });
+  });
+
   it('once the node answers again, the same plan is in sync', async () => {
     e2e.emulator.clearFaults();
     const plan = await e2e.cli(['plan', '--detailed-exitcode']);
