@@ -160,6 +160,14 @@ describe('a cluster that accepts connections and never answers', () => {
     expect(hanging.requests() - before).toBe(1);
   });
 
+  it('over https, a TLS handshake that never completes is bounded by the same timeout', async () => {
+    e2e.writeManifest(fleet, { url: hanging.url.replace('http:', 'https:') });
+    const plan = await e2e.cli(['plan', '--timeout', '2s']);
+    expect(plan.stdout).toContain('Plan failed for 1 of 1 cluster.');
+    expect(plan.stdout).toContain('timed out: no answer within 2 s');
+    expect(plan.code).toBe(1);
+  });
+
   it('in JSON mode the progress line goes to stderr: stdout is the one plan document', async () => {
     e2e.writeManifest(fleet, { url: hanging.url });
     const plan = await e2e.cli(['plan', '--timeout', '3s', '--output', 'json']);
