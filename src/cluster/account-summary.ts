@@ -1,8 +1,14 @@
+import type { ObservedUserManagedAccount } from '../model.js';
 import { isRecord } from './elasticsearch-error.js';
 
 /** What one service account may do, from its role descriptor (GET /_security/service, spec §1.1 and §5). */
 export interface AccountSummary {
   principal: string;
+  /** built-in (elastic/*, fixed role descriptor) or user-managed (Elasticsearch 9.6+: roles, enabled) */
+  type: 'built_in' | 'user_managed';
+  /** user-managed only: the account's roles (its privileges are theirs) and whether its tokens work */
+  roles?: string[];
+  isEnabled?: boolean;
   /** the manifest declares this account for the cluster */
   isDeclared: boolean;
   cluster: string[];
@@ -28,6 +34,7 @@ export function summarizeAccounts(accounts: Record<string, { role_descriptor: un
     const role = isRecord(descriptor) ? descriptor : {};
     return {
       principal,
+      type: 'built_in' as const,
       isDeclared: declared.has(principal),
       cluster: strings(role.cluster),
       indices: records(role.indices).map((group) => ({
@@ -45,6 +52,14 @@ export function summarizeAccounts(accounts: Record<string, { role_descriptor: un
   });
 }
 
+/** User-managed accounts have roles instead of a role descriptor: what they may do is those roles' business. */
+export function summarizeUserManaged(accounts: readonly ObservedUserManagedAccount[], declared: ReadonlySet<string>): AccountSummary[] {
+  return accounts.map((account) => ({
+    principal: account.principal, type: 'user_managed' as const, roles: account.roles, isEnabled: account.isEnabled,
+    isDeclared: declared.has(account.principal), cluster: [], indices: [], applications: [], runAs: [],
+  }));
+}
+
 /** Plain text, one block per cluster; indented for a terminal, no colour needed. */
 export function renderAccounts(clusters: readonly ClusterAccounts[]): string {
   const lines: string[] = [];
@@ -57,6 +72,10 @@ export function renderAccounts(clusters: readonly ClusterAccounts[]): string {
 }
 
 function renderAccount(account: AccountSummary): string[] {
+  if (account.type === 'user_managed') {
+    const state = `user-managed, ${account.isEnabled ? 'enabled' : 'disabled'}${account.isDeclared ? ', in the manifest' : ''}`;
+    return [`  ${account.principal}  (${state})`, `    roles: ${list(account.roles ?? [])}`];
+  }
   const lines = [`  ${account.principal}${account.isDeclared ? '  (in the manifest)' : ''}`];
   lines.push(`    cluster: ${list(account.cluster)}`);
   if (account.indices.length === 0) lines.push('    indices: none');

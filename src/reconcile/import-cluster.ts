@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import type { ClusterConnection } from '../cluster/cluster-connection.js';
 import { checkClusterInfo } from '../cluster/check-cluster-info.js';
+import { getUserManagedAccounts, supportsUserManagedAccounts } from '../cluster/user-account-calls.js';
 import type { AuthConfig, DesiredCluster, DesiredState, ObservedAccount, SecretRef } from '../model.js';
 import { mapConcurrent } from '../support/map-concurrent.js';
 
@@ -14,7 +15,7 @@ export interface ImportedCluster {
 /**
  * `escred import`: what a live cluster has, as a manifest that adopts it without deleting
  * anything (prune none, no owns): every index token declared, every file token on the nodes that
- * have it. The cluster's UUID is pinned, so the manifest cannot be pointed at another cluster.
+ * have it, every user-managed account (9.6+) with its roles and enabled flag. The cluster's UUID is pinned, so the manifest cannot be pointed at another cluster.
  */
 export async function importCluster(
   desired: DesiredState,
@@ -24,14 +25,18 @@ export async function importCluster(
 ): Promise<ImportedCluster> {
   const info = await connection.info();
   checkClusterInfo(cluster, info);
-  const principals = Object.keys(await connection.getServiceAccounts()).sort();
+  const userManaged = (await supportsUserManagedAccounts(connection)) ? await getUserManagedAccounts(connection) : [];
+  const specs = new Map(userManaged.map((a) => [a.principal, a]));
+  const principals = [...Object.keys(await connection.getServiceAccounts()), ...specs.keys()].sort();
   const accounts = await mapConcurrent(principals, 8, (principal) => connection.getCredentials(principal));
   const hasFileTokens = accounts.some((a) => Object.keys(a.fileTokens).length > 0);
   const nodeCount = hasFileTokens ? (await connection.listNodes()).length : 0;
   const serviceAccounts: Record<string, unknown> = {};
   for (const account of accounts) {
-    const entry = importedAccount(account, nodeCount);
-    if (entry) serviceAccounts[account.principal] = entry;
+    const spec = specs.get(account.principal);
+    // a user-managed account is adopted even without tokens: the account itself is what it declares
+    const entry = importedAccount(account, nodeCount) ?? (spec ? { prune: 'none' } : undefined);
+    if (entry) serviceAccounts[account.principal] = spec ? { roles: spec.roles, enabled: spec.isEnabled, ...entry } : entry;
   }
   const path = (p: string) => relative(options.relativeTo, p) || '.';
   const manifest = {

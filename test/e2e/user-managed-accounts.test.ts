@@ -93,6 +93,24 @@ describe('user-managed service accounts, end to end', () => {
     expect((await env.cli(['plan', '--detailed-exitcode'])).code).toBe(0);
   });
 
+  it('escred accounts lists user-managed accounts with type, roles and enabled; import adopts them and plans no change', async () => {
+    const env = await start();
+    await env.es('PUT', '/_security/service/team/ingest', { roles: ['logs-writer', 'audit'], enabled: false });
+    await env.es('POST', '/_security/service/team/ingest/credential/token/made-in-kibana');
+    env.writeManifest({});
+    const human = await env.cli(['accounts']);
+    expect(human.stdout).toMatch(/  team\/ingest  \(user-managed, disabled\)\n    roles: audit, logs-writer/);
+    const json = JSON.parse((await env.cli(['accounts', '--output', 'json'])).stdout);
+    expect(json.clusters[0].accounts).toContainEqual(expect.objectContaining({ principal: 'team/ingest', type: 'user_managed', roles: ['audit', 'logs-writer'], isEnabled: false }));
+    expect(json.clusters[0].accounts).toContainEqual(expect.objectContaining({ principal: 'elastic/kibana', type: 'built_in' }));
+    const imported = await env.cli(['import', 'e2e', '--out', 'imported.yaml']);
+    expect(imported.code).toBe(0);
+    const text = readFileSync(`${env.work}/imported.yaml`, 'utf8');
+    expect(text).toMatch(/team\/ingest:\n\s+roles:\n\s+- audit\n\s+- logs-writer\n\s+enabled: false\n\s+prune: none\n\s+tokens:\n\s+- name: made-in-kibana/);
+    const plan = await env.cli(['plan', '--detailed-exitcode', 'imported.yaml']);
+    expect(plan.code).toBe(0);
+  });
+
   it('a 9.5 cluster: a plan error naming the cluster, its version and the capability; nothing is written', async () => {
     const env = await start('9.5.0');
     env.writeManifest(twoAccounts(['logs-writer']), OWNERSHIP);

@@ -71,7 +71,7 @@ function selectClusters(clusters: DesiredCluster[], wanted: string | undefined):
 async function readClusterAccounts(cluster: DesiredCluster, options: AccountsCommandOptions): Promise<ClusterAccounts | { error: unknown }> {
   const { createClusterConnection } = await import('../../cluster/cluster-connection.js');
   const { checkClusterInfo } = await import('../../cluster/check-cluster-info.js');
-  const { summarizeAccounts } = await import('../../cluster/account-summary.js');
+  const { summarizeAccounts, summarizeUserManaged } = await import('../../cluster/account-summary.js');
   let connection: ReturnType<typeof createClusterConnection> | undefined;
   try {
     connection = createClusterConnection(cluster, connectionOptions(options));
@@ -79,7 +79,10 @@ async function readClusterAccounts(cluster: DesiredCluster, options: AccountsCom
     checkClusterInfo(cluster, info);
     const accounts = await connection.getServiceAccounts();
     const declared = new Set(cluster.serviceAccounts.map((a) => a.principal));
-    return { cluster: cluster.name, clusterName: info.clusterName, version: info.version, accounts: summarizeAccounts(accounts, declared) };
+    const { supportsUserManagedAccounts, getUserManagedAccounts } = await import('../../cluster/user-account-calls.js');
+    const userManaged = (await supportsUserManagedAccounts(connection)) ? await getUserManagedAccounts(connection) : [];
+    return { cluster: cluster.name, clusterName: info.clusterName, version: info.version,
+      accounts: [...summarizeAccounts(accounts, declared), ...summarizeUserManaged(userManaged, declared)] };
   } catch (error) {
     return { error };
   } finally {
