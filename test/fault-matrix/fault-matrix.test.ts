@@ -43,6 +43,8 @@ interface FaultRow {
   firstCode?: number;
   /** proof that the fault fired: what the first apply must say */
   firstSays?: RegExp;
+  /** extra arguments of the first apply */
+  args?: string[];
 }
 
 const POST = '/credential/token/';
@@ -81,6 +83,8 @@ const ROWS: FaultRow[] = [
   { name: 'every create of one account answered 503 (apply fails, deletions held back)', firstCode: 1, firstSays: /held back/,
     faults: { rules: [{ method: 'POST', path: '/kibana/', action: 'status', status: 503, retryAfterSeconds: 0 }] } },
   { name: 'the secret sink fails for one account', isSinkBroken: true, firstCode: 1, firstSays: /secret sink directory .* failed: .*; the new token was deleted again/ },
+  { name: 'a cluster that answers only after the timeout (latency 2.5 s, --timeout 1s): apply gives up before any write and says so',
+    faults: { latencyMs: 2500 }, args: ['--timeout', '1s'], firstCode: 1, firstSays: /Apply incomplete: 1 of 1 cluster could not be observed/ },
   { name: `SIGKILL at a random point of an apply (seed ${SEED})`, isKilled: true, faults: { latencyMs: 15 } },
   { name: `SIGINT mid-apply, at a random point (seed ${SEED})`, isInterrupted: true, faults: { latencyMs: 15 } },
 ];
@@ -151,7 +155,7 @@ async function firstApply(e2e: E2e, row: FaultRow): Promise<CliResult> {
     console.log(`fault matrix: SIGKILL after outcome line ${point}`);
     return e2e.cli(['apply', '--auto-approve', '--concurrency', '2'], { killWhen: new RegExp(`(?:: (?:created|replaced|deleted|already-absent)\\b[^]*){${point}}`) });
   }
-  if (!row.isSinkBroken) return e2e.cli(['apply', '--auto-approve']);
+  if (!row.isSinkBroken) return e2e.cli(['apply', '--auto-approve', ...(row.args ?? [])]);
   // a file where the sink needs the account's folder: every store for kibana fails
   mkdirSync(join(e2e.sinkDir, 'e2e', 'elastic'), { recursive: true });
   const blocker = join(e2e.sinkDir, 'e2e', KIBANA);
