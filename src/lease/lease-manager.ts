@@ -14,11 +14,11 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { ClusterConnection } from '../cluster/cluster-connection.js';
-import { createDocument, deleteDocument, getDocument, replaceDocument, type DocumentVersion } from '../cluster/document-calls.js';
-import { ElasticsearchError } from '../cluster/elasticsearch-error.js';
+import type { DocumentVersion } from '../cluster/document-calls.js';
 import { SYSTEM_CLOCK, type LeaseClock } from './lease-clock.js';
-import { LeaseHeldError, LeaseLostError, LeasePermissionError, LeaseRecordError, type LeaseWhere } from './lease-errors.js';
-import { intentKey, parseLeaseRecord, type LeaseRecord, type PendingIntent } from './lease-record.js';
+import { LeaseDocument, newWriteId, type VersionedRecord } from './lease-document.js';
+import { LeaseHeldError, LeaseLostError, type LeaseWhere } from './lease-errors.js';
+import { intentKey, type LeaseRecord, type PendingIntent } from './lease-record.js';
 
 /** Not dot-prefixed: ES warns about (and reserves) dot-prefixed names for system and hidden indices. */
 export const DEFAULT_LEASE_INDEX = 'escred-leases';
@@ -66,7 +66,7 @@ export class LeaseManager {
   private readonly clock: LeaseClock;
   private readonly host: string;
   private readonly pid: number;
-  private readonly headers: Record<string, string>;
+  private readonly document: LeaseDocument;
   private held: Held | undefined;
   private observed: Observed | undefined;
   private queue: Promise<unknown> = Promise.resolve();
@@ -81,7 +81,7 @@ export class LeaseManager {
     this.leaseDurationMs = options.leaseDurationMs ?? DEFAULT_LEASE_DURATION_MS;
     this.retryPeriodMs = options.retryPeriodMs ?? DEFAULT_RETRY_PERIOD_MS;
     this.clock = options.clock ?? SYSTEM_CLOCK;
-    this.headers = { 'x-opaque-id': `escred/${this.holderId}` };
+    this.document = new LeaseDocument(options.connection, this.where, this.holderId);
   }
 
   isHeld(): boolean {
@@ -163,7 +163,7 @@ export class LeaseManager {
   readIntents(): Promise<PendingIntent[]> {
     return this.serialised(async () => {
       if (this.held) return this.held.record.intents.map((i) => ({ ...i }));
-      const current = await this.read();
+      const current = await this.document.read();
       return current ? current.record.intents : [];
     });
   }
@@ -178,17 +178,17 @@ export class LeaseManager {
       if (!held) return;
       this.held = undefined;
       if (held.record.intents.length === 0) {
-        await this.call('DELETE', () => deleteDocument(this.options.connection, this.where.index, this.where.id, held.version, { headers: this.headers }));
+        await this.document.delete(held.version);
         return;
       }
       const released = { ...held.record, holderId: '', releasedAt: this.clock.now().toISOString(), writeId: newWriteId() };
-      await this.call('PUT', () => replaceDocument(this.options.connection, this.where.index, this.where.id, released, held.version, { headers: this.headers }));
+      await this.document.write(released, held.version);
     });
   }
 
   /** undefined when the lease is now held; otherwise the record that blocks it. */
   private async tryAcquire(): Promise<LeaseRecord | undefined> {
-    const current = await this.read();
+    const current = await this.document.read();
     if (!current) {
       if (await this.write(this.freshRecord([]), undefined)) return this.adopted();
       // someone else created it first (or created and released it already): look again
@@ -197,7 +197,7 @@ export class LeaseManager {
     return this.blockerOrTakeOver(current);
   }
 
-  private async blockerOrTakeOver(current: Held): Promise<LeaseRecord | undefined> {
+  private async blockerOrTakeOver(current: VersionedRecord): Promise<LeaseRecord | undefined> {
     const { record, version } = current;
     const nowMs = this.clock.monotonicMs();
     if (!this.observed || !sameVersion(this.observed.version, version)) this.observed = { version, sinceMs: nowMs };
@@ -205,7 +205,7 @@ export class LeaseManager {
     if (!isFree && nowMs - this.observed.sinceMs < record.leaseDurationMs) return record;
     if (await this.write(this.freshRecord(record.intents), version)) return this.adopted();
     // another contender was faster: it is the blocker now
-    return (await this.read())?.record ?? record;
+    return (await this.document.read())?.record ?? record;
   }
 
   /** A CAS write of the held record, changed by `change`, with renewedAt now. */
@@ -215,7 +215,7 @@ export class LeaseManager {
     const record = { ...change(held.record), renewedAt: this.clock.now().toISOString(), writeId: newWriteId() };
     if (await this.write(record, held.version)) return;
     this.held = undefined;
-    const now = await this.read();
+    const now = await this.document.read();
     const why = now ? `the record moved on (now held by ${now.record.holderId || 'nobody, released'}, host ${now.record.host}, pid ${now.record.pid})` : 'the record is gone';
     throw new LeaseLostError(this.where, why);
   }
@@ -225,20 +225,10 @@ export class LeaseManager {
    * it, which after a conflict can still be our own write whose answer was lost and re-sent.
    */
   private async write(record: LeaseRecord, expected: DocumentVersion | undefined): Promise<boolean> {
-    const { connection } = this.options;
-    const { index, id } = this.where;
     const sentMs = this.clock.monotonicMs();
-    const written = await this.call('PUT', () =>
-      expected ? replaceDocument(connection, index, id, record, expected, { headers: this.headers }) : createDocument(connection, index, id, record, { headers: this.headers }),
-    );
-    if (written.ok) {
-      this.held = { record, version: written.version, sentMs };
-      return true;
-    }
-    const current = await this.read();
-    if (!current || current.record.writeId !== record.writeId) return false;
-    this.held = { record, version: current.version, sentMs };
-    return true;
+    const version = await this.document.write(record, expected);
+    if (version) this.held = { record, version, sentMs };
+    return version !== undefined;
   }
 
   private adopted(): undefined {
@@ -254,26 +244,6 @@ export class LeaseManager {
     };
   }
 
-  private async read(): Promise<Held | undefined> {
-    const got = await this.call('GET', () => getDocument(this.options.connection, this.where.index, this.where.id, { headers: this.headers }));
-    if (!got.found) return undefined;
-    const record = parseLeaseRecord(got.source);
-    if (typeof record === 'string') throw new LeaseRecordError(this.where, record);
-    return { record, version: got.version };
-  }
-
-  /** A 403 on the lease index becomes one error naming the index and the privileges to grant. */
-  private async call<T>(method: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      if (error instanceof ElasticsearchError && error.status === 403) {
-        throw new LeasePermissionError(this.where, `${method} ${this.where.index}/${this.where.id}`, error.reason, { cause: error });
-      }
-      throw error;
-    }
-  }
-
   private serialised<R>(work: () => Promise<R>): Promise<R> {
     const result = this.queue.then(work, work);
     this.queue = result.catch(() => undefined);
@@ -283,8 +253,4 @@ export class LeaseManager {
 
 function pick(intent: IntentKey): IntentKey {
   return { cluster: intent.cluster, principal: intent.principal, token: intent.token };
-}
-
-function newWriteId(): string {
-  return randomBytes(9).toString('base64url');
 }
