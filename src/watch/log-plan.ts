@@ -1,5 +1,6 @@
 import { isRealDrift, type Plan } from '../plan/plan-types.js';
 import { describeDrift } from '../plan/render-human.js';
+import { describeAccountAction } from '../plan/account-actions.js';
 import type { ManifestInvalidError } from '../reconcile/load-desired.js';
 import type { WatchLogger } from './watch-logger.js';
 
@@ -8,6 +9,9 @@ export function logPlan(log: WatchLogger, plan: Plan, event = 'drift'): void {
   for (const cluster of plan.clusters) {
     if (cluster.error) {
       log('error', 'cluster-error', { cluster: cluster.cluster, detail: cluster.error.message, code: cluster.error.code });
+    }
+    for (const action of cluster.accountActions ?? []) {
+      log('info', event, { cluster: cluster.cluster, account: action.principal, detail: `${action.kind}: ${describeAccountAction(action)}`, action: action.kind });
     }
     for (const action of cluster.actions) {
       log('info', event, { cluster: cluster.cluster, account: action.principal, token: action.token, detail: `${action.kind}: ${action.reason}`, action: action.kind });

@@ -20,7 +20,7 @@ export class WatchMetrics {
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers: [this.registry],
   });
   private readonly drift = new Gauge({
-    name: 'escred_drift', help: 'Differences between manifest and cluster after the last pass: creates, replaces, deletes and file-token drift',
+    name: 'escred_drift', help: 'Differences between manifest and cluster after the last pass: token creates, replaces, deletes, file-token drift and user-managed account changes',
     labelNames: ['cluster', 'account'] as const, registers: [this.registry],
   });
   private readonly lastSuccess = new Gauge({
@@ -56,11 +56,14 @@ export class WatchMetrics {
       const clusterPlan = plan.clusters.find((c) => c.cluster === cluster.name);
       // an unobserved cluster has no known drift; leaving it out beats reporting a false 0
       if (!clusterPlan || clusterPlan.error) continue;
-      for (const account of cluster.serviceAccounts) {
-        const actions = clusterPlan.actions.filter((a) => a.principal === account.principal).length;
-        const files = clusterPlan.fileTokenDrift
-          .filter((d) => d.principal === account.principal && isRealDrift(d)).length;
-        this.drift.set({ cluster: cluster.name, account: account.principal }, actions + files);
+      const accountChanges = clusterPlan.accountActions ?? [];
+      // an owned account that left the manifest drifts too (it is to be deleted): it gets a series of its own
+      const principals = new Set([...cluster.serviceAccounts.map((a) => a.principal), ...accountChanges.map((a) => a.principal)]);
+      for (const principal of principals) {
+        const actions = clusterPlan.actions.filter((a) => a.principal === principal).length;
+        const files = clusterPlan.fileTokenDrift.filter((d) => d.principal === principal && isRealDrift(d)).length;
+        const account = accountChanges.filter((a) => a.principal === principal).length;
+        this.drift.set({ cluster: cluster.name, account: principal }, actions + files + account);
       }
     }
   }

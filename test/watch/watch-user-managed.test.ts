@@ -1,0 +1,43 @@
+/**
+ * Issue 14: the daemon repairs user-managed account drift made by hand (a role added in Kibana, the
+ * account disabled) at the next resync, like token drift, and escred_drift counts it.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import { startWatchE2e, type WatchE2e } from './watch-harness.js';
+
+const manifest = { 'team/ingest': { roles: ['logs-writer'], tokens: [{ name: 't1' }] } };
+
+describe('escred watch and user-managed accounts', () => {
+  let e2e: WatchE2e | undefined;
+  afterEach(async () => {
+    await e2e?.closeAll();
+    e2e = undefined;
+  });
+
+  it('puts back roles and enabled changed out of band at the next resync; report mode shows the drift in metrics', async () => {
+    e2e = await startWatchE2e({ esVersion: '9.6.0', nodeCount: 1 });
+    e2e.writeManifest(manifest);
+    const watch = await e2e.watch({ isApplying: true, resyncMs: 400, jitter: 0 });
+    await watch.waitForPass((p) => p.result === 'success');
+    const account = async () => (await e2e!.es('GET', '/_security/service/team/ingest')).json['team/ingest'];
+    expect(await account()).toEqual({ type: 'user_managed', roles: ['logs-writer'], enabled: true });
+
+    await e2e.es('PUT', '/_security/service/team/ingest', { roles: ['logs-writer', 'superuser'], enabled: false });
+    const repaired = await watch.waitForPass((p) => p.trigger === 'resync' && (p.changeSet?.entries.length ?? 0) > 0);
+    expect(repaired.changeSet?.entries.map((c) => `${c.principal} ${c.action} ${c.outcome}`)).toEqual(['team/ingest update-account updated']);
+    expect(await account()).toEqual({ type: 'user_managed', roles: ['logs-writer'], enabled: true });
+    expect(e2e.events().filter((e) => e.event === 'change' && e.action === 'update-account').map((e) => [e.account, e.detail]))
+      .toEqual([['team/ingest', 'update-account: updated']]);
+    const applied = await (await request(`${watch.url}/metrics`)).body.text();
+    expect(applied).toMatch(/escred_changes_applied_total\{action="update-account",outcome="updated"\} 1/);
+    await watch.stop();
+
+    const reportOnly = await e2e.watch({ resyncMs: 0 });
+    await e2e.es('PUT', '/_security/service/team/ingest', { roles: [], enabled: true });
+    const pass = await reportOnly.waitForPass(() => true);
+    expect(pass.result).toBe('drift');
+    const metrics = await (await request(`${reportOnly.url}/metrics`)).body.text();
+    expect(metrics).toMatch(/escred_drift\{cluster="e2e",account="team\/ingest"\} 1/);
+  });
+});
