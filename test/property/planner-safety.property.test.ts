@@ -110,3 +110,40 @@ describe('planner safety, over generated states', () => {
     }), { numRuns: 300 });
   });
 });
+
+/** Issue 14: user-managed accounts under generated ownership, declarations and cluster contents. */
+describe('planner safety for user-managed accounts, over generated states', () => {
+  const PRINCIPALS = ['team/a', 'team/b', 'other/c', 'elastic/x', 'ELASTIC/y', 'team/keep'] as const;
+  const accountScenario = fc.record({
+    declared: fc.subarray(['team/a', 'other/c'] as string[]),
+    observed: fc.subarray([...PRINCIPALS] as string[]),
+    tokens: fc.array(fc.subarray(['t1', 't2', 't3']), { minLength: PRINCIPALS.length, maxLength: PRINCIPALS.length }),
+    prune: fc.constantFrom('none' as const, 'owned' as const),
+    owns: fc.subarray(['team/*', '*', '*/*', 'other/*', 'elastic/*']),
+    protect: fc.subarray(['team/keep', 'team/b', '*/c']),
+    maxDeletions: fc.integer({ min: 0, max: 8 }),
+  });
+
+  it('deletes only owned, pruned, unprotected accounts outside elastic, with every token of theirs deleted in the same plan', () => {
+    fc.assert(fc.property(accountScenario, (s) => {
+      const accounts = s.declared.map((p) => desiredAccount(p, { userManaged: { roles: [], isEnabled: true } }));
+      const ownership = { prune: s.prune, owns: s.owns, protect: s.protect };
+      const desired = desiredState([desiredCluster('prod', accounts, { userManagedAccounts: ownership, maxDeletions: s.maxDeletions })]);
+      const credentials = s.observed.map((p) => observedAccount(p, { indexTokens: s.tokens[PRINCIPALS.indexOf(p as never)] ?? [] }));
+      const userManaged = { accounts: s.observed.map((p) => ({ principal: p, roles: [], isEnabled: true })), missingRoles: [], canManageSecurity: true };
+      const plan = buildPlan(desired, [observedCluster('prod', credentials, { userManaged })], { nowMs: NOW }).clusters[0]!;
+      for (const action of (plan.accountActions ?? []).filter((a) => a.kind === 'delete-account')) {
+        expect(s.declared).not.toContain(action.principal);
+        expect(action.principal.split('/')[0]!.toLowerCase()).not.toBe('elastic');
+        expect(s.prune).toBe('owned');
+        expect(matchesAny(s.owns, action.principal)).toBe(true);
+        expect(matchesAny(s.protect, action.principal)).toBe(false);
+        const tokens = credentials.find((c) => c.principal === action.principal)?.indexTokens ?? [];
+        const deleted = plan.actions.filter((a) => a.kind === 'delete' && a.principal === action.principal).map((a) => a.token);
+        expect([...deleted].sort()).toEqual([...tokens].sort());
+      }
+      const deletions = plan.actions.filter((a) => a.kind === 'delete').length + (plan.accountActions ?? []).filter((a) => a.kind === 'delete-account').length;
+      if (deletions > s.maxDeletions) expect(plan.error?.code).toBe('ESCRED_MAX_DELETIONS');
+    }), { numRuns: 500 });
+  });
+});
