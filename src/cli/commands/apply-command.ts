@@ -31,7 +31,7 @@ export function registerApplyCommand(program: Command): void {
     .option('--state-dir <dir>', 'apply journal and audit log (default: .escred next to the first manifest)')
     .option('--output <format>', 'human or json', 'human')
     .option('--show-secrets', 'also print each new token value to stdout, once it is stored in the sink')
-    .option('--wait [seconds]', 'after delivering file tokens, wait until every declared node reports them (default 120 s)',
+    .option('--wait [seconds]', 'after delivering file tokens, wait until every declared node reports them (default 120 s); a node that does not answer is waited for, and at the limit apply fails naming it',
       (v) => parsePositiveInteger(v, '--wait'))
     .option('--no-color', 'no colours even on a terminal');
   addTimeoutOption(command);

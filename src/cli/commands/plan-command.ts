@@ -17,7 +17,7 @@ export function registerPlanCommand(program: Command): void {
     .command('plan')
     .description('Show what apply would change: observe the clusters, diff them against the manifest. Writes nothing to the clusters.')
     .argument('[paths...]', 'manifest files or folders (default: ./escred.yaml)')
-    .option('--out <file>', 'save the plan; `escred apply <file>` then applies exactly it')
+    .option('--out <file>', 'save the plan; `escred apply <file>` then applies exactly it (not saved when a cluster could not be planned)')
     .option('--output <format>', 'human, json, or markdown (one pull-request comment, cut to fit GitHub\'s limit)', 'human')
     .option('--detailed-exitcode', 'exit 0 = no changes, 1 = error, 2 = changes (like terraform plan)')
     .option('--max-deletions <n>', 'allow this many deletions per cluster, overriding the manifest', (v) => parsePositiveInteger(v, '--max-deletions'))
