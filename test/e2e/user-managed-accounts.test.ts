@@ -78,6 +78,18 @@ describe('user-managed service accounts, end to end', () => {
     expect((await authenticate(env, 'team/ingest', 't1')).status).toBe(200);
   });
 
+  it('a new account declared disabled still gets its tokens; they authenticate once it is enabled', async () => {
+    const env = await start();
+    env.writeManifest({ 'team/later': { roles: ['logs-writer'], enabled: false, tokens: [{ name: 'l1' }] } }, OWNERSHIP);
+    const apply = await env.cli(['apply', '--auto-approve']);
+    expect(apply.code).toBe(0);
+    expect(await env.indexTokens('team/later')).toEqual(['l1']);
+    expect((await authenticate(env, 'team/later', 'l1')).status).toBe(401);
+    env.writeManifest({ 'team/later': { roles: ['logs-writer'], tokens: [{ name: 'l1' }] } }, OWNERSHIP);
+    expect((await env.cli(['apply', '--auto-approve'])).code).toBe(0);
+    expect(await authenticate(env, 'team/later', 'l1')).toEqual({ status: 200, username: 'team/later', roles: ['logs-writer'] });
+  });
+
   it('removing an owned account deletes its tokens, then the account; an unowned account stays; renaming moves the tokens', async () => {
     const env = await start();
     await env.es('PUT', '/_security/service/other/app', { roles: [] });
