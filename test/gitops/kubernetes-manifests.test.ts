@@ -32,7 +32,11 @@ const workloads = () => [...ofKind('Deployment'), ...ofKind('StatefulSet')];
 const containersOf = (w: any): any[] => [...(w.spec.template.spec.initContainers ?? []), ...w.spec.template.spec.containers];
 const escredContainers = () => workloads().flatMap((w) => w.object.spec.template.spec.containers
   .filter((c: any) => c.args?.[0] === 'escred').map((c: any) => ({ ...w, container: c })));
-const flagValue = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
+const flagValue = (args: string[], flag: string): string => {
+  const value = args[args.indexOf(flag) + 1];
+  if (args.indexOf(flag) < 0 || value === undefined) throw new Error(`${flag} has no value in: ${args.join(' ')}`);
+  return value;
+};
 
 /**
  * The Kubernetes schemas accept unknown fields (the API server only drops or, with strict
