@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { loadManifest, resolveManifestPaths } from '../../src/manifest/load-manifest.js';
-import { flagsOf, parseCliLine, unknownFlags } from './cli-lines.js';
+import { parseCliLine, unknownFlags } from './cli-lines.js';
 
 const require = createRequire(import.meta.url);
 type Validating = { prototype: { validate(this: unknown): void } };
@@ -87,13 +87,13 @@ describe('examples/kubernetes', () => {
     expect(result.errors !== '' || result.unknownFields.length > 0).toBe(true);
   });
 
-  it('one replica, recreated on update, until escred has leases; then two', () => {
-    const hasLeases = /lease/i.test([...flagsOf('watch')].join(' '));
+  // escred watch --help says nothing of leases yet (issue 15): one writer, and no overlap on updates.
+  // When leases land, the examples become replicas: 2 with a RollingUpdate, and this test with them.
+  it('one replica, recreated on update, until escred has leases', () => {
     for (const file of ['daemon-deployment.yaml', 'daemon-git-sync.yaml']) {
       const deployment = objects.find((o) => o.file === file && o.object.kind === 'Deployment')!.object;
-      expect(deployment.spec.replicas).toBe(hasLeases ? 2 : 1);
-      if (!hasLeases) expect(deployment.spec.strategy).toEqual({ type: 'Recreate' });
-      expect(readFileSync(join(DIR, file), 'utf8')).toMatch(/2 with leases|replicas: 2/);
+      expect(deployment.spec).toMatchObject({ replicas: 1, strategy: { type: 'Recreate' } });
+      expect(readFileSync(join(DIR, file), 'utf8')).toMatch(/becomes (replicas: )?2 with leases/);
     }
   });
 
