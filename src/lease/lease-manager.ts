@@ -159,6 +159,18 @@ export class LeaseManager {
     return this.nextIntentWrite;
   }
 
+  /**
+   * Looks at the record without taking it, so that this contender's watch starts now: a replica
+   * at its fair share observes the others' leases each pass and can take one over on time.
+   */
+  observe(): Promise<LeaseRecord | undefined> {
+    return this.serialised(async () => {
+      const current = await this.document.read();
+      if (current && !this.held) this.watch(current.version, this.clock.monotonicMs());
+      return current?.record;
+    });
+  }
+
   /** The pending intents: the held record's, or (not holding) what the cluster's record says now. */
   readIntents(): Promise<PendingIntent[]> {
     return this.serialised(async () => {
@@ -200,9 +212,9 @@ export class LeaseManager {
   private async blockerOrTakeOver(current: VersionedRecord): Promise<LeaseRecord | undefined> {
     const { record, version } = current;
     const nowMs = this.clock.monotonicMs();
-    if (!this.observed || !sameVersion(this.observed.version, version)) this.observed = { version, sinceMs: nowMs };
+    const observed = this.watch(version, nowMs);
     const isFree = record.releasedAt !== null || record.holderId === this.holderId;
-    if (!isFree && nowMs - this.observed.sinceMs < record.leaseDurationMs) return record;
+    if (!isFree && nowMs - observed.sinceMs < record.leaseDurationMs) return record;
     if (await this.write(this.freshRecord(record.intents), version)) return this.adopted();
     // another contender was faster: it is the blocker now
     return (await this.document.read())?.record ?? record;
@@ -229,6 +241,12 @@ export class LeaseManager {
     const version = await this.document.write(record, expected);
     if (version) this.held = { record, version, sentMs };
     return version !== undefined;
+  }
+
+  /** client-go's setObservedRecord: the watch restarts whenever the record changed. */
+  private watch(version: DocumentVersion, nowMs: number): Observed {
+    if (!this.observed || !sameVersion(this.observed.version, version)) this.observed = { version, sinceMs: nowMs };
+    return this.observed;
   }
 
   private adopted(): undefined {
