@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { access, chmod, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { EscredError } from '../errors.js';
 import type { TokenKey } from '../plan/plan-types.js';
 import { writeFileAtomic } from '../support/write-file-atomic.js';
@@ -19,18 +19,19 @@ export class DirectorySecretSink implements SecretSink {
 
   async check(): Promise<void> {
     try {
-      await mkdir(this.directory, { recursive: true, mode: 0o700 });
+      await makeFolder(this.directory);
       await access(this.directory, constants.W_OK);
       const mode = (await stat(this.directory)).mode & 0o777;
       if (mode & 0o077) await chmod(this.directory, 0o700);
     } catch (error) {
-      throw new EscredError('ESCRED_SINK_UNAVAILABLE', `secret sink ${this.describe()} is not writable: ${(error as Error).message}`, { cause: error });
+      const why = error instanceof NotAFolderError ? `: ${error.message}` : ` is not writable: ${(error as Error).message}`;
+      throw new EscredError('ESCRED_SINK_UNAVAILABLE', `secret sink ${this.describe()}${why}`, { cause: error });
     }
   }
 
   async store(secret: SinkSecret): Promise<void> {
     const folder = this.folderOf(secret.key);
-    await mkdir(folder, { recursive: true, mode: 0o700 });
+    await makeFolder(folder);
     await writeFileAtomic(join(folder, secret.key.token), secret.value, { mode: 0o600 });
   }
 
@@ -65,6 +66,27 @@ export class DirectorySecretSink implements SecretSink {
     // principal is namespace/service: two folder levels, so no name can escape the sink folder
     // (token names, cluster names and principals are validated against [A-Za-z0-9_-] rules).
     return join(this.directory, key.cluster, key.principal);
+  }
+}
+
+class NotAFolderError extends Error {}
+
+/** mkdir -p, saying which path is in the way instead of "EEXIST: file already exists, mkdir". */
+async function makeFolder(path: string): Promise<void> {
+  try {
+    await mkdir(path, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EEXIST' && code !== 'ENOTDIR') throw error;
+    throw new NotAFolderError(`${await firstFileOnPath(path)} is a file, not a directory`, { cause: error });
+  }
+}
+
+/** The nearest existing ancestor of `path` (or path itself): the file that stops mkdir. */
+async function firstFileOnPath(path: string): Promise<string> {
+  for (let at = resolve(path); ; at = dirname(at)) {
+    const info = await stat(at).catch(() => undefined);
+    if ((info && !info.isDirectory()) || dirname(at) === at) return at;
   }
 }
 

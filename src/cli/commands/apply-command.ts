@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { ForcedRotation } from '../../plan/build-plan.js';
 import { addFileTokensOptions, type FileTokensCliOptions } from '../file-tokens-options.js';
-import { parsePositiveInteger } from '../terminal.js';
+import { parseCountAtLeastOne, parsePositiveInteger } from '../terminal.js';
 import { addTimeoutOption, type TimeoutCliOptions } from './timeout-option.js';
 
 export interface ApplyCommandOptions extends FileTokensCliOptions, TimeoutCliOptions {
@@ -25,7 +25,7 @@ export function registerApplyCommand(program: Command): void {
     .description('Create and delete index tokens so the clusters match the manifest; every new secret goes to the secret sink first.')
     .argument('[paths...]', 'manifest files or folders (default: ./escred.yaml), or one plan file saved by `escred plan --out`')
     .option('--auto-approve', 'do not ask for confirmation (required when not on a terminal)')
-    .option('--concurrency <n>', 'calls in flight per cluster', (v) => parsePositiveInteger(v, '--concurrency'), 4)
+    .option('--concurrency <n>', 'calls in flight per cluster', (v) => parseCountAtLeastOne(v, '--concurrency'), 4)
     .option('--max-deletions <n>', 'allow this many deletions per cluster, overriding the manifest', (v) => parsePositiveInteger(v, '--max-deletions'))
     .option('--audit-log <file>', 'JSON lines, one per create/delete call (default: <state dir>/audit.log)')
     .option('--state-dir <dir>', 'apply journal and audit log (default: .escred next to the first manifest)')

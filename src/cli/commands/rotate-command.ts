@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { parsePositiveInteger } from '../terminal.js';
+import { ConfigError } from '../../errors.js';
+import { parseCountAtLeastOne } from '../terminal.js';
 import type { ApplyCommandOptions } from './apply-command.js';
 import { timeoutOption } from './timeout-option.js';
 
@@ -18,7 +19,7 @@ export function registerRotateCommand(program: Command): void {
     .option('-f, --file <paths...>', 'manifest files or folders (default: ./escred.yaml)')
     .option('--revoke-old', 'delete older generations at once instead of after the overlap')
     .option('--auto-approve', 'do not ask for confirmation (required when not on a terminal)')
-    .option('--concurrency <n>', 'calls in flight per cluster', (v) => parsePositiveInteger(v, '--concurrency'), 4)
+    .option('--concurrency <n>', 'calls in flight per cluster', (v) => parseCountAtLeastOne(v, '--concurrency'), 4)
     .option('--audit-log <file>', 'JSON lines, one per create/delete call (default: <state dir>/audit.log)')
     .option('--state-dir <dir>', 'apply journal and audit log (default: .escred next to the first manifest)')
     .option('--output <format>', 'human or json', 'human')
@@ -31,6 +32,13 @@ export function registerRotateCommand(program: Command): void {
       'value stops working at once.',
     ].join('\n'))
     .action(async (cluster: string, account: string, token: string, options: RotateCommandOptions) => {
+      // said here, not by apply: apply's message names apply and a saved plan, which rotate has not
+      if (!options.autoApprove && !process.stdin.isTTY) {
+        const { reportError } = await import('../report-error.js');
+        reportError(new ConfigError('rotate needs --auto-approve when it cannot ask on a terminal'));
+        process.exitCode = 1;
+        return;
+      }
       const { runApply } = await import('../run-apply.js');
       process.exitCode = await runApply(options.file ?? [], {
         ...options,

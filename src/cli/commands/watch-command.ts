@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { parseDuration } from '../../manifest/parse-duration.js';
 import { addFileTokensOptions, type FileTokensCliOptions } from '../file-tokens-options.js';
-import { parsePositiveInteger } from '../terminal.js';
+import { parseCountAtLeastOne, parsePositiveInteger } from '../terminal.js';
 import { timeoutOption } from './timeout-option.js';
 import { parseNotifyFormat, parseNotifySpec, type NotifyFormat, type NotifyTargetSpec } from '../../watch/notify-targets.js';
 
@@ -40,7 +40,7 @@ export function registerWatchCommand(program: Command): void {
     .addOption(durationOption('--resync <duration>', 'periodic full pass that finds out-of-band drift (jitter +-10%); 0 = never', 60_000, '60s'))
     .addOption(durationOption('--debounce <duration>', 'quiet time after a file event before a pass', 300, '300ms'))
     .addOption(durationOption('--shutdown-timeout <duration>', 'on SIGTERM/SIGINT, how long a running pass may take to finish', 30_000, '30s'))
-    .option('--concurrency <n>', 'calls in flight per cluster when applying', (v) => parsePositiveInteger(v, '--concurrency'), 4)
+    .option('--concurrency <n>', 'calls in flight per cluster when applying', (v) => parseCountAtLeastOne(v, '--concurrency'), 4)
     .option('--state-dir <dir>', 'apply journal and audit log (default: .escred next to the first manifest)')
     .addOption(timeoutOption())
     .addOption(new Option('--notify <target>', 'POST a notification on applied changes, new drift (report-only), a failed pass and its recovery; repeatable. [slack=|json=]URL, or [slack=|json=]env:NAME to read a secret webhook URL from the environment')
