@@ -159,6 +159,18 @@ describe('markdown plan (a pull-request comment)', () => {
     expect(text).toContain('### escred plan: 60 to create');
   });
 
+  const unknown: FileTokenDrift = { principal: FLEET, token: 'edge', missingOn: [], unexpectedOn: [], unknownOn: ['node-2'] };
+  const dead = cluster('dead', { clusterUuid: '', version: '', error: { code: 'ESCRED_CONNECTION_FAILED', message: 'connection refused' } });
+  it.each([
+    ['the only cluster failed', [dead], '### :x: escred plan failed for 1 of 1 cluster'],
+    ['a node did not answer, nothing else differs', [cluster('ok', { fileTokenDrift: [unknown] })],
+      '### :warning: escred plan incomplete\n\nCould not check 1 file token on node-2 (the node did not answer); nothing else to change.'],
+  ])('headline when %s: never "no changes" while something could not be checked', (_what, clusters, expected) => {
+    const text = renderMarkdownPlan(planOf(...clusters));
+    expect(text.split('\n\n|')[0]!.split('\n\n> [!CAUTION]')[0]).toBe(expected);
+    expect(text).not.toContain('no changes');
+  });
+
   it('a plan that fits is not cut', () => {
     expect(renderMarkdownPlan(planOf(cluster('prod', { actions: [create('a')] })))).not.toContain('Cut short');
   });
