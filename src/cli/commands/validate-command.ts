@@ -78,7 +78,8 @@ async function runValidate(paths: string[], options: ValidateOptions, io: Valida
     return isValid ? 0 : 1;
   }
   const { renderDiagnostics } = await import('../render-diagnostics.js');
-  const isColor = io.isTty && (io.env['NO_COLOR'] ?? '') === '';
+  const { isColorWantedFor } = await import('../terminal.js');
+  const isColor = isColorWantedFor(io.isTty, io.env);
   io.write(renderDiagnostics(diagnostics, readExcerptSource, { isColor, cwd }));
   io.write(`${summary(files.length, diagnostics, isValid)}\n`);
   return isValid ? 0 : 1;
