@@ -7,6 +7,7 @@ import { uncheckedFileTokens } from '../plan/render-human.js';
 import { applyPass, type AppliedPass } from '../reconcile/apply-pass.js';
 import { openPass, type Pass } from '../reconcile/open-pass.js';
 import { planPass, type PlannedPass } from '../reconcile/plan-pass.js';
+import type { FileTokensTarget } from '../reconcile/deliver-pass.js';
 import { applyFileTokens, type AppliedFileTokens } from './apply-file-tokens.js';
 import type { ApplyCommandOptions } from './commands/apply-command.js';
 import { connectionOptions } from './commands/timeout-option.js';
@@ -38,7 +39,7 @@ export async function runApply(paths: string[], options: ApplyCommandOptions): P
     const pass = options.showSecrets ? { ...opened, sink: showSecretsSink(opened.sink, writeOut) } : opened;
     try {
       printDiagnostics(pass.diagnostics);
-      const planned = savedPlan ? await checkSavedPlan(pass, savedPlan) : await planAndConfirm(pass, options);
+      const planned = savedPlan ? await checkSavedPlan(pass, savedPlan) : await planAndConfirm(pass, options, target);
       if (!planned) return 1;
       if (!hasIndexWork(planned.plan) && !target) return reportNothingToApply(planned.plan, options);
       const { result: applied, isInterrupted } = hasIndexWork(planned.plan)
@@ -72,10 +73,10 @@ function applyIndexTokens(pass: Pass, planned: PlannedPass, options: ApplyComman
   });
 }
 
-async function planAndConfirm(pass: Pass, options: ApplyCommandOptions): Promise<PlannedPass | undefined> {
+async function planAndConfirm(pass: Pass, options: ApplyCommandOptions, target: FileTokensTarget | undefined): Promise<PlannedPass | undefined> {
   if (options.forcedRotations) assertDeclared(pass, options.forcedRotations);
   const planned = await planPass(pass, {
-    nowMs: Date.now(), onProgress: writeErr,
+    nowMs: Date.now(), onProgress: writeErr, ...(target ? { fileTokensTarget: target } : {}),
     ...(options.forcedRotations ? { forcedRotations: options.forcedRotations } : {}),
     ...(options.maxDeletions !== undefined ? { maxDeletionsOverride: options.maxDeletions } : {}),
   });

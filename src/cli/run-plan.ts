@@ -23,7 +23,7 @@ export async function runPlan(paths: string[], options: PlanCommandOptions): Pro
     try {
       printDiagnostics(pass.diagnostics);
       const planned = await planPass(pass, {
-        nowMs: Date.now(), onProgress: writeErr,
+        nowMs: Date.now(), onProgress: writeErr, ...(target ? { fileTokensTarget: target } : {}),
         ...(options.maxDeletions !== undefined ? { maxDeletionsOverride: options.maxDeletions } : {}),
       });
       const { plan } = planned;

@@ -4,6 +4,8 @@ import { buildPlan, unobservedClusterPlan, type ForcedRotation } from '../plan/b
 import { summarize, type ClusterPlan, type Plan } from '../plan/plan-types.js';
 import { mapConcurrent } from '../support/map-concurrent.js';
 import type { Pass } from './open-pass.js';
+import type { FileTokensTarget } from './deliver-pass.js';
+import { readDeliveredFileTokens } from '../file-tokens/delivered-file-tokens.js';
 
 export interface PlanPassOptions {
   nowMs: number;
@@ -13,6 +15,8 @@ export interface PlanPassOptions {
   concurrency?: number;
   /** a line for a person when observing is slow ("still observing prod (5 s)..."): the CLI sends it to stderr */
   onProgress?: (line: string) => void;
+  /** where file tokens are delivered in this run: rotation counts the generations already in those files */
+  fileTokensTarget?: FileTokensTarget;
 }
 
 export interface PlannedPass {
@@ -27,7 +31,9 @@ export async function planPass(pass: Pass, options: PlanPassOptions): Promise<Pl
   const results = await observeWithProgress(pass, options.concurrency ?? 4, options.onProgress);
   const observed = results.flatMap((r) => (r.observed ? [r.observed] : []));
   const sinkKeys = await pass.sink.listKeys();
+  const delivered = options.fileTokensTarget ? await readDeliveredFileTokens(pass.desired.clusters, options.fileTokensTarget) : undefined;
   const plan = buildPlan(pass.desired, observed, {
+    ...(delivered ? { deliveredFileTokens: delivered } : {}),
     nowMs: options.nowMs,
     // a journal entry left by an interrupted apply: if that token exists, its value is lost
     unsecuredTokens: pass.journal.pendingKeys(),

@@ -99,7 +99,7 @@ export async function runWatchPass(trigger: PassTrigger, options: WatchPassOptio
 /** Observe and plan; with --apply, carry the plan out and look again. */
 async function reconcile(pass: Pass, options: WatchPassOptions, now: () => number): Promise<{ planned: Plan; remaining: Plan; changeSet?: ChangeSet }> {
   for (const d of pass.diagnostics) options.log('warn', 'manifest-warning', { detail: `${d.file}:${d.line}:${d.col}: ${d.message}`, code: d.code });
-  const planned = await planPass(pass, { nowMs: now() });
+  const planned = await planPass(pass, { nowMs: now(), ...(options.fileTokens ? { fileTokensTarget: options.fileTokens } : {}) });
   logPlan(options.log, planned.plan);
   if (!options.isApplying) return { planned: planned.plan, remaining: planned.plan };
   if (!hasChanges(planned.plan)) {
