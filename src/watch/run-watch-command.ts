@@ -3,6 +3,8 @@ import { fileTokensTarget } from '../cli/file-tokens-options.js';
 import { errorMessage } from '../errors.js';
 import type { FileTokensTarget } from '../reconcile/deliver-pass.js';
 import { runWatchPass } from './run-watch-pass.js';
+import { hostname } from 'node:os';
+import { Notifier } from './notify.js';
 import { resolveNotifyTargets } from './notify-targets.js';
 import { startWatch } from './start-watch.js';
 import { createWatchLogger } from './watch-logger.js';
@@ -50,13 +52,25 @@ export async function runWatchCommand(paths: string[], options: WatchCommandOpti
 async function runOnce(
   paths: string[], options: WatchCommandOptions, fileTokens: FileTokensTarget | undefined, write: (line: string) => void,
 ): Promise<number> {
+  const log = createWatchLogger({ write });
+  let notifier: Notifier | undefined;
+  try {
+    notifier = options.notify.length === 0 ? undefined : new Notifier({
+      targets: resolveNotifyTargets(options.notify, options.notifyFormat, process.env), isApplying: options.apply ?? false, host: hostname(), log,
+    });
+  } catch (error) {
+    log('error', 'start-failed', { detail: errorMessage(error) });
+    return 1;
+  }
   const record = await runWatchPass('start', {
     manifestArgs: paths, cwd: process.cwd(), isApplying: options.apply ?? false, concurrency: options.concurrency,
-    log: createWatchLogger({ write }), metrics: new WatchMetrics(),
+    log, metrics: new WatchMetrics(),
     ...(options.timeout !== undefined ? { connection: { timeoutMs: options.timeout } } : {}),
     ...(options.stateDir ? { stateDir: options.stateDir } : {}),
     ...(fileTokens ? { fileTokens } : {}),
   });
+  notifier?.passFinished(record);
+  await notifier?.settled(); // one pass, then exit: its notifications are sent, or given up after their retries
   if (record.verdict !== 'ok') return 1;
   if (!record.hasRemainingChanges) return 0;
   // with --apply, what is left after the apply is what apply could not do (e.g. file-token drift): an error, as in escred apply

@@ -1,8 +1,9 @@
 /** `escred watch --notify` through the real CLI (dist/): the help states the real defaults, bad targets stop the start. */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { CLI } from '../support/e2e-harness.js';
+import { CLI, startE2e } from '../support/e2e-harness.js';
 import { NOTIFY_DEFAULTS } from '../../src/watch/notify-sender.js';
+import { notificationSchema, startReceiver } from './notify-receiver.js';
 
 const run = (args: string[], env: NodeJS.ProcessEnv = {}) => {
   const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 20_000 });
@@ -31,5 +32,22 @@ describe('escred watch --notify (CLI)', () => {
     const result = run(['watch', '--listen', '127.0.0.1:0', '--notify', 'slack=env:ESCRED_TEST_UNSET_HOOK', '/nonexistent/escred.yaml'], { ESCRED_TEST_UNSET_HOOK: '' });
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout.trim().split('\n')[0]!)).toMatchObject({ event: 'start-failed', detail: '--notify env:ESCRED_TEST_UNSET_HOOK: the environment variable is not set' });
+  });
+
+  it('--once --notify (a CI drift job): the pass\'s drift is posted before the process exits 2', async () => {
+    const e2e = await startE2e();
+    const receiver = await startReceiver();
+    try {
+      e2e.writeManifest({ 'elastic/kibana': { tokens: [{ name: 'gitops-k' }] } });
+      const result = await e2e.cli(['watch', '--once', '--notify', receiver.url]);
+      expect(result.code).toBe(2);
+      expect(receiver.received.map((r) => r.json)).toEqual([expect.objectContaining({
+        event: 'drift', mode: 'report-only', drift: [{ cluster: 'e2e', account: 'elastic/kibana', token: 'gitops-k', kind: 'create', reason: 'declared, not in the cluster' }],
+      })]);
+      expect((await notificationSchema())(receiver.received[0]!.json)).toBe(true);
+    } finally {
+      await receiver.close();
+      await e2e.close();
+    }
   });
 });
