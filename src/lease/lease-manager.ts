@@ -73,7 +73,7 @@ export class LeaseManager {
   private intentChanges: Array<(intents: PendingIntent[]) => PendingIntent[]> = [];
   private nextIntentWrite: Promise<void> | undefined;
 
-  constructor(private readonly options: LeaseOptions) {
+  constructor(options: LeaseOptions) {
     this.host = options.host ?? hostname();
     this.pid = options.pid ?? process.pid;
     this.holderId = options.holderId ?? `${this.host}-${this.pid}-${randomBytes(4).toString('hex')}`;
