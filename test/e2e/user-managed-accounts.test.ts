@@ -4,6 +4,8 @@
  * renamed; a 9.5 cluster and credentials without manage_security write nothing.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { Agent, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startE2e, type E2e } from '../support/e2e-harness.js';
@@ -48,6 +50,11 @@ describe('user-managed service accounts, end to end', () => {
     const plan = await env.cli(['plan']);
     expect(plan.stdout).toMatch(/\+ create account team\/ingest\s+roles: \[logs-writer\]/);
     expect(plan.stdout).toContain('Plan: 2 accounts (2 to create); tokens: 3 to create');
+    const json = JSON.parse((await env.cli(['plan', '--output', 'json'])).stdout);
+    const schema = JSON.parse(readFileSync(join(import.meta.dirname, '../../schemas/plan-output.schema.json'), 'utf8'));
+    const validate = new Ajv2020({ strict: false }).compile(schema);
+    expect(validate(json) ? [] : validate.errors).toEqual([]);
+    expect(json.summary).toMatchObject({ accountCreate: 2, accountUpdate: 0, accountDelete: 0, create: 3 });
     const apply = await env.cli(['apply', '--auto-approve']);
     expect(apply.stderr).toBe('');
     expect(apply.code).toBe(0);
