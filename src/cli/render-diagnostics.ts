@@ -10,6 +10,8 @@ export interface RenderDiagnosticsOptions {
 /** Codes whose source line holds a secret: the excerpt is cut at the column. */
 const SECRET_CODES = new Set(['ESCRED_INLINE_SECRET']);
 const MAX_EXCERPT = 160;
+/** Codes whose file is not text: the message holds an escaped excerpt of its bytes, the raw line is never shown. */
+const BINARY_CODES = new Set(['ESCRED_NOT_UTF8']);
 
 /**
  * Compiler-style text: `path:line:col: error: message`, then the source line with a caret under
@@ -34,7 +36,7 @@ export function renderDiagnostics(
   const blocks = diagnostics.map((d) => {
     const label = d.severity === 'error' ? paint.error('error') : paint.warning('warning');
     const out = [`${paint.bold(`${displayPath(d.file, cwd)}:${d.line}:${d.col}`)}: ${label}: ${sanitize(d.message)}`];
-    const source = lines(d.file)?.[d.line - 1];
+    const source = BINARY_CODES.has(d.code) ? undefined : lines(d.file)?.[d.line - 1];
     if (source !== undefined) out.push(...excerpt(source, d.col, SECRET_CODES.has(d.code), paint));
     for (const note of d.related ?? []) {
       out.push(`  ${displayPath(note.file, cwd)}:${note.line}:${note.col}: ${paint.note('note')}: ${sanitize(note.message)}`);

@@ -8,6 +8,10 @@ import { DIAGNOSTIC_CODES, errorAt, type Diagnostic } from './diagnostic.js';
  */
 export const MAX_MANIFEST_BYTES = 1024 * 1024;
 
+/** The way out of the size limit: the limit is per file, and several files make one manifest. */
+const SPLIT_HINT = 'The limit is per file: split the manifest into several files (for example one per cluster) ' +
+  'in one folder and pass the folder, or pass the files together; escred reads them as one manifest.';
+
 export type ReadManifestResult = { text: string } | { diagnostic: Diagnostic };
 
 /**
@@ -23,7 +27,7 @@ export async function readManifestFile(file: string, maxBytes = MAX_MANIFEST_BYT
     if (!info.isFile()) return { diagnostic: errorAt(at, DIAGNOSTIC_CODES.fileUnreadable, 'not a regular file') };
     if (info.size > maxBytes) {
       return { diagnostic: errorAt(at, DIAGNOSTIC_CODES.fileTooLarge,
-        `file is ${formatBytes(info.size)}, larger than the ${formatBytes(maxBytes)} a manifest may have; not parsed`) };
+        `file is ${formatBytes(info.size)}, larger than the ${formatBytes(maxBytes)} a manifest may have; not parsed. ${SPLIT_HINT}`) };
     }
     bytes = await readFile(file);
   } catch (error) {
@@ -32,7 +36,7 @@ export async function readManifestFile(file: string, maxBytes = MAX_MANIFEST_BYT
   }
   // The file may have grown between stat and read.
   if (bytes.length > maxBytes) {
-    return { diagnostic: errorAt(at, DIAGNOSTIC_CODES.fileTooLarge, `file is larger than ${formatBytes(maxBytes)}; not parsed`) };
+    return { diagnostic: errorAt(at, DIAGNOSTIC_CODES.fileTooLarge, `file is larger than ${formatBytes(maxBytes)}; not parsed. ${SPLIT_HINT}`) };
   }
   const text = decodeUtf8(bytes, file);
   if (typeof text !== 'string') return { diagnostic: text };
@@ -52,8 +56,24 @@ function decodeUtf8(bytes: Uint8Array, file: string): string | Diagnostic {
     const line = before.split('\n').length;
     const byte = (bytes[offset] ?? 0).toString(16).padStart(2, '0');
     return errorAt({ file, line, col: before.length - lineStart + 1 }, DIAGNOSTIC_CODES.notUtf8,
-      `not UTF-8: invalid byte 0x${byte} at byte offset ${offset}; save the file as UTF-8`);
+      `not UTF-8: invalid byte 0x${byte} at byte offset ${offset}, in "${escapedExcerpt(bytes, offset)}"; save the file as UTF-8`);
   }
+}
+
+const EXCERPT_RADIUS = 8;
+
+/**
+ * The bytes around `offset` as text a terminal shows safely: printable ASCII as it is, every other
+ * byte (controls, anything >= 0x80) as \xNN, so a binary file is described, never echoed.
+ */
+export function escapedExcerpt(bytes: Uint8Array, offset: number): string {
+  const start = Math.max(0, offset - EXCERPT_RADIUS);
+  const end = Math.min(bytes.length, offset + EXCERPT_RADIUS);
+  const shown = [...bytes.subarray(start, end)].map((b) => {
+    if (b === 0x5c || b === 0x22) return `\\${String.fromCharCode(b)}`;
+    return b >= 0x20 && b <= 0x7e ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
+  }).join('');
+  return `${start > 0 ? '...' : ''}${shown}${end < bytes.length ? '...' : ''}`;
 }
 
 /** Offset of the first byte that does not start or continue a well-formed UTF-8 sequence. */

@@ -34,7 +34,7 @@ describe('hostile input: each gets a clear diagnostic, never a throw', () => {
   it('non-UTF-8 bytes: position of the first bad byte', async () => {
     const bytes = Buffer.concat([Buffer.from('apiVersion: escred/v1\nsecrets:\n  directory: caf'), Buffer.from([0xe9]), Buffer.from('\n')]);
     expect(only(await loadText(bytes))).toEqual({ code: 'ESCRED_NOT_UTF8', line: 3, col: 17,
-      message: 'not UTF-8: invalid byte 0xe9 at byte offset 47; save the file as UTF-8' });
+      message: 'not UTF-8: invalid byte 0xe9 at byte offset 47, in "...ory: caf\\xe9\\x0a"; save the file as UTF-8' });
   });
 
   it('UTF-16 (a BOM UTF-8 cannot start with)', async () => {
@@ -74,7 +74,9 @@ describe('hostile input: each gets a clear diagnostic, never a throw', () => {
       const result = await loadManifest([file], { cwd: temp.dir });
       expect(performance.now() - started).toBeLessThan(500);
       expect(result.diagnostics).toEqual([{ severity: 'error', code: 'ESCRED_FILE_TOO_LARGE', file, line: 1, col: 1,
-        message: 'file is 50.0 MiB, larger than the 1.0 MiB a manifest may have; not parsed' }]);
+        message: 'file is 50.0 MiB, larger than the 1.0 MiB a manifest may have; not parsed. The limit is per file: split the manifest ' +
+          'into several files (for example one per cluster) in one folder and pass the folder, or pass the files together; ' +
+          'escred reads them as one manifest.' }]);
     } finally {
       await temp.remove();
     }
