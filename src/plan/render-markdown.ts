@@ -92,8 +92,10 @@ function clusterDetails(cluster: ClusterPlan): string {
   const principals = [...new Set([...cluster.actions, ...cluster.fileTokenDrift].map((x) => x.principal))];
   for (const principal of principals) {
     lines.push(`  ${principal}`);
-    for (const action of cluster.actions.filter((a) => a.principal === principal)) {
-      lines.push(`${SYMBOLS[action.kind]} ${action.kind.padEnd(7)} ${action.token}  ${action.reason}${rotationNote(action)}`);
+    const actions = cluster.actions.filter((a) => a.principal === principal);
+    const width = Math.max(0, ...actions.map((a) => a.token.length));
+    for (const action of actions) {
+      lines.push(`${SYMBOLS[action.kind]} ${action.kind.padEnd(7)} ${action.token.padEnd(width)}  ${action.reason}${rotationNote(action)}`);
     }
     for (const drift of cluster.fileTokenDrift.filter((d) => d.principal === principal)) {
       lines.push(`${isRealDrift(drift) ? '!' : '#'} drift   file token ${drift.token}: ${describeDrift(drift)}`);

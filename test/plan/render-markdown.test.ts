@@ -44,7 +44,7 @@ describe('markdown plan (a pull-request comment)', () => {
 
       \`\`\`diff
         elastic/fleet-server
-      + create  gitops-a  declared, not in the cluster
+      + create  gitops-a    declared, not in the cluster
       - delete  gitops-old  owned ('gitops-*') and not declared
         elastic/kibana
       + create  gitops-k  declared, not in the cluster
