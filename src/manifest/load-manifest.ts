@@ -2,6 +2,7 @@ import path from 'node:path';
 import { allBuiltInAccounts, builtInAccountsFor } from '../es/built-in-accounts.js';
 import type { DesiredState } from '../model.js';
 import { DIAGNOSTIC_CODES, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostic.js';
+import { sharedUrlWarnings } from './cluster-url-rules.js';
 import { findInlineSecrets } from './inline-secrets.js';
 import { mergeFragments } from './merge-fragments.js';
 import { NodeLocator } from './node-locator.js';
@@ -46,6 +47,7 @@ export async function loadManifest(paths: string[], options: LoadManifestOptions
   // Merge rules (duplicate clusters, one secrets sink) only make sense when every file was read.
   const merged = isEveryFileUsable ? mergeFragments(fragments, files) : { diagnostics: [] };
   diagnostics.push(...merged.diagnostics);
+  if (merged.desired) diagnostics.push(...sharedUrlWarnings(merged.desired.clusters));
   const sorted = sortDiagnostics(diagnostics);
   return { desired: hasErrors(sorted) ? null : (merged.desired ?? null), diagnostics: limitDiagnostics(sorted) };
 }

@@ -6,7 +6,8 @@ import { loadManifest, resolveManifestPaths } from '../../src/manifest/load-mani
 import { CLUSTER, loadFiles, tempDir, yamlLines } from './manifest-fixture.js';
 
 const SECRETS = yamlLines('apiVersion: escred/v1', 'secrets:', '  directory: ./secrets');
-const clusterFile = (name: string) => yamlLines('apiVersion: escred/v1', 'clusters:', `  - name: ${name}`, ...CLUSTER.slice(1));
+// each cluster at its own URL: two at one URL get a warning (cluster-url-rules.test.ts)
+const clusterFile = (name: string) => yamlLines('apiVersion: escred/v1', 'clusters:', `  - name: ${name}`, `    url: https://${name}:9200`, ...CLUSTER.slice(2));
 
 describe('several files merge into one desired state', () => {
   it('concatenates clusters in file order and takes secrets from the one file that has it', async () => {
