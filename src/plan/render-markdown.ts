@@ -1,7 +1,8 @@
+import { describeAccountAction, type AccountAction } from './account-actions.js';
 import type { ClusterPlan, Plan, PlanAction } from './plan-types.js';
-import { hasChanges, isRealDrift } from './plan-types.js';
+import { accountChanges, hasChanges, isRealDrift } from './plan-types.js';
 import { formatDuration } from './duration.js';
-import { describeDrift, uncheckedFileTokens } from './render-human.js';
+import { describeDrift, uncheckedFileTokens, warningLines } from './render-human.js';
 
 /**
  * GitHub refuses a comment body over 65,536 characters: the REST API answers 422 "Body is too
@@ -22,6 +23,9 @@ export interface MarkdownOptions {
 const DEFAULT_MAX_BYTES = GITHUB_COMMENT_LIMIT - 1_536;
 const DEFAULT_HINT = 'the full plan is the JSON plan: `escred plan --output json` (in CI, the plan artifact of this run)';
 const SYMBOLS: Record<PlanAction['kind'], string> = { create: '+', replace: '!', delete: '-' };
+const ACCOUNT_SYMBOLS: Record<AccountAction['kind'], [string, string]> = {
+  'create-account': ['+', 'create'], 'update-account': ['!', 'update'], 'delete-account': ['-', 'delete'],
+};
 
 /**
  * A plan as one pull-request comment: headline, errors and warnings in plain sight, a table of
@@ -54,7 +58,7 @@ export function renderMarkdownPlan(plan: Plan, options: MarkdownOptions = {}): s
 
 function headline(plan: Plan): string {
   const { create, replace, delete: deletions, fileTokenDrift, errors } = plan.summary;
-  const changes = `${create} to create, ${replace} to replace, ${deletions} to delete, ${plural(fileTokenDrift, 'file token')} drifted`;
+  const changes = `${accountsHeadline(plan)}${create} to create, ${replace} to replace, ${deletions} to delete, ${plural(fileTokenDrift, 'file token')} drifted`;
   const unchecked = uncheckedFileTokens(plan);
   if (errors > 0) {
     const rest = plan.clusters.length > errors ? `\n\nThe ${plural(plan.clusters.length - errors, 'cluster')} that could be planned: ${changes}.` : '';
@@ -68,30 +72,39 @@ function headline(plan: Plan): string {
 /** errors and warnings are what a reviewer must not miss: never inside a collapsed section */
 function problems(plan: Plan): string[] {
   const errors = plan.clusters.flatMap((c) => (c.error ? [`- **${escapeText(c.cluster)}**: ${escapeText(c.error.message)} (\`${escapeCode(c.error.code)}\`)`] : []));
-  const warnings = plan.clusters.flatMap((c) => c.warnings.map((w) =>
-    `- **${escapeText(c.cluster)}**${w.principal ? ` ${escapeText(w.principal)}` : ''}: ${escapeText(w.message)}`));
+  // tokens nobody owns come one line per account, as in the human plan (the JSON plan lists each)
+  const warnings = plan.clusters.flatMap((c) => warningLines(c.warnings).map((line) => `- **${escapeText(c.cluster)}** ${escapeText(line)}`));
   return [
     ...(errors.length > 0 ? [`> [!CAUTION]\n> **Errors** (nothing will be written to these clusters)\n\n${errors.join('\n')}`] : []),
     ...(warnings.length > 0 ? [`**Warnings**\n\n${warnings.join('\n')}`] : []),
   ];
 }
 
+/** one row per cluster; an Accounts column only when the plan changes user-managed accounts */
 function table(plan: Plan): string {
+  const hasAccounts = accountChanges(plan.summary) > 0;
   const rows = plan.clusters.map((c) => {
     const count = (kind: PlanAction['kind']) => c.actions.filter((a) => a.kind === kind).length;
     const unknown = c.fileTokenDrift.filter((d) => d.unknownOn.length > 0).length;
     const status = c.error ? ':x: failed' : unknown > 0 ? ':warning: unchecked' : hasClusterChanges(c) ? 'changes' : 'in sync';
     const drift = c.fileTokenDrift.filter(isRealDrift).length;
-    return `| ${escapeCell(c.cluster)} | ${count('create')} | ${count('replace')} | ${count('delete')} | ${drift} | ${unknown} | ${c.warnings.length} | ${status} |`;
+    const accounts = hasAccounts ? ` ${(c.accountActions ?? []).length} |` : '';
+    return `| ${escapeCell(c.cluster)} |${accounts} ${count('create')} | ${count('replace')} | ${count('delete')} | ${drift} | ${unknown} | ${c.warnings.length} | ${status} |`;
   });
-  return ['| Cluster | Create | Replace | Delete | File-token drift | Unchecked | Warnings | Status |', '|---|--:|--:|--:|--:|--:|--:|---|', ...rows].join('\n');
+  const [head, rule] = hasAccounts ? [' Accounts |', '--:|'] : ['', ''];
+  return [`| Cluster |${head} Create | Replace | Delete | File-token drift | Unchecked | Warnings | Status |`, `|---|${rule}--:|--:|--:|--:|--:|--:|---|`, ...rows].join('\n');
 }
 
 function clusterDetails(cluster: ClusterPlan): string {
   const lines: string[] = [];
-  const principals = [...new Set([...cluster.actions, ...cluster.fileTokenDrift].map((x) => x.principal))];
+  const accountActions = cluster.accountActions ?? [];
+  const principals = [...new Set([...accountActions, ...cluster.actions, ...cluster.fileTokenDrift].map((x) => x.principal))];
   for (const principal of principals) {
     lines.push(`  ${principal}`);
+    for (const action of accountActions.filter((a) => a.principal === principal)) {
+      const [symbol, verb] = ACCOUNT_SYMBOLS[action.kind];
+      lines.push(`${symbol} ${verb.padEnd(7)} account ${principal}  ${describeAccountAction(action)}`);
+    }
     const actions = cluster.actions.filter((a) => a.principal === principal);
     const width = Math.max(0, ...actions.map((a) => a.token.length));
     for (const action of actions) {
@@ -115,9 +128,11 @@ function rotationNote(action: PlanAction): string {
 }
 
 function clusterCounts(cluster: ClusterPlan): string {
-  const parts = (['create', 'replace', 'delete'] as const)
+  const accounts = cluster.accountActions?.length ?? 0;
+  const parts = accounts > 0 ? [`${plural(accounts, 'account')} to change`] : [];
+  parts.push(...(['create', 'replace', 'delete'] as const)
     .map((kind) => [kind, cluster.actions.filter((a) => a.kind === kind).length] as const)
-    .filter(([, n]) => n > 0).map(([kind, n]) => `${n} to ${kind}`);
+    .filter(([, n]) => n > 0).map(([kind, n]) => `${n} to ${kind}`));
   const drifted = cluster.fileTokenDrift.filter(isRealDrift).length;
   const unchecked = cluster.fileTokenDrift.length - drifted;
   if (drifted > 0) parts.push(`${plural(drifted, 'file token')} drifted`);
@@ -126,11 +141,20 @@ function clusterCounts(cluster: ClusterPlan): string {
 }
 
 function hasDetails(cluster: ClusterPlan): boolean {
-  return cluster.actions.length + cluster.fileTokenDrift.length > 0;
+  return cluster.actions.length + cluster.fileTokenDrift.length + (cluster.accountActions?.length ?? 0) > 0;
 }
 
 function hasClusterChanges(cluster: ClusterPlan): boolean {
-  return cluster.actions.length > 0 || cluster.fileTokenDrift.some(isRealDrift);
+  return cluster.actions.length > 0 || (cluster.accountActions?.length ?? 0) > 0 || cluster.fileTokenDrift.some(isRealDrift);
+}
+
+/** "2 accounts (1 to create, 1 to update); tokens: ", only when the plan changes user-managed accounts */
+function accountsHeadline(plan: Plan): string {
+  const { accountCreate = 0, accountUpdate = 0, accountDelete = 0 } = plan.summary;
+  const total = accountChanges(plan.summary);
+  if (total === 0) return '';
+  const parts = ([[accountCreate, 'create'], [accountUpdate, 'update'], [accountDelete, 'delete']] as const).filter(([n]) => n > 0);
+  return `${plural(total, 'account')} (${parts.map(([n, verb]) => `${n} to ${verb}`).join(', ')}); tokens: `;
 }
 
 /** keeps whole lines from the top while they fit */

@@ -102,6 +102,44 @@ describe('markdown plan (a pull-request comment)', () => {
     `);
   });
 
+  it('user-managed accounts (Elasticsearch 9.6): an Accounts column, the headline counts, each change with its roles', () => {
+    const accountActions = [
+      { kind: 'create-account' as const, principal: 'team/ingest', roles: ['logs-writer'], isEnabled: true, reason: 'declared, not in the cluster' },
+      { kind: 'update-account' as const, principal: 'team/search', roles: ['reader'], isEnabled: false, rolesAdded: ['reader'], rolesRemoved: ['old-role'], enabledBefore: true, reason: 'differs' },
+      { kind: 'delete-account' as const, principal: 'team/old', reason: "owned ('team/*') and not declared" },
+    ];
+    expect(renderMarkdownPlan(planOf(cluster('prod', { accountActions, actions: [create('gitops-i', 'team/ingest')] }), cluster('dev')))).toMatchInlineSnapshot(`
+      "### escred plan: 3 accounts (1 to create, 1 to update, 1 to delete); tokens: 1 to create, 0 to replace, 0 to delete, 0 file tokens drifted
+
+      | Cluster | Accounts | Create | Replace | Delete | File-token drift | Unchecked | Warnings | Status |
+      |---|--:|--:|--:|--:|--:|--:|--:|---|
+      | prod | 3 | 1 | 0 | 0 | 0 | 0 | 0 | changes |
+      | dev | 0 | 0 | 0 | 0 | 0 | 0 | 0 | in sync |
+
+      <details><summary><b>prod</b> (uuid uuid-prod, Elasticsearch 9.4.0): 3 accounts to change, 1 to create</summary>
+
+      \`\`\`diff
+        team/ingest
+      + create  account team/ingest  roles: [logs-writer]
+      + create  gitops-i  declared, not in the cluster
+        team/search
+      ! update  account team/search  roles: +reader -old-role, enabled: true -> false
+        team/old
+      - delete  account team/old  owned ('team/*') and not declared
+      \`\`\`
+
+      </details>
+      "
+    `);
+  });
+
+  it('many tokens nobody owns are one warning line per account, as in the human plan', () => {
+    const warnings = Array.from({ length: 200 }, (_, i) => ({ principal: KIBANA, token: `hand-${i}`, code: 'ESCRED_UNOWNED_TOKEN', message: `hand-${i} is not declared and no owns pattern matches it` }));
+    const text = renderMarkdownPlan(planOf(cluster('prod', { warnings })));
+    expect(text.match(/^- \*\*prod\*\* /gm)).toHaveLength(1);
+    expect(text).toContain('- **prod** elastic/kibana: 200 tokens nobody owns (first: hand-0, hand-1, hand-2 ...)');
+  });
+
   it('a failed cluster: the headline says so and the error is in plain sight, with HTML and pipes escaped', () => {
     const failed = cluster('dead', { clusterUuid: '', version: '', error: { code: 'ESCRED_CONNECTION_FAILED', message: 'GET / failed: <html>502 | bad gateway</html>\nupstream' } });
     expect(renderMarkdownPlan(planOf(failed, cluster('ok', { actions: [create('a')] })))).toMatchInlineSnapshot(`
