@@ -150,8 +150,10 @@ export class WatchScheduler {
     }
     // events during the pass: one following pass, after the usual quiet time
     if (this.isDirty) this.schedule(this.options.debounceMs, 'change', true);
+    // After a retryable failure the retry is the next pass (a full one, so it resyncs too): a resync
+    // sooner than the backoff would undo it, and `--resync 1s` against a dead cluster would hit it every second.
     if (this.lastVerdict === 'retryable') this.schedule(this.backoffDelay(), 'retry');
-    if (this.options.resyncMs > 0) this.schedule(this.resyncDelay(), 'resync');
+    else if (this.options.resyncMs > 0) this.schedule(this.resyncDelay(), 'resync');
   }
 
   private backoffDelay(): number {

@@ -105,6 +105,18 @@ describe('WatchScheduler', () => {
     expect(r.scheduler.failureCount()).toBe(0);
   });
 
+  it('a resync shorter than the backoff does not bypass it: against a dead cluster passes follow the backoff', async () => {
+    const r = recorder({
+      verdicts: ['retryable', 'retryable', 'retryable', 'retryable', 'ok'],
+      resyncMs: 1_000, jitter: 0, backoffInitialMs: 2_000, backoffMaxMs: 16_000, passMs: 0,
+    });
+    r.scheduler.start();
+    await vi.advanceTimersByTimeAsync(24_000);
+    // random() = 0.5: 75 % of 2, 4, 8, 16 s; then, once a pass succeeds, the 1 s resync again
+    expect(r.starts).toEqual([[0, 'start'], [1_500, 'retry'], [4_500, 'retry'], [10_500, 'retry'], [22_500, 'retry'],
+      [23_500, 'resync']]);
+  });
+
   it('does not retry a failed (non-retryable) pass; the next edit runs one', async () => {
     const r = recorder({ verdicts: ['failed'], passMs: 0, debounceMs: 100 });
     r.scheduler.start();
