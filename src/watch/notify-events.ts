@@ -1,4 +1,5 @@
 import type { ChangeEntry } from '../apply/change-set.js';
+import { describeAccountAction, type AccountAction } from '../plan/account-actions.js';
 import { isRealDrift, type Plan } from '../plan/plan-types.js';
 import { describeDrift } from '../plan/render-human.js';
 
@@ -13,6 +14,7 @@ export type NotificationEvent = 'applied' | 'drift' | 'failed' | 'recovered' | '
 export interface NotificationChange {
   cluster: string;
   account: string;
+  /** '' for a change to a user-managed account itself */
   token: string;
   action: ChangeEntry['action'];
   outcome: ChangeEntry['outcome'];
@@ -22,9 +24,10 @@ export interface NotificationChange {
 export interface NotificationDrift {
   cluster: string;
   account: string;
+  /** '' for a user-managed account itself */
   token: string;
-  /** create, replace, delete: what --apply would do; file-token: a node's service_tokens file differs */
-  kind: 'create' | 'replace' | 'delete' | 'file-token';
+  /** create, replace, delete: what --apply would do to a token; *-account: to a user-managed account; file-token: a node's service_tokens file differs */
+  kind: 'create' | 'replace' | 'delete' | 'file-token' | AccountAction['kind'];
   reason: string;
 }
 
@@ -93,6 +96,7 @@ export function leaseNotification(context: NotificationContext, lease: Notificat
 /** What --apply would change, as a comparable list: the same drift twice in a row is notified once. */
 export function driftItems(plan: Plan): NotificationDrift[] {
   return plan.clusters.flatMap((c) => [
+    ...(c.accountActions ?? []).map((a) => ({ cluster: c.cluster, account: a.principal, token: '', kind: a.kind, reason: describeAccountAction(a) || a.reason })),
     ...c.actions.map((a) => ({ cluster: c.cluster, account: a.principal, token: a.token, kind: a.kind, reason: a.reason })),
     ...c.fileTokenDrift.filter(isRealDrift).map((d) => ({ cluster: c.cluster, account: d.principal, token: d.token, kind: 'file-token' as const, reason: describeDrift(d) })),
   ]);
@@ -110,8 +114,9 @@ export function planErrors(plan: Plan): NotificationError[] {
 export function slackBody(notification: Notification): { text: string } {
   const icon = { applied: ':white_check_mark:', drift: ':mag:', failed: ':x:', recovered: ':large_green_circle:', 'lease-taken-over': ':arrows_counterclockwise:' }[notification.event];
   const lines = [`${icon} *escred* on \`${slackEscape(notification.host)}\`: ${slackEscape(notification.summary)}`];
-  for (const c of notification.changes ?? []) lines.push(`• ${c.cluster} ${c.account} \`${c.token}\`: ${c.action} ${c.outcome}${c.detail ? ` (${c.detail})` : ''}`);
-  for (const d of notification.drift ?? []) lines.push(`• ${d.cluster} ${d.account} \`${d.token}\`: ${d.kind}: ${d.reason}`);
+  const what = (account: string, token: string) => (token ? `${account} \`${token}\`` : `account ${account}`);
+  for (const c of notification.changes ?? []) lines.push(`• ${c.cluster} ${what(c.account, c.token)}: ${c.action} ${c.outcome}${c.detail ? ` (${c.detail})` : ''}`);
+  for (const d of notification.drift ?? []) lines.push(`• ${d.cluster} ${what(d.account, d.token)}: ${d.kind}: ${d.reason}`);
   for (const e of notification.errors ?? []) lines.push(`• ${e.cluster ?? 'pass'}: ${e.message}${e.code ? ` (${e.code})` : ''}`);
   if (notification.omitted) lines.push(`… and ${notification.omitted} more`);
   return { text: lines.map((line, i) => (i === 0 ? line : slackEscape(line))).join('\n') };

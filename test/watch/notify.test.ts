@@ -84,6 +84,18 @@ describe('notification bodies', () => {
     expect(validate({ ...drift, event: 'failed' })).toBe(false); // a failed notification must carry errors
   });
 
+  it('user-managed accounts: their drift and applied changes carry no token, and validate', async () => {
+    const validate = await notificationSchema();
+    const withAccount: ClusterPlan = { ...prod, actions: [], fileTokenDrift: [],
+      accountActions: [{ kind: 'update-account', principal: 'team/ingest', roles: ['w'], isEnabled: true, rolesAdded: ['w'], rolesRemoved: [], enabledBefore: true, reason: 'roles differ' }] };
+    const drift = driftNotification({ ...context, mode: 'report-only' }, plan([withAccount]));
+    expect(drift.drift).toEqual([{ cluster: 'prod', account: 'team/ingest', token: '', kind: 'update-account', reason: 'roles: +w' }]);
+    expect(validate(drift), JSON.stringify(validate.errors)).toBe(true);
+    const applied = appliedNotification(context, [{ cluster: 'prod', principal: 'team/ingest', token: '', action: 'update-account', outcome: 'updated' }]);
+    expect(validate(applied), JSON.stringify(validate.errors)).toBe(true);
+    expect(slackBody(applied).text).toContain('• prod account team/ingest: update-account updated');
+  });
+
   it('Slack body: one text in mrkdwn, with &, < and > escaped as Slack asks', () => {
     const applied = appliedNotification(context, [{ cluster: 'prod', principal: 'elastic/kibana', token: 'k1', action: 'create', outcome: 'failed', detail: 'sink said <no> & stopped' }]);
     expect(slackBody(applied)).toEqual({
