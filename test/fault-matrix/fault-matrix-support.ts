@@ -1,6 +1,7 @@
 /** Helpers for the fault matrix: a seeded kill or interrupt point, a CLI run that gets one Ctrl-C. */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { CLI, expectNoSecretLeaked, PASSWORD_ENV, type CliResult, type E2e } from '../support/e2e-harness.js';
@@ -68,4 +69,22 @@ export function expectInterrupted(e2e: E2e, result: CliResult): void {
   const temps = readdirSync(e2e.work, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile() && e.name.endsWith('.tmp') && !e.parentPath.startsWith(join(e2e.work, 'emulator')));
   expect(temps.map((e) => e.name)).toEqual([]);
+}
+
+/** A TCP listener on loopback that accepts every connection and never writes a byte. */
+export async function startHangingListener(): Promise<{ url: string; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `https://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    }),
+  };
 }

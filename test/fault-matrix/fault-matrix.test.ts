@@ -14,7 +14,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultRule } from '../../src/emulator/fault-injector.js';
 import type { FaultSpec } from '../../src/emulator/start-emulator.js';
 import { startE2e, type CliResult, type E2e } from '../support/e2e-harness.js';
-import { expectInterrupted, interruptPointFromSeed, killPointFromSeed, runCliInterrupted } from './fault-matrix-support.js';
+import { expectInterrupted, interruptPointFromSeed, killPointFromSeed, runCliInterrupted, startHangingListener } from './fault-matrix-support.js';
 
 const FLEET = 'elastic/fleet-server';
 const KIBANA = 'elastic/kibana';
@@ -45,6 +45,8 @@ interface FaultRow {
   firstSays?: RegExp;
   /** extra arguments of the first apply */
   args?: string[];
+  /** during the first apply the cluster's URL is a TCP listener that accepts and never answers */
+  isHanging?: boolean;
 }
 
 const POST = '/credential/token/';
@@ -85,6 +87,8 @@ const ROWS: FaultRow[] = [
   { name: 'the secret sink fails for one account', isSinkBroken: true, firstCode: 1, firstSays: /secret sink directory .* failed: \S*elastic\/kibana is a file, not a directory; the new token was deleted again/ },
   { name: 'a cluster that answers only after the timeout (latency 2.5 s, --timeout 1s): apply gives up before any write and says so',
     faults: { latencyMs: 2500 }, args: ['--timeout', '1s'], firstCode: 1, firstSays: /Apply incomplete: 1 of 1 cluster could not be observed/ },
+  { name: 'a cluster that accepts and never answers (--timeout 1s): apply gives up before any write and says so', isHanging: true,
+    args: ['--timeout', '1s'], firstCode: 1, firstSays: /Apply incomplete: 1 of 1 cluster could not be observed/, createsSent: 0 },
   { name: `SIGKILL at a random point of an apply (seed ${SEED})`, isKilled: true, faults: { latencyMs: 15 } },
   { name: `SIGINT mid-apply, at a random point (seed ${SEED})`, isInterrupted: true, faults: { latencyMs: 15 } },
 ];
@@ -109,10 +113,7 @@ describe('fault matrix: apply under a fault, then a clean rerun', () => {
     e2e = await startE2e({ nodeCount: 3 });
     const env = e2e;
     for (const token of [PRUNED, PROTECTED, UNOWNED]) expect((await env.es('POST', `/_security/service/${FLEET}/credential/token/${token}`)).status).toBe(200);
-    env.writeManifest({
-      [FLEET]: { prune: 'owned', owns: 'gitops-*', protect: 'gitops-keep-*', tokens: FLEET_TOKENS.map((name) => ({ name })) },
-      [KIBANA]: { prune: 'owned', owns: 'gitops-*', tokens: KIBANA_TOKENS.map((name) => ({ name })) },
-    });
+    writeMatrixManifest(env);
 
     const first = await firstApply(env, row);
     // a kill point after the last outcome line may come after the process already finished
@@ -123,7 +124,7 @@ describe('fault matrix: apply under a fault, then a clean rerun', () => {
       expect(first.code, first.stdout + first.stderr).toBe(row.firstCode);
     }
     if (row.firstSays) expect(first.stdout).toMatch(row.firstSays);
-    if (row.createsSent !== undefined) expect(env.emulator.counters()[CREATE_ROUTE]).toBe(row.createsSent);
+    if (row.createsSent !== undefined) expect(env.emulator.counters()[CREATE_ROUTE] ?? 0).toBe(row.createsSent);
     expect(first.stderr).not.toMatch(/TypeError|ReferenceError|Unhandled|at .*\.js:\d+/);
     await expectKept(env);
 
@@ -155,6 +156,7 @@ async function firstApply(e2e: E2e, row: FaultRow): Promise<CliResult> {
     console.log(`fault matrix: SIGKILL after outcome line ${point}`);
     return e2e.cli(['apply', '--auto-approve', '--concurrency', '2'], { killWhen: new RegExp(`(?:: (?:created|replaced|deleted|already-absent)\\b[^]*){${point}}`) });
   }
+  if (row.isHanging) return applyAgainstHangingListener(e2e, row.args ?? []);
   if (!row.isSinkBroken) return e2e.cli(['apply', '--auto-approve', ...(row.args ?? [])]);
   // a file where the sink needs the account's folder: every store for kibana fails
   mkdirSync(join(e2e.sinkDir, 'e2e', 'elastic'), { recursive: true });
@@ -164,6 +166,25 @@ async function firstApply(e2e: E2e, row: FaultRow): Promise<CliResult> {
     return await e2e.cli(['apply', '--auto-approve']);
   } finally {
     rmSync(blocker);
+  }
+}
+
+function writeMatrixManifest(e2e: E2e, cluster: Record<string, unknown> = {}): void {
+  e2e.writeManifest({
+    [FLEET]: { prune: 'owned', owns: 'gitops-*', protect: 'gitops-keep-*', tokens: FLEET_TOKENS.map((name) => ({ name })) },
+    [KIBANA]: { prune: 'owned', owns: 'gitops-*', tokens: KIBANA_TOKENS.map((name) => ({ name })) },
+  }, cluster);
+}
+
+/** The manifest points at a listener that never answers (not even the TLS handshake); then back at the emulator. */
+async function applyAgainstHangingListener(e2e: E2e, args: string[]): Promise<CliResult> {
+  const hanging = await startHangingListener();
+  writeMatrixManifest(e2e, { url: hanging.url });
+  try {
+    return await e2e.cli(['apply', '--auto-approve', ...args]);
+  } finally {
+    await hanging.close();
+    writeMatrixManifest(e2e);
   }
 }
 
