@@ -19,7 +19,8 @@ describe('escred watch and user-managed accounts', () => {
     e2e = await startWatchE2e({ esVersion: '9.6.0', nodeCount: 1 });
     e2e.writeManifest(manifest);
     const watch = await e2e.watch({ isApplying: true, resyncMs: 400, jitter: 0 });
-    await watch.waitForPass((p) => p.result === 'success');
+    const first = await watch.waitForPass(() => true);
+    expect({ result: first.result, error: first.error }).toEqual({ result: 'success', error: undefined });
     const account = async () => (await e2e!.es('GET', '/_security/service/team/ingest')).json['team/ingest'];
     expect(await account()).toEqual({ type: 'user_managed', roles: ['logs-writer'], enabled: true });
 
