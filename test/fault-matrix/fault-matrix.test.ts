@@ -24,6 +24,8 @@ const KIBANA_TOKENS = ['gitops-k1', 'gitops-k2'];
 const PRUNED = 'gitops-old';
 const PROTECTED = 'gitops-keep-1';
 const UNOWNED = 'manual-x';
+/** the file token of the --wait row */
+const FILE_TOKEN = 'gitops-ft';
 
 const SEED = Number(process.env.ESCRED_FAULT_SEED ?? Date.now() % 1_000_000);
 
@@ -47,6 +49,8 @@ interface FaultRow {
   args?: string[];
   /** during the first apply the cluster's URL is a TCP listener that accepts and never answers */
   isHanging?: boolean;
+  /** the manifest has a file token; the first apply delivers it to node-0 and waits for every node (--wait) */
+  isWaitingForNodes?: boolean;
 }
 
 const POST = '/credential/token/';
@@ -89,6 +93,8 @@ const ROWS: FaultRow[] = [
     faults: { latencyMs: 2500 }, args: ['--timeout', '1s'], firstCode: 1, firstSays: /Apply incomplete: 1 of 1 cluster could not be observed/ },
   { name: 'a cluster that accepts and never answers (--timeout 1s): apply gives up before any write and says so', isHanging: true,
     args: ['--timeout', '1s'], firstCode: 1, firstSays: /Apply incomplete: 1 of 1 cluster could not be observed/, createsSent: 0 },
+  { name: 'a node failing during --wait: the wait times out naming it as unknown, never "in sync"', isWaitingForNodes: true,
+    faults: { failingNodes: ['node-1'] }, firstCode: 1, firstSays: /Timed out after 3 s; still different or not checked:[^]*unknown on node-1/ },
   { name: `SIGKILL at a random point of an apply (seed ${SEED})`, isKilled: true, faults: { latencyMs: 15 } },
   { name: `SIGINT mid-apply, at a random point (seed ${SEED})`, isInterrupted: true, faults: { latencyMs: 15 } },
 ];
@@ -113,7 +119,7 @@ describe('fault matrix: apply under a fault, then a clean rerun', () => {
     e2e = await startE2e({ nodeCount: 3 });
     const env = e2e;
     for (const token of [PRUNED, PROTECTED, UNOWNED]) expect((await env.es('POST', `/_security/service/${FLEET}/credential/token/${token}`)).status).toBe(200);
-    writeMatrixManifest(env);
+    writeMatrixManifest(env, {}, row.isWaitingForNodes);
 
     const first = await firstApply(env, row);
     // a kill point after the last outcome line may come after the process already finished
@@ -138,6 +144,7 @@ describe('fault matrix: apply under a fault, then a clean rerun', () => {
     for (const [principal, tokens] of [[FLEET, FLEET_TOKENS], [KIBANA, KIBANA_TOKENS]] as const) {
       for (const token of tokens) expect((await env.whoIs(env.sinkValue(principal, token))).token?.name, `${principal}/${token}`).toBe(token);
     }
+    if (row.isWaitingForNodes) await deliverFileTokenToEveryNode(env);
     const plan = await env.cli(['plan', '--detailed-exitcode']);
     expect(plan.code, plan.stdout).toBe(0);
   });
@@ -157,6 +164,7 @@ async function firstApply(e2e: E2e, row: FaultRow): Promise<CliResult> {
     return e2e.cli(['apply', '--auto-approve', '--concurrency', '2'], { killWhen: new RegExp(`(?:: (?:created|replaced|deleted|already-absent)\\b[^]*){${point}}`) });
   }
   if (row.isHanging) return applyAgainstHangingListener(e2e, row.args ?? []);
+  if (row.isWaitingForNodes) return e2e.cli(['apply', '--auto-approve', ...nodeMode(e2e, 'node-0'), '--wait', '3']);
   if (!row.isSinkBroken) return e2e.cli(['apply', '--auto-approve', ...(row.args ?? [])]);
   // a file where the sink needs the account's folder: every store for kibana fails
   mkdirSync(join(e2e.sinkDir, 'e2e', 'elastic'), { recursive: true });
@@ -169,11 +177,26 @@ async function firstApply(e2e: E2e, row: FaultRow): Promise<CliResult> {
   }
 }
 
-function writeMatrixManifest(e2e: E2e, cluster: Record<string, unknown> = {}): void {
+function writeMatrixManifest(e2e: E2e, cluster: Record<string, unknown> = {}, hasFileToken = false): void {
   e2e.writeManifest({
     [FLEET]: { prune: 'owned', owns: 'gitops-*', protect: 'gitops-keep-*', tokens: FLEET_TOKENS.map((name) => ({ name })) },
-    [KIBANA]: { prune: 'owned', owns: 'gitops-*', tokens: KIBANA_TOKENS.map((name) => ({ name })) },
+    [KIBANA]: { prune: 'owned', owns: 'gitops-*', tokens: KIBANA_TOKENS.map((name) => ({ name })),
+      ...(hasFileToken ? { fileTokens: [{ name: FILE_TOKEN, nodes: '*' }] } : {}) },
   }, cluster);
+}
+
+function nodeMode(e2e: E2e, node: string): string[] {
+  return ['--node', node, '--service-tokens-file', e2e.emulator.serviceTokensPath(node)];
+}
+
+/** The clean rerun for file tokens: node mode on every node, then the value in the sink authenticates as that file token. */
+async function deliverFileTokenToEveryNode(e2e: E2e): Promise<void> {
+  for (const node of e2e.emulator.nodes.map((n) => n.name)) {
+    const delivered = await e2e.cli(['apply', '--auto-approve', ...nodeMode(e2e, node)]);
+    expect(delivered.code, delivered.stdout + delivered.stderr).toBe(0);
+  }
+  await e2e.emulator.reloadServiceTokens();
+  expect((await e2e.whoIs(e2e.sinkValue(KIBANA, FILE_TOKEN))).token).toEqual({ name: FILE_TOKEN, type: '_service_account_file' });
 }
 
 /** The manifest points at a listener that never answers (not even the TLS handshake); then back at the emulator. */
