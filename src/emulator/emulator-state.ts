@@ -5,6 +5,7 @@ import type { NodeFileTokens } from './node-file-tokens.js';
 import type { StoredRole } from './security/native-roles.js';
 import type { UserDirectory } from './security/native-users.js';
 import type { RecordStore } from './security/record-store.js';
+import type { SecurityIndexRefresh } from './refresh/security-index-refresh.js';
 
 export interface EmulatorNode {
   id: string;
@@ -20,6 +21,8 @@ export interface EmulatorState extends AuthContext {
   faults: FaultInjector;
   users: UserDirectory;
   roles: RecordStore<StoredRole>;
+  /** the security index's refresh clock: what `refresh=wait_for|true|false` writes wait for */
+  securityRefresh: SecurityIndexRefresh;
   /** the security index exists once a document was written to it (health reports its shards) */
   hasSecurityIndex(): boolean;
 }

@@ -5,6 +5,8 @@
  */
 import { writeFileAtomic } from '../support/write-file-atomic.js';
 import { readTextIfExists } from '../support/read-text-if-exists.js';
+import { SecurityIndexRefresh } from './refresh/security-index-refresh.js';
+import { UnrefreshedWrites } from './refresh/unrefreshed-writes.js';
 
 export interface IndexToken {
   principal: string;
@@ -23,14 +25,17 @@ function keyOf(principal: string, name: string): string {
 
 export class IndexTokenStore {
   private readonly tokens = new Map<string, IndexToken>();
-  /** refresh=false: the search-based listing misses the token until the next refresh (~1 s) */
-  private readonly hiddenUntil = new Map<string, number>();
+  /** what the search-based listing still sees of writes since the last refresh (refresh/) */
+  private readonly unrefreshed: UnrefreshedWrites<IndexToken>;
   private queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(private readonly file: string) {}
+  private constructor(private readonly file: string, clock: SecurityIndexRefresh) {
+    this.unrefreshed = new UnrefreshedWrites(clock);
+  }
 
-  static async open(file: string): Promise<IndexTokenStore> {
-    const store = new IndexTokenStore(file);
+  /** `clock`: the security index's refresh; the tokens on disk count as refreshed. */
+  static async open(file: string, clock = new SecurityIndexRefresh()): Promise<IndexTokenStore> {
+    const store = new IndexTokenStore(file, clock);
     const text = await readTextIfExists(file);
     const parsed = text === null ? { tokens: [] } : (JSON.parse(text) as StoreFile);
     for (const token of parsed.tokens) store.tokens.set(keyOf(token.principal, token.name), token);
@@ -46,19 +51,24 @@ export class IndexTokenStore {
     return this.tokens.get(keyOf(principal, name));
   }
 
-  /** Search-based listing: names sorted by Java String.compareTo (UTF-16 code units, as JS sorts). */
-  list(principal: string, now = Date.now()): string[] {
-    const names: string[] = [];
+  /**
+   * Search-based listing as of the last refresh (a token made since is missing, one deleted since
+   * still there): names sorted by Java String.compareTo (UTF-16 code units, as JS sorts).
+   */
+  list(principal: string): string[] {
+    const names = new Set<string>();
     for (const [key, token] of this.tokens) {
-      if (token.principal !== principal) continue;
-      if ((this.hiddenUntil.get(key) ?? 0) > now) continue;
-      names.push(token.name);
+      if (token.principal === principal && this.unrefreshed.searched(key, token)) names.add(token.name);
     }
-    return names.sort();
+    for (const key of this.unrefreshed.keys()) {
+      const seen = this.tokens.has(key) ? undefined : this.unrefreshed.searched(key, undefined);
+      if (seen?.principal === principal) names.add(seen.name);
+    }
+    return [...names].sort();
   }
 
   /** false when the document already exists (-> 409). */
-  create(token: IndexToken, hiddenForMs = 0): Promise<boolean> {
+  create(token: IndexToken): Promise<boolean> {
     return this.serialised(async () => {
       const key = keyOf(token.principal, token.name);
       if (this.tokens.has(key)) return false;
@@ -69,7 +79,7 @@ export class IndexTokenStore {
         this.tokens.delete(key);
         throw error;
       }
-      if (hiddenForMs > 0) this.hiddenUntil.set(key, Date.now() + hiddenForMs);
+      this.unrefreshed.note(key, undefined);
       return true;
     });
   }
@@ -81,13 +91,13 @@ export class IndexTokenStore {
       const existing = this.tokens.get(key);
       if (!existing) return false;
       this.tokens.delete(key);
-      this.hiddenUntil.delete(key);
       try {
         await this.persist();
       } catch (error) {
         this.tokens.set(key, existing);
         throw error;
       }
+      this.unrefreshed.note(key, existing);
       return true;
     });
   }

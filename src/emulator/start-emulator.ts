@@ -15,6 +15,8 @@ import type { EmulatorNode, EmulatorState } from './emulator-state.js';
 import { FaultInjector, parseFaultSpec, type FaultSpec } from './fault-injector.js';
 import { createEmulatorServer } from './http-server.js';
 import { IndexTokenStore } from './index-token-store.js';
+import { SecurityIndexRefresh } from './refresh/security-index-refresh.js';
+import { UnrefreshedWrites } from './refresh/unrefreshed-writes.js';
 import { NodeFileTokens } from './node-file-tokens.js';
 import { CLUSTER_INFO_ROUTES, registerApiKey } from './routes/cluster-info.js';
 import { serviceAccountRoutes } from './routes/service-accounts.js';
@@ -52,6 +54,11 @@ export interface EmulatorOptions {
   users?: EmulatorUser[];
   superuserPassword?: string;
   serviceTokensReloadMs?: number;
+  /**
+   * the security index's `index.refresh_interval`; default 1000, Elasticsearch's (refresh/).
+   * Tests that do not look at refresh may shorten it: every `wait_for` write waits for the next tick.
+   */
+  refreshIntervalMs?: number;
   faults?: FaultSpec;
 }
 
@@ -71,6 +78,8 @@ export interface RunningEmulator {
   resetCounters(): void;
   serviceTokensPath(nodeName: string): string;
   reloadServiceTokens(): Promise<void>;
+  /** the security index's refresh clock (refresh/): interval, refreshes so far, wait_for writes waiting, a forced refresh */
+  securityRefresh: { intervalMs: number; count(): number; waiting(): number; refreshNow(): void };
   /** the requests handled so far, with their X-Opaque-Id (control endpoint excluded) */
   requests(): RecordedRequest[];
   clearRequests(): void;
@@ -164,9 +173,11 @@ async function buildState(options: EmulatorOptions, resolved: Resolved): Promise
   if (options.faults) faults.set(parseFaultSpec(options.faults));
   const verifiedCache = new Set<string>();
   const nodes = await createNodes(options.dataDir, persisted.nodeIds, nodeNames, () => verifiedCache.clear());
-  const indexStore = await IndexTokenStore.open(join(options.dataDir, 'index-tokens.json'));
+  const securityRefresh = new SecurityIndexRefresh(options.refreshIntervalMs);
+  const indexStore = await IndexTokenStore.open(join(options.dataDir, 'index-tokens.json'), securityRefresh);
   const { users, roles } = await openSecurityStores(options, persisted.superuserPassword);
   const userManagedAccounts = await RecordStore.open<StoredAccount>(join(options.dataDir, 'user-managed-accounts.json'));
+  userManagedAccounts.followRefresh(new UnrefreshedWrites(securityRefresh));
   const state: EmulatorState = {
     profile,
     clusterName: options.clusterName ?? 'escred-emulator',
@@ -176,6 +187,7 @@ async function buildState(options: EmulatorOptions, resolved: Resolved): Promise
     faults,
     users,
     roles,
+    securityRefresh,
     userManagedAccounts,
     apiKeys: new Map(),
     indexStore,
@@ -245,10 +257,17 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     resetCounters: () => counters.clear(),
     serviceTokensPath: (nodeName) => join(options.dataDir, 'nodes', nodeName, 'service_tokens'),
     reloadServiceTokens: reloadAll,
+    securityRefresh: {
+      intervalMs: state.securityRefresh.intervalMs,
+      count: () => state.securityRefresh.refreshes,
+      waiting: () => state.securityRefresh.waiting,
+      refreshNow: () => state.securityRefresh.refresh(),
+    },
     requests: () => documents.requestLog.list(),
     clearRequests: () => documents.requestLog.clear(),
     async stop() {
       stopPolling();
+      state.securityRefresh.stop();
       stopping.abort();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

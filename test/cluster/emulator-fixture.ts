@@ -25,7 +25,7 @@ export interface EmulatorFixture {
 
 export async function startFixture(esVersion: string, nodeCount = 3): Promise<EmulatorFixture> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `escred-cluster-${esVersion}-`));
-  const emu = await startEmulator({ dataDir, isTls: true, esVersion, nodeCount, users: USERS, serviceTokensReloadMs: 50 });
+  const emu = await startEmulator({ dataDir, isTls: true, esVersion, nodeCount, users: USERS, serviceTokensReloadMs: 50, refreshIntervalMs: 10 });
   const env = { ES_PW: emu.superuser.password, SAM_PW: 'sam-password', MON_PW: 'mon-password' };
   return {
     emu, dataDir, env,

@@ -18,7 +18,7 @@ export function basic(username: string, password: string): string {
 }
 
 export async function startKit(options: Partial<EmulatorOptions> = {}, dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'escred-emu-'))): Promise<Kit> {
-  const emu = await startEmulator({ dataDir, isTls: false, serviceTokensReloadMs: 50, ...options });
+  const emu = await startEmulator({ dataDir, isTls: false, serviceTokensReloadMs: 50, refreshIntervalMs: 10, ...options });
   const ca = emu.caFile ? fs.readFileSync(emu.caFile) : undefined;
   const agent = new Agent(ca ? { connect: { ca } } : {});
   const superAuth = basic(emu.superuser.username, emu.superuser.password);

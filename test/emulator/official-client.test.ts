@@ -24,7 +24,7 @@ describe('official client against the emulator (HTTPS, caFingerprint)', () => {
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'escred-official-'));
-    emu = await startEmulator({ dataDir, serviceTokensReloadMs: 50 });
+    emu = await startEmulator({ dataDir, serviceTokensReloadMs: 50, refreshIntervalMs: 10 });
     client = newClient({ username: emu.superuser.username, password: emu.superuser.password });
   });
   afterAll(async () => {

@@ -21,7 +21,7 @@ let dispatcher: Agent;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'escred-ft-emu-'));
-  emu = await startEmulator({ dataDir: join(work, 'emu'), nodeCount: 3, isTls: true, serviceTokensReloadMs: 50 });
+  emu = await startEmulator({ dataDir: join(work, 'emu'), nodeCount: 3, isTls: true, serviceTokensReloadMs: 50, refreshIntervalMs: 10 });
   dispatcher = new Agent({ connect: { ca: readFileSync(emu.caFile!) } });
 });
 

@@ -15,6 +15,8 @@ import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../..
 
 export const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
 export const PASSWORD_ENV = 'ESCRED_E2E_PASSWORD';
+/** e2e tests do not look at refresh timing (test/e2e/refresh*.test.ts does): wait_for writes stay quick */
+export const TEST_REFRESH_INTERVAL_MS = 10;
 
 export interface CliResult {
   code: number | null;
@@ -57,7 +59,7 @@ export interface E2e {
 
 export async function startE2e(options: Partial<EmulatorOptions> = {}): Promise<E2e> {
   const work = mkdtempSync(join(tmpdir(), 'escred-e2e-'));
-  const emulator = await startEmulator({ dataDir: join(work, 'emulator'), port: 0, nodeCount: 3, isTls: true, ...options });
+  const emulator = await startEmulator({ dataDir: join(work, 'emulator'), port: 0, nodeCount: 3, isTls: true, refreshIntervalMs: TEST_REFRESH_INTERVAL_MS, ...options });
   const dispatcher = new Agent({ connect: { ca: readFileSync(emulator.caFile!) } });
   const auth = `Basic ${Buffer.from(`${emulator.superuser.username}:${emulator.superuser.password}`).toString('base64')}`;
   const outputs: string[] = [];

@@ -15,6 +15,7 @@ export interface EmulatorCommandOptions {
   superuserPassword?: string;
   user: string[];
   reloadMs: number;
+  refreshInterval: number;
 }
 
 const HELP_AFTER = `
@@ -34,6 +35,10 @@ service accounts: PUT|DELETE /_security/service/{ns}/{svc} (manage_security), GE
 GET|POST /_security/_query/service, their tokens through the token routes, enabled, roles resolved
 through the native roles, and the capability user_managed_service_accounts; earlier profiles have
 no such handler.
+Refresh as Elasticsearch's security index (--refresh-interval, default 1s): a token or account write
+with refresh=wait_for (the default) answers after the next periodic refresh, refresh=true forces one,
+refresh=false answers at once and the listings (GET .../credential, GET /_security/service?type=user_managed,
+the leftover-token check) miss the write until the next refresh; authentication sees it at once.
 Index tokens persist in <data-dir>/index-tokens.json (hashes only); users, roles and user-managed
 accounts in native-users.json (salted password hashes), native-roles.json, user-managed-accounts.json.
 Each node reads its own <data-dir>/nodes/<node>/service_tokens file and reloads it when it changes.
@@ -76,6 +81,14 @@ function parseNodeNames(value: string): string[] {
   return names;
 }
 
+/** `--refresh-interval`: an Elasticsearch time value as index.refresh_interval takes it (1s, 200ms). */
+function parseRefreshInterval(value: string): number {
+  const match = /^(\d+)(ms|s)$/.exec(value.trim());
+  const ms = match ? Number(match[1]) * (match[2] === 's' ? 1000 : 1) : NaN;
+  if (!Number.isSafeInteger(ms) || ms < 1) throw new Error(`--refresh-interval must be a positive time such as 1s or 200ms, got '${value}'`);
+  return ms;
+}
+
 function parseUser(value: string, previous: string[]): string[] {
   if (!/^[^:]+:[^:]+:.+$/.test(value)) throw new Error(`--user must be name:password:role[,role], got '${value.split(':')[0] ?? ''}:…'`);
   return [...previous, value];
@@ -98,6 +111,7 @@ export function registerEmulatorCommand(program: Command): void {
     .option('--superuser-password <password>', 'password of the `elastic` superuser (default: random, kept in the data dir)')
     .option('--user <name:password:roles>', 'an extra user (repeatable)', parseUser, [])
     .option('--reload-ms <ms>', 'how often nodes check their service_tokens file', (v) => parsePositiveInteger(v, '--reload-ms'), 1000)
+    .option('--refresh-interval <time>', "the security index's refresh interval (1s as in Elasticsearch): refresh=wait_for writes wait for the next refresh, refresh=false ones stay out of listings until it", parseRefreshInterval, 1000)
     .addHelpText('after', HELP_AFTER)
     .action(async (options: EmulatorCommandOptions, command: Command) => {
       // --nodes has a default: only an explicit --nodes must agree with --node-names.
@@ -121,6 +135,7 @@ export function registerEmulatorCommand(program: Command): void {
         clusterName: options.clusterName,
         users,
         serviceTokensReloadMs: options.reloadMs,
+        refreshIntervalMs: options.refreshInterval,
         ...(options.superuserPassword ? { superuserPassword: options.superuserPassword } : {}),
         faults: { ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}), failingNodes: options.failingNode },
       });

@@ -10,9 +10,6 @@ import type { Reply, Route } from '../router.js';
 import { fanOut } from './nodes-header.js';
 import { isBuiltInNamespace, isValidPrincipal } from '../security/user-managed-accounts.js';
 
-/** A token created with refresh=false is missing from the search-based listing until the next refresh. */
-const REFRESH_INTERVAL_MS = 1000;
-
 function validateName(name: string): void {
   if (!isValidTokenName(name)) {
     throw simpleError(400, 'action_request_validation_exception', `Validation Failed: 1: ${invalidTokenNameMessage(name)};`);
@@ -35,16 +32,18 @@ async function createToken(ctx: RequestContext): Promise<Reply> {
   if (!isKnown) throw illegalArgument(`service account [${principal}] does not exist`);
   const secret = newSecret();
   const hash = await hashPbkdf2StretchAsync(secret);
-  const isCreated = await state.indexStore.create({ principal, name, hash }, refresh === 'false' ? REFRESH_INTERVAL_MS : 0);
+  const isCreated = await state.indexStore.create({ principal, name, hash });
   if (!isCreated) {
     const reason = `[service_account_token-${principal}/${name}]: version conflict, document already exists (current version [1])`;
     throw simpleError(409, 'version_conflict_engine_exception', reason, { index_uuid: state.securityIndexUuid, shard: '0', index: '.security-7' });
   }
+  // The index request carries the REST `refresh` (default wait_for): the answer waits as it says (refresh/).
+  await state.securityRefresh.afterWrite(refresh);
   return { status: 200, body: { created: true, token: { name, value: encodeBearer({ namespace, service, tokenName: name }, secret) } } };
 }
 
 async function deleteToken(ctx: RequestContext): Promise<Reply> {
-  parseRefresh(ctx.param('refresh'));
+  const refresh = parseRefresh(ctx.param('refresh'));
   ctx.checkParams();
   const name = ctx.params.name ?? '';
   validateName(name);
@@ -59,6 +58,8 @@ async function deleteToken(ctx: RequestContext): Promise<Reply> {
   // delete the document, then clear the token's cache entry whether or not it was found; a failed clear -> 500.
   if (!state.hasSecurityIndex()) return { status: 404, body: { found: false } };
   const isFound = await state.indexStore.delete(principal, name);
+  // The delete request carries `refresh` too; the cache is cleared once it answered (refresh/).
+  await state.securityRefresh.afterWrite(refresh);
   invalidateCache(ctx, `${principal}/${name}`, false, 'index');
   if (state.faults.isCacheClearFailing) {
     const reason = `clearing the cache for service token [${principal}/${name}] failed. please clear the cache manually`;

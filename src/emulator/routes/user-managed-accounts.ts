@@ -9,7 +9,6 @@ import { ACTIONS } from '../privileges.js';
 import { parseRefresh, type RequestContext } from '../request-context.js';
 import type { Reply, Route } from '../router.js';
 import { readJsonObject, validationFailed, type JsonObject } from '../security/json-body.js';
-import { staleFor } from '../security/record-store.js';
 import { principalErrors, roleErrors, sortedDistinct, type StoredAccount } from '../security/user-managed-accounts.js';
 
 export const USER_MANAGED_CAPABILITY = 'user_managed_service_accounts';
@@ -65,7 +64,8 @@ async function putAccount(ctx: RequestContext): Promise<Reply> {
     throw illegalArgument(`cannot create service account [${principal}] because it has leftover service tokens; delete the tokens first`);
   }
   const account: StoredAccount = { username: principal, roles: sortedDistinct(request.roles), enabled: request.enabled };
-  const isCreated = await state.userManagedAccounts.put(principal, account, staleFor(refresh));
+  const isCreated = await state.userManagedAccounts.put(principal, account);
+  await state.securityRefresh.afterWrite(refresh);
   checkCacheClear(ctx, principal);
   return { status: 200, body: { created: isCreated } };
 }
@@ -92,7 +92,8 @@ async function deleteAccount(ctx: RequestContext): Promise<Reply> {
       `cannot delete service account [${principal}] because it has service tokens; delete the tokens first, or set force=true to delete the account and leave its tokens in place`,
     );
   }
-  const isFound = await state.userManagedAccounts.delete(principal, staleFor(refresh));
+  const isFound = await state.userManagedAccounts.delete(principal);
+  await state.securityRefresh.afterWrite(refresh);
   if (isFound) checkCacheClear(ctx, principal);
   return { status: isFound ? 200 : 404, body: { found: isFound } };
 }

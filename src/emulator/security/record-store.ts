@@ -7,6 +7,7 @@
  */
 import { readTextIfExists } from '../../support/read-text-if-exists.js';
 import { writeFileAtomic } from '../../support/write-file-atomic.js';
+import type { UnrefreshedWrites } from '../refresh/unrefreshed-writes.js';
 
 interface StoreFile<T> {
   formatVersion: 1;
@@ -23,8 +24,15 @@ export class RecordStore<T> {
   private readonly records = new Map<string, T>();
   private readonly stale = new Map<string, StaleView<T>>();
   private queue: Promise<unknown> = Promise.resolve();
+  /** set: searches follow the security index's refresh clock (refresh/), not the 1 s of staleForMs */
+  private unrefreshed: UnrefreshedWrites<T> | undefined;
 
   private constructor(private readonly file: string) {}
+
+  /** From now on every write stays out of `search` until the clock's next refresh. */
+  followRefresh(unrefreshed: UnrefreshedWrites<T>): void {
+    this.unrefreshed = unrefreshed;
+  }
 
   static async open<T>(file: string): Promise<RecordStore<T>> {
     const store = new RecordStore<T>(file);
@@ -44,6 +52,7 @@ export class RecordStore<T> {
 
   /** The refreshed view, sorted by key (UTF-16 order, as Java sorts strings). */
   search(now = Date.now()): Array<[string, T]> {
+    if (this.unrefreshed) return this.refreshedView(this.unrefreshed);
     const view = new Map(this.records);
     for (const [key, stale] of this.stale) {
       if (stale.until <= now) continue;
@@ -90,7 +99,21 @@ export class RecordStore<T> {
     await this.queue.catch(() => undefined);
   }
 
+  private refreshedView(unrefreshed: UnrefreshedWrites<T>): Array<[string, T]> {
+    const view = new Map<string, T>();
+    for (const [key, value] of this.records) {
+      const seen = unrefreshed.searched(key, value);
+      if (seen !== undefined) view.set(key, seen);
+    }
+    for (const key of unrefreshed.keys()) {
+      const seen = this.records.has(key) ? undefined : unrefreshed.searched(key, undefined);
+      if (seen !== undefined) view.set(key, seen);
+    }
+    return [...view].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
   private markStale(key: string, previous: T | undefined, staleForMs: number): void {
+    if (this.unrefreshed) return this.unrefreshed.note(key, previous);
     if (staleForMs > 0) this.stale.set(key, { until: Date.now() + staleForMs, previous });
     else this.stale.delete(key);
   }

@@ -96,7 +96,7 @@ describe('document APIs: persistence and X-Opaque-Id', () => {
     return { status: res.statusCode, headers: res.headers, json: (await res.body.json()) as any };
   };
   const start = async () => {
-    emu = await startEmulator({ dataDir, isTls: true, nodeCount: 1, serviceTokensReloadMs: 50 });
+    emu = await startEmulator({ dataDir, isTls: true, nodeCount: 1, serviceTokensReloadMs: 50, refreshIntervalMs: 10 });
     agent = new Agent({ connect: { ca: fs.readFileSync(emu.caFile as string) } });
   };
   beforeAll(async () => {

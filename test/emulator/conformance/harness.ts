@@ -35,6 +35,8 @@ export interface Profile {
   isTls: boolean;
   nodeCount?: number;
   nodeNames?: string[];
+  /** the security index's refresh interval; default here 10 ms (the emulator's own default is Elasticsearch's 1 s) */
+  refreshIntervalMs?: number;
 }
 
 /** One user per built-in role of the emulator (see the emulator contract in the task brief). */
@@ -81,6 +83,8 @@ export async function startHarness(profile: Profile): Promise<Harness> {
     esVersion: profile.esVersion,
     users: Object.values(USERS).map((u) => ({ username: u.username, password: u.password, roles: [...u.roles] })),
     serviceTokensReloadMs: 50,
+    // Tests here do not look at refresh timing (refresh.test.ts does): a short interval keeps wait_for writes quick.
+    refreshIntervalMs: profile.refreshIntervalMs ?? 10,
   });
   const ca = profile.isTls && emu.caFile ? fs.readFileSync(emu.caFile) : undefined;
   const agent = new Agent(ca ? { connect: { ca } } : {});
