@@ -101,10 +101,15 @@ export interface DesiredCluster {
   maxDeletions: number;
   /** the manifest's `timeout`: the longest one call to this cluster may take, retries included */
   timeoutMs?: number;
+  /** the manifest's `lease` (issue 15); absent: leases on, with the defaults */
+  lease?: LeaseConfig;
   serviceAccounts: DesiredAccount[];
   userManagedAccounts: AccountOwnership;
   source: SourceRef;
 }
+
+/** `off`, or the lease index and duration (defaults in src/lease/lease-manager.ts when absent) */
+export type LeaseConfig = 'off' | { index?: string; durationMs?: number };
 
 export interface DesiredState {
   secrets: SecretSinkConfig;

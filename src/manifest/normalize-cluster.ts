@@ -1,16 +1,18 @@
-import type { AuthConfig, DesiredCluster, TlsConfig } from '../model.js';
+import type { AuthConfig, DesiredCluster, LeaseConfig, TlsConfig } from '../model.js';
 import { DIAGNOSTIC_CODES, errorAt, warningAt } from './diagnostic.js';
 import type { Auth, Cluster, Tls } from './generated/manifest-types.js';
 import type { DataPath } from './node-locator.js';
 import { normalizeAccount } from './normalize-account.js';
 import { normalizeAccountOwnership } from './normalize-user-managed.js';
+import { normalizeLease } from './normalize-lease.js';
 import { parseDuration } from './parse-duration.js';
 import { type NormalizeContext, resolvePath, resolveSecretRef } from './normalize-context.js';
 
 export const DEFAULT_MAX_DELETIONS = 5;
 
 /** One schema-valid cluster entry -> DesiredCluster, reporting the rules the schema cannot express. */
-export function normalizeCluster(context: NormalizeContext, raw: Cluster, path: DataPath): DesiredCluster {
+/** `fileLease`: the file's top-level `lease`, the default when the cluster has none of its own */
+export function normalizeCluster(context: NormalizeContext, raw: Cluster, path: DataPath, fileLease?: LeaseConfig): DesiredCluster {
   const cluster: DesiredCluster = {
     name: raw.name,
     urls: normalizeUrls(context, raw, path),
@@ -23,6 +25,8 @@ export function normalizeCluster(context: NormalizeContext, raw: Cluster, path: 
     source: context.locator.value(path),
   };
   if (raw.clusterUuid !== undefined) cluster.clusterUuid = raw.clusterUuid;
+  const lease = raw.lease !== undefined ? normalizeLease(context, raw.lease, [...path, 'lease']) : fileLease;
+  if (lease !== undefined) cluster.lease = lease;
   if (raw.timeout !== undefined) {
     const timeoutMs = parseDuration(raw.timeout);
     if (timeoutMs === undefined || timeoutMs === 0) {
