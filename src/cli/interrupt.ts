@@ -4,9 +4,11 @@
  * sink), then apply reports what was done and what was not and exits 130; a second one exits 130
  * at once, with a warning. Temp files of writes under way are removed on exit (write-file-atomic).
  */
-import { countOutcomes, type ChangeSet } from '../apply/change-set.js';
+import { countOutcomes } from '../apply/change-set.js';
 import { NOT_STARTED_DETAIL } from '../apply/apply-plan.js';
+import type { AppliedPass } from '../reconcile/apply-pass.js';
 import { writeErr, writeOut } from './terminal.js';
+import { applyResultDocument } from './views/json-output.js';
 
 /** 128 + SIGINT, what a shell reports for a process stopped by Ctrl-C (Terraform exits 130 too). */
 export const INTERRUPTED_EXIT_CODE = 130;
@@ -24,9 +26,11 @@ export interface InterruptIo {
   writeErr: (text: string) => void;
   /** the second signal: leave now (process.exit runs the 'exit' listeners that remove temp files) */
   exit: (code: number) => void;
+  /** where the signals come from: the process, or a test's EventEmitter */
+  signals: Pick<NodeJS.EventEmitter, 'on' | 'off'>;
 }
 
-const processIo: InterruptIo = { writeErr, exit: (code) => process.exit(code) };
+const processIo: InterruptIo = { writeErr, exit: (code) => process.exit(code), signals: process };
 
 /** Runs `work` with SIGINT/SIGTERM turned into its stop signal; the process's own handling is back afterwards. */
 export async function runInterruptible<T>(work: (stopSignal: AbortSignal) => Promise<T>, io: InterruptIo = processIo): Promise<Interruptible<T>> {
@@ -42,20 +46,26 @@ export async function runInterruptible<T>(work: (stopSignal: AbortSignal) => Pro
     io.writeErr(`\n${signal} received: no new calls are started; the calls in flight finish and their values go to the sink. ` +
       'Interrupt again to stop at once.');
   };
-  for (const signal of SIGNALS) process.on(signal, onSignal);
+  for (const signal of SIGNALS) io.signals.on(signal, onSignal);
   try {
     const result = await work(controller.signal);
     return { result, isInterrupted: controller.signal.aborted };
   } finally {
-    for (const signal of SIGNALS) process.off(signal, onSignal);
+    for (const signal of SIGNALS) io.signals.off(signal, onSignal);
   }
 }
 
-/** What an interrupted apply did and did not do; returns the exit code, 130. */
-export function reportInterrupted(changeSet: ChangeSet, output: 'human' | 'json'): number {
+/**
+ * What an interrupted apply did and did not do; returns the exit code, 130. With --output json,
+ * the apply document (schemas/apply-output.schema.json) with `isInterrupted: true`: the actions
+ * not started are in `changes` (skipped, NOT_STARTED_DETAIL) and in `remaining`.
+ */
+export function reportInterrupted(applied: AppliedPass, output: 'human' | 'json'): number {
+  const { changeSet } = applied;
   const notStarted = changeSet.entries.filter((e) => e.detail === NOT_STARTED_DETAIL);
   if (output === 'json') {
-    writeOut(JSON.stringify({ interrupted: true, changes: changeSet.entries, hasFailures: true }, null, 2));
+    const document = applyResultDocument({ changeSet, remaining: applied.after.plan });
+    writeOut(JSON.stringify({ ...document, isInterrupted: true }, null, 2));
     return INTERRUPTED_EXIT_CODE;
   }
   const c = countOutcomes(changeSet);

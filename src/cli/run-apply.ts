@@ -6,6 +6,8 @@ import { hasChanges, type Plan } from '../plan/plan-types.js';
 import { uncheckedFileTokens } from '../plan/render-human.js';
 import { applyPass, type AppliedPass } from '../reconcile/apply-pass.js';
 import { openPass, type Pass } from '../reconcile/open-pass.js';
+import { scopeFrom } from '../reconcile/plan-scope.js';
+import { partialPlanWarning } from '../plan/plan-scope.js';
 import { planPass, type PlannedPass } from '../reconcile/plan-pass.js';
 import type { FileTokensTarget } from '../reconcile/deliver-pass.js';
 import { applyFileTokens, type AppliedFileTokens } from './apply-file-tokens.js';
@@ -32,10 +34,14 @@ export async function runApply(paths: string[], options: ApplyCommandOptions): P
     if (!savedPlan && !options.autoApprove && !process.stdin.isTTY) {
       throw new ConfigError('apply needs --auto-approve when it cannot ask on a terminal (or apply a saved plan: escred plan --out plan.json)');
     }
+    // a saved plan is applied with the scope it was made with, whatever the flags say now
+    const scope = savedPlan ? savedPlan.scope : scopeFrom(options);
+    if (savedPlan && scopeFrom(options)) throw new ConfigError('a saved plan is applied exactly as it was made: drop --cluster and --account (it records its own scope)');
     const opened = await openPass({
       manifestArgs: savedPlan ? savedPlan.manifestFiles : paths, cwd: process.cwd(), isApplying: true, connection: connectionOptions(options),
-      ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+      ...(options.stateDir ? { stateDir: options.stateDir } : {}), ...(scope ? { scope } : {}),
     });
+    if (scope && savedPlan) writeErr(`Warning: ${partialPlanWarning(scope)}.`);
     const pass = options.showSecrets ? { ...opened, sink: showSecretsSink(opened.sink, writeOut) } : opened;
     try {
       printDiagnostics(pass.diagnostics);
@@ -45,7 +51,7 @@ export async function runApply(paths: string[], options: ApplyCommandOptions): P
       const { result: applied, isInterrupted } = hasIndexWork(planned.plan)
         ? await runInterruptible((stopSignal) => applyIndexTokens(pass, planned, options, stopSignal))
         : { result: undefined, isInterrupted: false };
-      if (applied && isInterrupted) return reportInterrupted(applied.changeSet, options.output);
+      if (applied && isInterrupted) return reportInterrupted(applied, options.output);
       // file tokens only once every index token went well; the nodes as the plan saw them, at its instant
       const afterIndexTokens = applied?.after ?? planned;
       const fileTokens = target && !applied?.changeSet.hasFailures ? await applyFileTokens(pass, afterIndexTokens, target, options) : undefined;

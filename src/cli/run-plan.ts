@@ -5,6 +5,7 @@ import { renderMarkdownPlan } from '../plan/render-markdown.js';
 import { savePlanFile } from '../plan/plan-file.js';
 import { deliverFileTokens, type ClusterDelivery } from '../reconcile/deliver-pass.js';
 import { openPass } from '../reconcile/open-pass.js';
+import { scopeFrom } from '../reconcile/plan-scope.js';
 import { planPass } from '../reconcile/plan-pass.js';
 import type { PlanCommandOptions } from './commands/plan-command.js';
 import { connectionOptions } from './commands/timeout-option.js';
@@ -18,8 +19,9 @@ import { isColorWanted, writeErr, writeOut } from './terminal.js';
 export async function runPlan(paths: string[], options: PlanCommandOptions): Promise<number> {
   try {
     const target = fileTokensTarget(options); // bad flags fail before the manifest is read or a cluster is asked
+    const scope = scopeFrom(options);
     const pass = await openPass({ manifestArgs: paths, cwd: process.cwd(), isApplying: false, connection: connectionOptions(options),
-      ...(options.stateDir ? { stateDir: options.stateDir } : {}) });
+      ...(options.stateDir ? { stateDir: options.stateDir } : {}), ...(scope ? { scope } : {}) });
     try {
       printDiagnostics(pass.diagnostics);
       const planned = await planPass(pass, {
@@ -36,7 +38,7 @@ export async function runPlan(paths: string[], options: PlanCommandOptions): Pro
       }
       if (options.out) {
         await savePlanFile(options.out, { kind: 'escred-plan', formatVersion: plan.formatVersion, createdAt: new Date().toISOString(),
-          manifestFiles: pass.desired.files, manifestDigest: pass.manifestDigest, plan });
+          manifestFiles: pass.desired.files, manifestDigest: pass.manifestDigest, ...(scope ? { scope } : {}), plan });
         if (options.output === 'human') writeOut(`\nSaved the plan to ${options.out}. To apply exactly it: escred apply ${options.out}`);
       }
       return planExitCode(plan, options.detailedExitcode === true);

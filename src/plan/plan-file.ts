@@ -14,6 +14,8 @@ export interface PlanFile {
   manifestFiles: string[];
   /** digest of the manifest's meaning when the plan was made; apply refuses the plan if it changed */
   manifestDigest: string;
+  /** --cluster / --account of a partial plan; apply opens the manifest with the same scope */
+  scope?: { clusters: string[]; accounts: string[] };
   plan: Plan;
 }
 

@@ -3,6 +3,7 @@
  * diffing, and a saved plan is applied exactly as it was shown. Present tense: create, delete.
  */
 import type { AccountAction } from './account-actions.js';
+import type { PlanScope } from './plan-scope.js';
 
 export const PLAN_FORMAT_VERSION = 1;
 
@@ -88,6 +89,8 @@ export interface Plan {
   formatVersion: typeof PLAN_FORMAT_VERSION;
   clusters: ClusterPlan[];
   summary: PlanSummary;
+  /** set on a partial plan (--cluster, --account): only this part of the manifest was planned */
+  scope?: PlanScope;
 }
 
 export function hasChanges(plan: Plan): boolean {

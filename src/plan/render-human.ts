@@ -1,6 +1,7 @@
 import type { ClusterPlan, FileTokenDrift, Plan, PlanAction, PlanWarning } from './plan-types.js';
 import { hasChanges, isUnknownDrift } from './plan-types.js';
 import { describeAccountAction, type AccountAction } from './account-actions.js';
+import { partialPlanWarning } from './plan-scope.js';
 
 export interface RenderOptions {
   /** colours only on a TTY and never with NO_COLOR: the caller decides */
@@ -19,7 +20,8 @@ const SYMBOLS: Record<PlanAction['kind'], { symbol: string; color: number }> = {
 export function renderHumanPlan(plan: Plan, options: RenderOptions): string {
   const paint: Paint = options.isColor ? (code, text) => `\u001b[${code}m${text}\u001b[0m` : (_code, text) => text;
   const sections = plan.clusters.map((cluster) => renderCluster(cluster, paint)).filter((s) => s.length > 0);
-  return [...sections, renderSummary(plan, paint)].join('\n\n') + '\n';
+  const partial = plan.scope ? [`${paint(33, 'Warning:')} ${partialPlanWarning(plan.scope)}.`] : [];
+  return [...partial, ...sections, renderSummary(plan, paint)].join('\n\n') + '\n';
 }
 
 const ACCOUNT_SYMBOLS: Record<AccountAction['kind'], { symbol: string; color: number; verb: string }> = {

@@ -3,6 +3,7 @@ import type { ClusterPlan, Plan, PlanAction } from './plan-types.js';
 import { accountChanges, hasChanges, isRealDrift } from './plan-types.js';
 import { formatDuration } from './duration.js';
 import { describeDrift, uncheckedFileTokens, warningLines } from './render-human.js';
+import { partialPlanWarning } from './plan-scope.js';
 
 /**
  * GitHub refuses a comment body over 65,536 characters: the REST API answers 422 "Body is too
@@ -36,7 +37,8 @@ const ACCOUNT_SYMBOLS: Record<AccountAction['kind'], [string, string]> = {
 export function renderMarkdownPlan(plan: Plan, options: MarkdownOptions = {}): string {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const hint = options.fullPlanHint ?? DEFAULT_HINT;
-  const head = [headline(plan), ...problems(plan), table(plan)].join('\n\n');
+  const partial = plan.scope ? [`> [!WARNING]\n> ${escapeText(capitalizeFirst(partialPlanWarning(plan.scope)))}.`] : [];
+  const head = [headline(plan), ...partial, ...problems(plan), table(plan)].join('\n\n');
   const details = plan.clusters.filter(hasDetails).map(clusterDetails);
   const full = [head, ...details].join('\n\n') + '\n';
   if (byteLength(full) <= maxBytes) return full;
@@ -195,5 +197,9 @@ function plural(count: number, word: string): string {
 }
 
 function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function capitalizeFirst(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -7,6 +7,7 @@ import type { DesiredState } from '../model.js';
 import { digestOf } from '../plan/plan-file.js';
 import type { ConnectionCache } from './connection-cache.js';
 import { loadDesired } from './load-desired.js';
+import { scopeDesired, type PlanScope } from './plan-scope.js';
 
 export interface PassOptions {
   /** manifest files or folders; empty = ./escred.yaml */
@@ -19,11 +20,15 @@ export interface PassOptions {
   connection?: ClusterConnectionOptions;
   /** a daemon's connections, kept across passes; without it each pass opens and closes its own */
   connectionCache?: ConnectionCache;
+  /** --cluster / --account: only this part of the manifest is opened, planned and applied */
+  scope?: PlanScope;
 }
 
 /** Everything one reconcile pass works with, opened in the order that fails before any write. */
 export interface Pass {
+  /** the manifest, narrowed to the scope when there is one */
   desired: DesiredState;
+  scope?: PlanScope;
   /** warnings from the manifest (errors never get this far) */
   diagnostics: Diagnostic[];
   /** what a saved plan was made from: the manifest's meaning, not its comments or layout */
@@ -40,7 +45,9 @@ export interface Pass {
  * connection per cluster (auth secrets resolved now, so a missing env var fails before any call).
  */
 export async function openPass(options: PassOptions): Promise<Pass> {
-  const { desired, diagnostics } = await loadDesired(options.manifestArgs, options.cwd);
+  const loaded = await loadDesired(options.manifestArgs, options.cwd);
+  const { diagnostics } = loaded;
+  const desired = options.scope ? scopeDesired(loaded.desired, options.scope) : loaded.desired;
   const stateDir = options.stateDir ? resolve(options.cwd, options.stateDir) : join(dirname(desired.files[0] ?? join(options.cwd, 'x')), '.escred');
   const sink = createSecretSink(desired.secrets);
   if (options.isApplying) await sink.check();
@@ -56,7 +63,7 @@ export async function openPass(options: PassOptions): Promise<Pass> {
     throw error;
   }
   return {
-    desired, diagnostics, stateDir, sink, journal, connections,
+    desired, diagnostics, stateDir, sink, journal, connections, ...(options.scope ? { scope: options.scope } : {}),
     manifestDigest: manifestDigest(desired),
     close: () => (cache ? cache.retain(new Set(connections.keys())) : closeAll(connections)),
   };

@@ -45,7 +45,7 @@ export async function planPass(pass: Pass, options: PlanPassOptions): Promise<Pl
     r.error ? [unobservedClusterPlan(r.cluster, { code: r.error.code, message: r.error.message, isRetryable: r.error.isRetryable })] : []);
   const order = pass.desired.clusters.map((c) => c.name);
   const clusters = [...plan.clusters, ...failed].sort((a, b) => order.indexOf(a.cluster) - order.indexOf(b.cluster));
-  return { observed, plan: { ...plan, clusters, summary: summarize(clusters) }, nowMs: options.nowMs };
+  return { observed, plan: { ...plan, clusters, summary: summarize(clusters), ...(pass.scope ? { scope: pass.scope } : {}) }, nowMs: options.nowMs };
 }
 
 /** first line after this, then one every PROGRESS_EVERY_MS: a quick observation stays silent */

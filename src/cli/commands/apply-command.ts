@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import type { ForcedRotation } from '../../plan/build-plan.js';
-import { addFileTokensOptions, type FileTokensCliOptions } from '../file-tokens-options.js';
+import { addFileTokensOptions, SCOPE_CLUSTER, type FileTokensCliOptions } from '../file-tokens-options.js';
 import { parseCountAtLeastOne, parsePositiveInteger } from '../terminal.js';
 import { addTimeoutOption, type TimeoutCliOptions } from './timeout-option.js';
+import { addScopeOptions, type ScopeCliOptions } from './scope-options.js';
 
-export interface ApplyCommandOptions extends FileTokensCliOptions, TimeoutCliOptions {
+export interface ApplyCommandOptions extends FileTokensCliOptions, TimeoutCliOptions, ScopeCliOptions {
   /** seconds to wait until every declared node reports its file tokens */
   wait?: number | true;
   autoApprove?: boolean;
@@ -35,7 +36,8 @@ export function registerApplyCommand(program: Command): void {
       (v) => parsePositiveInteger(v, '--wait'))
     .option('--no-color', 'no colours even on a terminal');
   addTimeoutOption(command);
-  addFileTokensOptions(command)
+  addScopeOptions(command);
+  addFileTokensOptions(command, SCOPE_CLUSTER)
     .addHelpText('after', [
       '',
       'A saved plan is applied exactly as it was shown, without a question, and refused when a cluster',

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { addFileTokensOptions, type FileTokensCliOptions } from '../file-tokens-options.js';
+import { addFileTokensOptions, SCOPE_CLUSTER, type FileTokensCliOptions } from '../file-tokens-options.js';
 import { parsePositiveInteger } from '../terminal.js';
 import { addTimeoutOption, type TimeoutCliOptions } from './timeout-option.js';
+import { addScopeOptions, type ScopeCliOptions } from './scope-options.js';
 
-export interface PlanCommandOptions extends FileTokensCliOptions, TimeoutCliOptions {
+export interface PlanCommandOptions extends FileTokensCliOptions, TimeoutCliOptions, ScopeCliOptions {
   out?: string;
   output: 'human' | 'json' | 'markdown';
   detailedExitcode?: boolean;
@@ -24,7 +25,8 @@ export function registerPlanCommand(program: Command): void {
     .option('--state-dir <dir>', 'where the apply journal lives (default: .escred next to the first manifest)')
     .option('--no-color', 'no colours even on a terminal');
   addTimeoutOption(command);
-  addFileTokensOptions(command)
+  addScopeOptions(command);
+  addFileTokensOptions(command, SCOPE_CLUSTER)
     .addHelpText('after', '\nExit codes: 0 success; 1 error (bad manifest, a cluster that could not be observed, a node that did not answer\nabout its file tokens, max-deletions): something could not be checked is never 0; 2 changes present (only with\n--detailed-exitcode). With --output json, stdout is exactly one JSON document (docs/json-output.md).')
     .action(async (paths: string[], options: PlanCommandOptions) => {
       if (options.output !== 'human' && options.output !== 'json' && options.output !== 'markdown') throw new Error(`--output must be human, json or markdown, got '${String(options.output)}'`);
