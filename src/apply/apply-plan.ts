@@ -20,7 +20,8 @@ export interface TokenApi extends Partial<AccountApi> {
 export interface ApplyContext {
   apis: ReadonlyMap<string, TokenApi>;
   sink: SecretSink;
-  journal: ApplyJournal;
+  /** the local journal, or a LeasedJournal keeping leased clusters' intents in their lease (issue 15) */
+  journal: Pick<ApplyJournal, 'begin' | 'finish' | 'pendingKeys' | 'settle'>;
   audit: AuditLog;
   /** calls in flight per cluster */
   concurrency: number;

@@ -35,7 +35,8 @@ export interface Pass {
   manifestDigest: string;
   stateDir: string;
   sink: SecretSink;
-  journal: ApplyJournal;
+  /** the local journal; holdPassLeases puts a LeasedJournal here (issue 15) */
+  journal: Pick<ApplyJournal, 'begin' | 'finish' | 'pendingKeys' | 'settle'>;
   connections: Map<string, ClusterConnection>;
   close(): Promise<void>;
 }
