@@ -25,8 +25,11 @@ export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 5
  * - 429: TransportBulkAction (a token create is a one-item bulk, IndexServiceAccountTokenStore.createToken)
  *   first reserves IndexingPressure (markCoordinatingOperationStarted, which throws
  *   EsRejectedExecutionException "rejected execution of coordinating operation" and undoes its own
- *   accounting) and then forks onto the write / system_write executor, whose full queue rejects the task
- *   before it runs; ExceptionsHelper.status maps EsRejectedExecutionException to 429 TOO_MANY_REQUESTS.
+ *   accounting; for a bulk of system indices only, as the security index is, it is called with
+ *   forceExecution and does not reject) and then forks onto the write / system_write executor, whose
+ *   full queue rejects the task before it runs; ExceptionsHelper.status maps EsRejectedExecutionException
+ *   to 429 TOO_MANY_REQUESTS. (A 429 circuit_breaking_exception of the HTTP in-flight breaker also comes
+ *   before the request is handled.)
  * - 503: SecurityIndexManager.prepareIndexIfNeededThenExecute throws SERVICE_UNAVAILABLE ("Cluster state
  *   has not been recovered yet, cannot write to the [...] index") before it runs the write, and a cluster
  *   block (cluster_block_exception, what the emulator's fault answers) stops a bulk before any shard.
