@@ -9,6 +9,8 @@ import { resolveNotifyTargets } from './notify-targets.js';
 import { startWatch } from './start-watch.js';
 import { createWatchLogger } from './watch-logger.js';
 import { WatchMetrics } from './watch-metrics.js';
+import { hasUnchecked } from '../plan/plan-types.js';
+import { uncheckedFileTokens } from '../plan/render-human.js';
 
 /** `escred watch`: returns the exit code. */
 export async function runWatchCommand(paths: string[], options: WatchCommandOptions): Promise<number> {
@@ -72,6 +74,11 @@ async function runOnce(
   notifier?.passFinished(record);
   await notifier?.settled(); // one pass, then exit: its notifications are sent, or given up after their retries
   if (record.verdict !== 'ok') return 1;
+  if (record.plan && hasUnchecked(record.plan)) {
+    // as plan does: a node that did not answer is not in sync, so a CI drift job must not pass
+    log('error', 'pass-unchecked', { detail: `the pass is incomplete: ${uncheckedFileTokens(record.plan) || 'a cluster could not be checked'}` });
+    return 1;
+  }
   if (!record.hasRemainingChanges) return 0;
   // with --apply, what is left after the apply is what apply could not do (e.g. file-token drift): an error, as in escred apply
   return options.apply ? 1 : 2;

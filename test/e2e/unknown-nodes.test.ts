@@ -23,6 +23,13 @@ describe('a node that does not answer', () => {
     await e2e?.close();
   });
 
+  it('watch --once exits 1 while a node could not be checked, not 0 (unknown is not in sync)', async () => {
+    const once = await e2e.cli(['watch', '--once']);
+    expect(once.stdout).toMatch(/"event":"file-token-unknown"/);
+    expect(once.stdout).toMatch(/"event":"pass-unchecked".*could not check 1 file token on node-2/);
+    expect(once.code).toBe(1);
+  });
+
   it('apply --wait keeps waiting while its state is unknown, then fails naming the node', async () => {
     const apply = await e2e.cli(['apply', '--auto-approve', ...nodeMode('node-0'), '--wait', '5']);
     expect(apply.stdout).not.toContain('Every declared node reports its file tokens.');
