@@ -9,11 +9,18 @@ import { deleteAudited } from './audited-calls.js';
 import { createToken } from './create-token.js';
 import type { SecretSink } from './secret-sink.js';
 import { applyAccountDeletes, applyAccountUpserts, type AccountApi } from './apply-accounts.js';
+import { CallLimiter } from './call-limiter.js';
+import { NO_REFRESH, RefreshFence, runFencedPhase } from './refresh-fence.js';
+
+/** `refresh` of one write, as Elasticsearch reads it; omitted: the API's default (wait_for). */
+export interface WriteOptions {
+  refresh?: 'true' | 'false' | 'wait_for';
+}
 
 /** The calls apply makes; a ClusterConnection provides them (account calls: user-managed accounts, 9.6+). */
 export interface TokenApi extends Partial<AccountApi> {
-  createToken(principal: string, name: string): Promise<{ name: string; value: string }>;
-  deleteToken(principal: string, name: string): Promise<{ found: boolean }>;
+  createToken(principal: string, name: string, options?: WriteOptions): Promise<{ name: string; value: string }>;
+  deleteToken(principal: string, name: string, options?: WriteOptions): Promise<{ found: boolean }>;
   getCredentials(principal: string): Promise<ObservedAccount>;
 }
 
@@ -23,7 +30,7 @@ export interface ApplyContext {
   /** the local journal, or a LeasedJournal keeping leased clusters' intents in their lease (issue 15) */
   journal: Pick<ApplyJournal, 'begin' | 'finish' | 'pendingKeys' | 'settle'>;
   audit: AuditLog;
-  /** calls in flight per cluster */
+  /** token calls in flight at once in the whole apply, across clusters (`--parallelism`) */
   concurrency: number;
   onChange?: (entry: ChangeEntry) => void;
   /**
@@ -40,6 +47,7 @@ export const NOT_STARTED_DETAIL = 'not started: the apply was interrupted';
  * Carries out a plan. Per cluster: every create and replace first (each value durable in the
  * sink before its chain goes on), then deletes, and only when nothing failed, so a rotation's old
  * generation never goes before the new one is safe. A sink failure stops the whole apply.
+ * Clusters go at once, within one bound of calls in flight; refresh per write: see refresh-fence.ts.
  */
 export async function applyPlan(plan: Plan, context: ApplyContext): Promise<ChangeSet> {
   const entries: ChangeEntry[] = [];
@@ -49,9 +57,14 @@ export async function applyPlan(plan: Plan, context: ApplyContext): Promise<Chan
     // not told one by one (an interrupted 200-token apply would print 190 lines): the interrupt report sums them up
     if (entry.detail !== NOT_STARTED_DETAIL) context.onChange?.(entry);
   };
-  for (const cluster of plan.clusters) {
-    await applyCluster(cluster, context, state, record);
-  }
+  const limiter = new CallLimiter(context.concurrency);
+  const perCluster = plan.clusters.map(() => [] as ChangeEntry[]);
+  await Promise.all(plan.clusters.map((cluster, index) => applyCluster(cluster, context, state, (entry) => {
+    perCluster[index]!.push(entry);
+    record(entry);
+  }, limiter)));
+  entries.length = 0;
+  entries.push(...perCluster.flat()); // in plan order, whatever order the clusters finished in
   const isIncomplete = entries.some((e) => e.outcome === 'failed' || e.detail === NOT_STARTED_DETAIL);
   return { entries, hasFailures: isIncomplete || state.isAborted };
 }
@@ -61,6 +74,7 @@ async function applyCluster(
   context: ApplyContext,
   state: { isAborted: boolean },
   record: (entry: ChangeEntry) => void,
+  limiter: CallLimiter,
 ): Promise<void> {
   const skip = (action: PlanAction, detail: string) =>
     record({ cluster: cluster.cluster, principal: action.principal, token: action.token, action: action.kind, outcome: 'skipped', detail });
@@ -78,25 +92,33 @@ async function applyCluster(
   const deletes = cluster.actions.filter((a) => a.kind === 'delete');
   const failedAccounts = await applyAccountUpserts(cluster, accountApi(api), accounts);
   let hasFailed = failedAccounts.size > 0;
-  await mapConcurrent(writes, context.concurrency, async (action) => {
+  const fence = new RefreshFence(api);
+  const runWrites = (batch: readonly PlanAction[], options: WriteOptions) => mapConcurrent(batch, context.concurrency, (action) => limiter.run(async () => {
     if (isStopped()) return notStarted(action);
     if (state.isAborted) return skip(action, 'apply stopped after an earlier failure');
     if (failedAccounts.has(action.principal)) return skip(action, `held back: account ${action.principal} could not be written`);
-    const entry = await runWrite(cluster.cluster, action, api, context, state);
+    const entry = await runWrite(cluster.cluster, action, api, context, state, options);
+    fence.note(options, action.principal, action.token, entry.outcome === 'failed' ? 'unknown' : 'present');
     if (entry.outcome === 'failed') hasFailed = true;
     record(entry);
-  });
+  })).then(() => undefined);
+  // With deletes to follow, the last delete carries the refresh wait; without, the last create does.
+  if (deletes.length > 0) await runWrites(writes, NO_REFRESH);
+  else await runFencedPhase(writes, runWrites, () => true);
   const undeleted = new Set<string>();
-  await mapConcurrent(deletes, context.concurrency, async (action) => {
+  const runDeletes = (batch: readonly PlanAction[], options: WriteOptions) => mapConcurrent(batch, context.concurrency, (action) => limiter.run(async () => {
     if (isStopped()) return notStarted(action);
     if (state.isAborted || hasFailed) {
       undeleted.add(action.principal);
       return skip(action, 'held back: a create on this cluster failed, deletions wait for the next apply');
     }
-    const done = await runDelete(cluster.cluster, action, api, context);
+    const done = await runDelete(cluster.cluster, action, api, context, options);
+    fence.note(options, action.principal, action.token, done.outcome === 'failed' ? 'unknown' : 'absent');
     if (done.outcome === 'failed') undeleted.add(action.principal);
     record(done);
-  });
+  })).then(() => undefined);
+  await runFencedPhase(deletes, runDeletes, () => true);
+  await fence.settle();
   await applyAccountDeletes(cluster, accountApi(api), accounts, (principal) => undeleted.has(principal)
     ? `held back: a token of ${principal} is still there, and Elasticsearch refuses to delete an account with tokens` : undefined);
 }
@@ -120,12 +142,13 @@ async function runWrite(
   api: TokenApi,
   context: ApplyContext,
   state: { isAborted: boolean },
+  options: WriteOptions,
 ): Promise<ChangeEntry> {
   const key: TokenKey = { cluster, principal: action.principal, token: action.token };
   const base = { cluster, principal: action.principal, token: action.token, action: action.kind } as const;
   try {
-    if (action.kind === 'replace') await deleteAudited(key, api, context);
-    const result = await createToken(key, api, context);
+    if (action.kind === 'replace') await deleteAudited(key, api, context, NO_REFRESH);
+    const result = await createToken(key, api, context, options);
     const outcome = action.kind === 'replace' || result.wasReplaced ? 'replaced' : 'created';
     return { ...base, outcome, ...(result.detail ? { detail: result.detail } : {}) };
   } catch (error) {
@@ -134,11 +157,11 @@ async function runWrite(
   }
 }
 
-async function runDelete(cluster: string, action: PlanAction, api: TokenApi, context: ApplyContext): Promise<ChangeEntry> {
+async function runDelete(cluster: string, action: PlanAction, api: TokenApi, context: ApplyContext, options: WriteOptions): Promise<ChangeEntry> {
   const key: TokenKey = { cluster, principal: action.principal, token: action.token };
   const base = { cluster, principal: action.principal, token: action.token, action: 'delete' } as const;
   try {
-    const found = await deleteAudited(key, api, context);
+    const found = await deleteAudited(key, api, context, options);
     await context.sink.forget(key).catch(() => undefined); // a stale value left behind is harmless; never fail a done delete
     return { ...base, outcome: found ? 'deleted' : 'already-absent' };
   } catch (error) {

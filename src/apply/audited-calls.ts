@@ -1,13 +1,13 @@
 import { EscredError, errorMessage } from '../errors.js';
 import type { TokenKey } from '../plan/plan-types.js';
-import type { TokenApi } from './apply-plan.js';
+import type { TokenApi, WriteOptions } from './apply-plan.js';
 import type { AuditLog } from './audit-log.js';
 
 /** Every mutating call goes to the audit log, with its outcome; never the value. */
-export async function postAudited(key: TokenKey, api: TokenApi, context: { audit: AuditLog }): Promise<{ value: string }> {
+export async function postAudited(key: TokenKey, api: TokenApi, context: { audit: AuditLog }, options: WriteOptions = {}): Promise<{ value: string }> {
   const audit = { cluster: key.cluster, account: key.principal, token: key.token, action: 'create' as const };
   try {
-    const created = await api.createToken(key.principal, key.token);
+    const created = await api.createToken(key.principal, key.token, options);
     await context.audit.record({ ...audit, outcome: 'ok' });
     return created;
   } catch (error) {
@@ -19,10 +19,10 @@ export async function postAudited(key: TokenKey, api: TokenApi, context: { audit
 }
 
 /** DELETE, where 404 means done. Returns whether the token was there. */
-export async function deleteAudited(key: TokenKey, api: TokenApi, context: { audit: AuditLog }): Promise<boolean> {
+export async function deleteAudited(key: TokenKey, api: TokenApi, context: { audit: AuditLog }, options: WriteOptions = {}): Promise<boolean> {
   const audit = { cluster: key.cluster, account: key.principal, token: key.token, action: 'delete' as const };
   try {
-    const { found } = await api.deleteToken(key.principal, key.token);
+    const { found } = await api.deleteToken(key.principal, key.token, options);
     await context.audit.record({ ...audit, outcome: found ? 'ok' : 'not-found' });
     return found;
   } catch (error) {

@@ -1,6 +1,6 @@
 import { EscredError, errorMessage } from '../errors.js';
 import type { TokenKey } from '../plan/plan-types.js';
-import type { ApplyContext, TokenApi } from './apply-plan.js';
+import type { ApplyContext, TokenApi, WriteOptions } from './apply-plan.js';
 import { deleteAudited, postAudited, whyValueIsUnknown } from './audited-calls.js';
 
 type CreateContext = Pick<ApplyContext, 'sink' | 'journal' | 'audit'>;
@@ -18,38 +18,58 @@ export interface CreateResult {
  * answers those before it writes, see CREATE_RETRYABLE_STATUSES); one that persists fails this token.
  * A 409, or a lost response after which the token exists, means a token whose value we never saw:
  * delete it and create it again. If the sink fails, the token just made is deleted again.
+ * `options.refresh` goes on the call that ends the chain (see refresh-fence.ts); the calls before it
+ * use refresh=false, since they complete before it.
  */
-export async function createToken(key: TokenKey, api: TokenApi, context: CreateContext): Promise<CreateResult> {
+export async function createToken(key: TokenKey, api: TokenApi, context: CreateContext, options: WriteOptions = {}): Promise<CreateResult> {
+  const early: WriteOptions = { refresh: 'false' };
   await context.journal.begin(key);
   let created: { value: string };
   let result: CreateResult = { wasReplaced: false };
   try {
-    created = await postAudited(key, api, context);
+    created = await postAudited(key, api, context, options);
   } catch (error) {
     const reason = whyValueIsUnknown(error);
     if (!reason) throw error;
-    if (reason === 'lost' && !(await exists(key, api))) {
-      created = await postAudited(key, api, context);
-      result = { wasReplaced: false, detail: 'the first response was lost before anything was created; created again' };
-    } else {
-      await deleteAudited(key, api, context);
-      created = await postAudited(key, api, context);
-      result = { wasReplaced: true, detail: reason === 'conflict'
-        ? 'it already existed (made by an earlier, interrupted run?) with a value escred never saw: replaced'
-        : 'the create response was lost after Elasticsearch made the token: replaced, so its value is known' };
+    if (reason === 'lost') {
+      const again = await postAgainAfterLoss(key, api, context, options);
+      if (again) return finish(key, again.value, api, context, options, { wasReplaced: false, detail: 'the first response was lost before anything was created; created again' });
     }
+    await deleteAudited(key, api, context, early);
+    created = await postAudited(key, api, context, options);
+    result = { wasReplaced: true, detail: reason === 'conflict'
+      ? 'it already existed (made by an earlier, interrupted run?) with a value escred never saw: replaced'
+      : 'the create response was lost after Elasticsearch made the token: replaced, so its value is known' };
   }
-  await storeOrRollBack(key, created.value, api, context);
+  return finish(key, created.value, api, context, options, result);
+}
+
+async function finish(key: TokenKey, value: string, api: TokenApi, context: CreateContext, options: WriteOptions, result: CreateResult): Promise<CreateResult> {
+  await storeOrRollBack(key, value, api, context, options);
   await context.journal.finish(key);
   return result;
 }
 
-async function storeOrRollBack(key: TokenKey, value: string, api: TokenApi, context: CreateContext): Promise<void> {
+/**
+ * After a lost answer, the POST is sent again instead of asking the credentials listing whether the
+ * token exists: the listing is a search and misses a refresh=false write for up to a second, while
+ * a create is decided on the document itself (409 when it exists). undefined: it exists (409).
+ */
+async function postAgainAfterLoss(key: TokenKey, api: TokenApi, context: CreateContext, options: WriteOptions): Promise<{ value: string } | undefined> {
+  try {
+    return await postAudited(key, api, context, options);
+  } catch (error) {
+    if (whyValueIsUnknown(error) === 'conflict') return undefined;
+    throw error;
+  }
+}
+
+async function storeOrRollBack(key: TokenKey, value: string, api: TokenApi, context: CreateContext, options: WriteOptions): Promise<void> {
   try {
     await context.sink.store({ key, kind: 'index', value });
   } catch (sinkError) {
     try {
-      await deleteAudited(key, api, context);
+      await deleteAudited(key, api, context, options);
       await context.journal.finish(key);
     } catch (deleteError) {
       throw new EscredError('ESCRED_SINK_FAILED',
@@ -59,9 +79,4 @@ async function storeOrRollBack(key: TokenKey, value: string, api: TokenApi, cont
     throw new EscredError('ESCRED_SINK_FAILED',
       `secret sink ${context.sink.describe()} failed: ${errorMessage(sinkError)}; the new token was deleted again`, { cause: sinkError });
   }
-}
-
-async function exists(key: TokenKey, api: TokenApi): Promise<boolean> {
-  const account = await api.getCredentials(key.principal);
-  return account.indexTokens.includes(key.token);
 }

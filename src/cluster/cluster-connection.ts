@@ -1,6 +1,6 @@
 import { Agent } from 'undici';
 import type { AccountApi } from '../apply/apply-accounts.js';
-import type { TokenApi } from '../apply/apply-plan.js';
+import type { TokenApi, WriteOptions } from '../apply/apply-plan.js';
 import { deleteUserManagedAccount, putUserManagedAccount } from './user-account-calls.js';
 import { ConfigError, EscredError } from '../errors.js';
 import type { DesiredCluster, ObservedAccount, ObservedNode } from '../model.js';
@@ -40,9 +40,9 @@ export interface ClusterConnection extends TokenApi {
   listNodes(): Promise<ObservedNode[]>;
   getServiceAccounts(): Promise<Record<string, { role_descriptor: unknown }>>;
   /** retried only on 429/503 (answered before any write); a lost answer is an EscredError with code ESCRED_CREATE_OUTCOME_UNKNOWN */
-  createToken(principal: string, name: string): Promise<{ name: string; value: string }>;
+  createToken(principal: string, name: string, options?: WriteOptions): Promise<{ name: string; value: string }>;
   /** 404 {found:false} is an answer, not an error */
-  deleteToken(principal: string, name: string): Promise<{ found: boolean }>;
+  deleteToken(principal: string, name: string, options?: WriteOptions): Promise<{ found: boolean }>;
   /** any other call, through the same retries, timeouts and failover (POST is never re-sent once it may have arrived) */
   send(method: HttpMethod, path: string, options?: SendOptions): Promise<EsResponse>;
   /** requests sent so far, retries included */
@@ -102,8 +102,8 @@ export function createClusterConnection(cluster: DesiredCluster, options: Cluste
       if (!isRecord(body)) throw unexpected('GET', '/_security/service', 'not a JSON object');
       return body as Record<string, { role_descriptor: unknown }>;
     },
-    async createToken(principal, name) {
-      const path = tokenPath(principal, name);
+    async createToken(principal, name, writeOptions = {}) {
+      const path = tokenPath(principal, name) + refreshQuery(writeOptions);
       let body: unknown;
       try {
         body = (await transport.send('POST', path)).body;
@@ -120,8 +120,8 @@ export function createClusterConnection(cluster: DesiredCluster, options: Cluste
       }
       return { name: token.name, value: token.value };
     },
-    async deleteToken(principal, name) {
-      const path = tokenPath(principal, name);
+    async deleteToken(principal, name, writeOptions = {}) {
+      const path = tokenPath(principal, name) + refreshQuery(writeOptions);
       const response = await transport.send('DELETE', path, { acceptStatuses: [404] });
       if (response.status === 404) return { found: false };
       return { found: isRecord(response.body) ? response.body.found !== false : true };
@@ -168,6 +168,11 @@ function normalizeUrls(cluster: DesiredCluster): string[] {
 function accountPath(principal: string): string {
   const [namespace = '', service = ''] = principal.split('/');
   return `/_security/service/${encodeURIComponent(namespace)}/${encodeURIComponent(service)}`;
+}
+
+/** No `refresh` given: none sent, so Elasticsearch's default (wait_for) applies. */
+function refreshQuery(options: WriteOptions): string {
+  return options.refresh === undefined ? '' : `?refresh=${options.refresh}`;
 }
 
 function tokenPath(principal: string, name: string): string {
