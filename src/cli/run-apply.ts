@@ -1,4 +1,4 @@
-import { ConfigError, EscredError, SafetyError } from '../errors.js';
+import { ConfigError, EscredError, SafetyError, errorMessage } from '../errors.js';
 import type { ForcedRotation } from '../plan/build-plan.js';
 import { assertPlanIsCurrent, loadPlanFile, type PlanFile } from '../plan/plan-file.js';
 import type { ChangeSet } from '../apply/change-set.js';
@@ -6,6 +6,8 @@ import { hasChanges, type Plan } from '../plan/plan-types.js';
 import { uncheckedFileTokens } from '../plan/render-human.js';
 import { applyPass, type AppliedPass } from '../reconcile/apply-pass.js';
 import { openPass, type Pass } from '../reconcile/open-pass.js';
+import { holdPassLeases, leaseOffWarnings, type LeasedPass } from '../reconcile/lease-pass.js';
+import { holderIdOfThisProcess, opaqueIdOf } from '../lease/holder-id.js';
 import { scopeFrom } from '../reconcile/plan-scope.js';
 import { partialPlanWarning } from '../plan/plan-scope.js';
 import { planPass, type PlannedPass } from '../reconcile/plan-pass.js';
@@ -38,18 +40,28 @@ export async function runApply(paths: string[], options: ApplyCommandOptions): P
     const scope = savedPlan ? savedPlan.scope : scopeFrom(options);
     if (savedPlan && scopeFrom(options)) throw new ConfigError('a saved plan is applied exactly as it was made: drop --cluster and --account (it records its own scope)');
     const opened = await openPass({
-      manifestArgs: savedPlan ? savedPlan.manifestFiles : paths, cwd: process.cwd(), isApplying: true, connection: connectionOptions(options),
+      manifestArgs: savedPlan ? savedPlan.manifestFiles : paths, cwd: process.cwd(), isApplying: true,
+      // every request says which escred sent it (issue 15): X-Opaque-Id: escred/<holder id>
+      connection: { ...connectionOptions(options), opaqueId: opaqueIdOf(holderIdOfThisProcess()) },
       ...(options.stateDir ? { stateDir: options.stateDir } : {}), ...(scope ? { scope } : {}),
     });
     if (scope && savedPlan) writeErr(`Warning: ${partialPlanWarning(scope)}.`);
-    const pass = options.showSecrets ? { ...opened, sink: showSecretsSink(opened.sink, writeOut) } : opened;
+    const unleased = options.showSecrets ? { ...opened, sink: showSecretsSink(opened.sink, writeOut) } : opened;
+    let leased: LeasedPass | undefined;
     try {
-      printDiagnostics(pass.diagnostics);
+      printDiagnostics(unleased.diagnostics);
+      for (const line of leaseOffWarnings(unleased.desired)) writeErr(line);
+      // before the plan and before any write: a held lease or a lease index the credentials may not write stops here
+      leased = await holdPassLeases(unleased, { holderId: holderIdOfThisProcess(), waitMs: options.leaseWait ?? 0 });
+      const pass = leased.pass;
       const planned = savedPlan ? await checkSavedPlan(pass, savedPlan) : await planAndConfirm(pass, options, target);
       if (!planned) return 1;
       if (!hasIndexWork(planned.plan) && !target) return reportNothingToApply(planned.plan, options);
       const { result: applied, isInterrupted } = hasIndexWork(planned.plan)
-        ? await runInterruptible((stopSignal) => applyIndexTokens(pass, planned, options, stopSignal))
+        ? await runInterruptible(async (stopSignal) => {
+          await leased!.renewAll(); // compare-and-set right before the batch of writes: a lost lease stops here
+          return applyIndexTokens(pass, planned, options, stopSignal);
+        })
         : { result: undefined, isInterrupted: false };
       if (applied && isInterrupted) return reportInterrupted(applied, options.output);
       // file tokens only once every index token went well; the nodes as the plan saw them, at its instant
@@ -57,7 +69,8 @@ export async function runApply(paths: string[], options: ApplyCommandOptions): P
       const fileTokens = target && !applied?.changeSet.hasFailures ? await applyFileTokens(pass, afterIndexTokens, target, options) : undefined;
       return reportApplied(applied?.changeSet ?? NO_CHANGES, (fileTokens?.planned ?? afterIndexTokens).plan, fileTokens, options);
     } finally {
-      await pass.close();
+      await leased?.release().catch((error: unknown) => writeErr(`Warning: could not release a lease (${errorMessage(error)}); it is free again once unrenewed for its duration.`));
+      await unleased.close();
     }
   } catch (error) {
     reportError(error, { output: options.output });

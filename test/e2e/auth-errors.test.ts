@@ -46,7 +46,8 @@ describe('authentication and authorization errors', () => {
   });
 
   it('403 on create: a read-only user can plan, but apply fails loudly and creates nothing', async () => {
-    e2e.writeManifest(fleet, basic('reader'));
+    // lease: off, so that the create is the first write (with a lease, the lease index refuses first: test/e2e/lease.test.ts)
+    e2e.writeManifest(fleet, { ...basic('reader'), lease: 'off' });
     const env = { E2E_USER_PASSWORD: 'reader-password' };
     expect((await e2e.cli(['plan', '--detailed-exitcode'], { env })).code).toBe(2);
     const apply = await e2e.cli(['apply', '--auto-approve'], { env });

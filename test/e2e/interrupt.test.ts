@@ -115,7 +115,8 @@ describe('interrupting an apply', () => {
   it('a second SIGINT stops at once with a warning, exits 130, leaves no temp file; the rerun recovers', async () => {
     e2e = await startE2e({ nodeCount: 1 });
     const env = e2e;
-    env.writeManifest({ [FLEET]: { tokens: TOKENS.map((name) => ({ name })) } });
+    // lease: off: the call in flight must be a create, not the lease's intent write before it (test/e2e/lease.test.ts covers leases)
+    env.writeManifest({ [FLEET]: { tokens: TOKENS.map((name) => ({ name })) } }, { lease: 'off' });
     env.emulator.setFaults({ latencyMs: 50 });
     const run = startCli(env, ['apply', '--auto-approve']);
     await run.waitFor('stdout', /(?:: created\b[^]*){5}/);

@@ -3,9 +3,10 @@ import type { ForcedRotation } from '../../plan/build-plan.js';
 import { addFileTokensOptions, SCOPE_CLUSTER, type FileTokensCliOptions } from '../file-tokens-options.js';
 import { parseCountAtLeastOne, parsePositiveInteger } from '../terminal.js';
 import { addTimeoutOption, type TimeoutCliOptions } from './timeout-option.js';
+import { leaseWaitOption, type LeaseWaitCliOptions } from './lease-wait-option.js';
 import { addScopeOptions, type ScopeCliOptions } from './scope-options.js';
 
-export interface ApplyCommandOptions extends FileTokensCliOptions, TimeoutCliOptions, ScopeCliOptions {
+export interface ApplyCommandOptions extends FileTokensCliOptions, TimeoutCliOptions, ScopeCliOptions, LeaseWaitCliOptions {
   /** seconds to wait until every declared node reports its file tokens */
   wait?: number | true;
   autoApprove?: boolean;
@@ -36,6 +37,7 @@ export function registerApplyCommand(program: Command): void {
       (v) => parsePositiveInteger(v, '--wait'))
     .option('--no-color', 'no colours even on a terminal');
   addTimeoutOption(command);
+  command.addOption(leaseWaitOption());
   addScopeOptions(command);
   addFileTokensOptions(command, SCOPE_CLUSTER)
     .addHelpText('after', [

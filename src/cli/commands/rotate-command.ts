@@ -3,6 +3,7 @@ import { ConfigError } from '../../errors.js';
 import { parseCountAtLeastOne } from '../terminal.js';
 import type { ApplyCommandOptions } from './apply-command.js';
 import { timeoutOption } from './timeout-option.js';
+import { leaseWaitOption } from './lease-wait-option.js';
 
 interface RotateCommandOptions extends Omit<ApplyCommandOptions, 'showSecrets'> {
   file?: string[];
@@ -25,6 +26,7 @@ export function registerRotateCommand(program: Command): void {
     .option('--output <format>', 'human or json', 'human')
     .option('--no-color', 'no colours even on a terminal')
     .addOption(timeoutOption())
+    .addOption(leaseWaitOption())
     .addHelpText('after', [
       '',
       'A token with `rotate:` in the manifest gets a new generation (name-<UTC timestamp>); the old one stays',

@@ -1,0 +1,149 @@
+/**
+ * A pass that writes holds the lease of every cluster it writes (issue 15): taken before the plan
+ * (so the plan is made from a state no other escred is changing), renewed by compare-and-set
+ * right before the batch of writes and before any write once less than half the term is left (so
+ * a holder paused longer than its lease finds out before its next write), released at the end.
+ * The pending-create intents of a leased cluster go into its lease record (LeasedJournal); clusters
+ * with `lease: off` keep the local journal.
+ */
+import type { ClusterConnection } from '../cluster/cluster-connection.js';
+import type { DesiredCluster, DesiredState } from '../model.js';
+import { keepRenewing } from '../lease/keep-renewing.js';
+import type { LeaseClock } from '../lease/lease-clock.js';
+import { LeasedJournal } from '../lease/leased-journal.js';
+import { LeaseHeldError, LeasePermissionError, LeaseRecordError } from '../lease/lease-errors.js';
+import { DEFAULT_LEASE_DURATION_MS, DEFAULT_LEASE_INDEX, DEFAULT_RETRY_PERIOD_MS, LeaseManager } from '../lease/lease-manager.js';
+import type { Pass } from './open-pass.js';
+
+export interface ClusterLeaseOptions {
+  index: string;
+  leaseDurationMs: number;
+  retryPeriodMs: number;
+}
+
+/** The manifest's `lease:` of one cluster as LeaseManager options; undefined for `lease: off`. */
+export function leaseOptionsOf(cluster: DesiredCluster): ClusterLeaseOptions | undefined {
+  if (cluster.lease === 'off') return undefined;
+  const leaseDurationMs = cluster.lease?.durationMs ?? DEFAULT_LEASE_DURATION_MS;
+  // a contender looks again every 2 s, or more often under a short lease (tests use 1.5 s)
+  return { index: cluster.lease?.index ?? DEFAULT_LEASE_INDEX, leaseDurationMs, retryPeriodMs: Math.min(DEFAULT_RETRY_PERIOD_MS, leaseDurationMs / 4) };
+}
+
+/** A holder renews every third of its term: two renewals can fail before a contender may take over. */
+export function renewIntervalOf(leaseDurationMs: number): number {
+  return leaseDurationMs / 3;
+}
+
+/** One line per cluster without a lease, for every command that writes. */
+export function leaseOffWarnings(desired: DesiredState): string[] {
+  return desired.clusters.filter((c) => c.lease === 'off').map((c) =>
+    `Warning: cluster ${c.name} has lease: off in the manifest: nothing stops another escred from writing to it at the same time ` +
+    '(keep it off only where one writer runs by construction)');
+}
+
+export interface PassLeaseOptions {
+  holderId: string;
+  /** `--lease-wait`: how long to wait for a held lease; default 0 */
+  waitMs?: number;
+  clock?: LeaseClock;
+}
+
+export interface LeasedPass {
+  /** the pass with fenced connections and the LeasedJournal */
+  pass: Pass;
+  /** CAS renewal of every lease: right before the batch of writes */
+  renewAll(): Promise<void>;
+  release(): Promise<void>;
+}
+
+/**
+ * Takes every lease the pass needs. LeaseHeldError (naming the other holder), LeasePermissionError
+ * (the index and the privileges to grant) and LeaseRecordError stop the whole command, before any
+ * token write, with the leases already taken given back. A cluster that does not answer is not
+ * written: its connection fails every call with that error, so the plan reports the cluster as
+ * failed (as it would without leases) and the other clusters go on.
+ */
+export async function holdPassLeases(pass: Pass, options: PassLeaseOptions): Promise<LeasedPass> {
+  const leased = pass.desired.clusters.flatMap((c) => {
+    const settings = leaseOptionsOf(c);
+    const connection = pass.connections.get(c.name);
+    return settings && connection ? [{ name: c.name, settings, connection }] : [];
+  });
+  if (leased.length === 0) return { pass, renewAll: async () => undefined, release: async () => undefined };
+  const managers = new Map(leased.map(({ name, settings, connection }) => [name, new LeaseManager({
+    connection, holderId: options.holderId, ...settings, ...(options.clock ? { clock: options.clock } : {}),
+  })]));
+  const results = await Promise.allSettled([...managers.values()].map((lease) => lease.acquire({ wait: options.waitMs ?? 0 })));
+  const refusal = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && isRefusal(r.reason));
+  if (refusal) {
+    await Promise.allSettled([...managers.values()].map((lease) => lease.release()));
+    throw refusal.reason;
+  }
+  const unreachable = new Map<string, unknown>();
+  [...managers.keys()].forEach((name, i) => {
+    const result = results[i]!;
+    if (result.status === 'rejected') unreachable.set(name, result.reason);
+  });
+  for (const name of unreachable.keys()) managers.delete(name);
+  // a long plan or a slow sink must not let the term run out while this process is alive and well
+  const renewers = [...managers].map(([name, lease]) => keepRenewing(lease, {
+    intervalMs: renewIntervalOf(leased.find((l) => l.name === name)!.settings.leaseDurationMs), onLost: () => undefined,
+  }));
+  const connections = new Map([...pass.connections].map(([name, c]) => [name, unreachable.has(name) ? failingConnection(c, unreachable.get(name)) : c]));
+  return {
+    pass: withLeases({ ...pass, connections }, managers),
+    renewAll: async () => {
+      await Promise.all([...managers.values()].map((lease) => lease.renew()));
+    },
+    release: async () => {
+      for (const renewer of renewers) void renewer.stop(); // not awaited: it may be asleep for a third of the term
+      const released = await Promise.allSettled([...managers.values()].map((lease) => lease.release()));
+      const failure = released.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failure) throw failure.reason;
+    },
+  };
+}
+
+function isRefusal(error: unknown): boolean {
+  return error instanceof LeaseHeldError || error instanceof LeasePermissionError || error instanceof LeaseRecordError;
+}
+
+/** A cluster whose lease could not be had: every call fails with why, so nothing is written there. */
+function failingConnection(connection: ClusterConnection, why: unknown): ClusterConnection {
+  const fail = async (): Promise<never> => {
+    throw why;
+  };
+  return {
+    clusterName: connection.clusterName, info: fail, getCredentials: fail, listNodes: fail, getServiceAccounts: fail, createToken: fail,
+    deleteToken: fail, send: fail, putUserManagedAccount: fail, deleteUserManagedAccount: fail,
+    requestCount: () => connection.requestCount(), close: () => connection.close(),
+  };
+}
+
+/** The pass writing through its leases: intents into the lease records, every write fenced. */
+export function withLeases(pass: Pass, leases: ReadonlyMap<string, Pick<LeaseManager, 'ensureFresh' | 'addIntent' | 'clearIntent' | 'clearIntents' | 'heldIntents'>>): Pass {
+  const connections = new Map([...pass.connections].map(([name, connection]) => {
+    const lease = leases.get(name);
+    return [name, lease ? fenceConnection(connection, lease) : connection] as const;
+  }));
+  return { ...pass, connections, journal: new LeasedJournal(pass.journal, leases) };
+}
+
+/**
+ * Every write call first makes sure the term has at least half its length left, renewing (CAS)
+ * when not: a holder that was paused past its lease learns it has lost the lease (LeaseLostError)
+ * before the call, not after. Reads pass through.
+ */
+export function fenceConnection(connection: ClusterConnection, lease: Pick<LeaseManager, 'ensureFresh'>): ClusterConnection {
+  const fenced = <A extends unknown[], R>(call: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
+    await lease.ensureFresh();
+    return call(...args);
+  };
+  return {
+    ...connection,
+    createToken: fenced((...args: Parameters<ClusterConnection['createToken']>) => connection.createToken(...args)),
+    deleteToken: fenced((...args: Parameters<ClusterConnection['deleteToken']>) => connection.deleteToken(...args)),
+    putUserManagedAccount: fenced((...args: Parameters<ClusterConnection['putUserManagedAccount']>) => connection.putUserManagedAccount(...args)),
+    deleteUserManagedAccount: fenced((...args: Parameters<ClusterConnection['deleteUserManagedAccount']>) => connection.deleteUserManagedAccount(...args)),
+  };
+}
