@@ -8,9 +8,15 @@ import type { ClusterConnection } from './cluster-connection.js';
 import { ElasticsearchError } from './elasticsearch-error.js';
 
 export interface ObserveClusterOptions {
-  /** credentials GETs in flight at once; default 8 */
+  /** credentials GETs in flight at once; default all of them (the connection's socket pool still bounds it) */
   concurrency?: number;
 }
+
+/**
+ * Clusters observed at once by default: Terraform's -parallelism, as apply's `--parallelism`. A plan
+ * then takes about ceil(clusters / 10) waves of two round trips (GET /, then every account GET at once).
+ */
+export const DEFAULT_CLUSTER_PARALLELISM = 10;
 
 /**
  * What one cluster has for the accounts the manifest declares: GET / and its checks first (a wrong
@@ -24,7 +30,8 @@ export async function observeCluster(
   const info = await connection.info();
   checkClusterInfo(cluster, info);
   const hasFileTokens = cluster.serviceAccounts.some((account) => account.fileTokens.length > 0);
-  const concurrency = options.concurrency ?? 8;
+  // every account GET at once: a second round trip in all, however many accounts
+  const concurrency = options.concurrency ?? Number.POSITIVE_INFINITY;
   const [serviceAccounts, nodes, accounts, userManaged] = await Promise.all([
     mapConcurrent(cluster.serviceAccounts, concurrency, (account) => connection.getCredentials(account.principal)),
     hasFileTokens ? readNodes(connection) : Promise.resolve(null),
@@ -87,9 +94,9 @@ export interface ObservedClusterResult {
 }
 
 export interface ObserveClustersOptions {
-  /** clusters observed at once; default 4 */
+  /** clusters observed at once; default DEFAULT_CLUSTER_PARALLELISM */
   concurrency?: number;
-  /** credentials GETs in flight per cluster; default 8 */
+  /** credentials GETs in flight per cluster; default all at once */
   accountConcurrency?: number;
 }
 
@@ -97,13 +104,14 @@ export interface ObserveClustersOptions {
 export async function observeClusters(
   desired: DesiredState, connections: ReadonlyMap<string, ClusterConnection>, options: ObserveClustersOptions = {},
 ): Promise<ObservedClusterResult[]> {
-  return mapConcurrent(desired.clusters, options.concurrency ?? 4, async (cluster) => {
+  return mapConcurrent(desired.clusters, options.concurrency ?? DEFAULT_CLUSTER_PARALLELISM, async (cluster) => {
     const connection = connections.get(cluster.name);
     if (!connection) {
       return { cluster: cluster.name, error: new EscredError('ESCRED_NO_CONNECTION', `cluster ${cluster.name}: no connection was opened`) };
     }
     try {
-      return { cluster: cluster.name, observed: await observeCluster(connection, cluster, { concurrency: options.accountConcurrency }) };
+      const observeOptions = options.accountConcurrency === undefined ? {} : { concurrency: options.accountConcurrency };
+      return { cluster: cluster.name, observed: await observeCluster(connection, cluster, observeOptions) };
     } catch (error) {
       return { cluster: cluster.name, error: asEscredError(cluster.name, error) };
     }

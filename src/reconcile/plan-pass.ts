@@ -1,4 +1,4 @@
-import { observeClusters, type ObservedClusterResult } from '../cluster/observe-cluster.js';
+import { DEFAULT_CLUSTER_PARALLELISM, observeClusters, type ObservedClusterResult } from '../cluster/observe-cluster.js';
 import type { ObservedCluster } from '../model.js';
 import { buildPlan, unobservedClusterPlan, type ForcedRotation } from '../plan/build-plan.js';
 import { summarize, type ClusterPlan, type Plan } from '../plan/plan-types.js';
@@ -11,7 +11,7 @@ export interface PlanPassOptions {
   nowMs: number;
   forcedRotations?: readonly ForcedRotation[];
   maxDeletionsOverride?: number;
-  /** clusters observed at once */
+  /** clusters observed at once; default DEFAULT_CLUSTER_PARALLELISM (10) */
   concurrency?: number;
   /** a line for a person when observing is slow ("still observing prod (5 s)..."): the CLI sends it to stderr */
   onProgress?: (line: string) => void;
@@ -28,7 +28,7 @@ export interface PlannedPass {
 
 /** Observe every cluster (one that fails is reported in the plan, not dropped), then plan. */
 export async function planPass(pass: Pass, options: PlanPassOptions): Promise<PlannedPass> {
-  const results = await observeWithProgress(pass, options.concurrency ?? 4, options.onProgress);
+  const results = await observeWithProgress(pass, options.concurrency ?? DEFAULT_CLUSTER_PARALLELISM, options.onProgress);
   const observed = results.flatMap((r) => (r.observed ? [r.observed] : []));
   const sinkKeys = await pass.sink.listKeys();
   const delivered = options.fileTokensTarget ? await readDeliveredFileTokens(pass.desired.clusters, options.fileTokensTarget) : undefined;
