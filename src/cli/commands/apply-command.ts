@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { ForcedRotation } from '../../plan/build-plan.js';
 import { addFileTokensOptions, SCOPE_CLUSTER, type FileTokensCliOptions } from '../file-tokens-options.js';
 import { parseCountAtLeastOne, parsePositiveInteger } from '../terminal.js';
@@ -10,7 +10,9 @@ export interface ApplyCommandOptions extends FileTokensCliOptions, TimeoutCliOpt
   /** seconds to wait until every declared node reports its file tokens */
   wait?: number | true;
   autoApprove?: boolean;
+  /** calls in flight at once, across clusters: `--parallelism` (or its old name `--concurrency`) */
   concurrency: number;
+  parallelism?: number;
   maxDeletions?: number;
   auditLog?: string;
   stateDir?: string;
@@ -21,13 +23,17 @@ export interface ApplyCommandOptions extends FileTokensCliOptions, TimeoutCliOpt
   forcedRotations?: ForcedRotation[];
 }
 
+/** Terraform's -parallelism default: 10 calls at once. */
+export const DEFAULT_PARALLELISM = 10;
+
 export function registerApplyCommand(program: Command): void {
   const command = program
     .command('apply')
     .description('Create and delete index tokens so the clusters match the manifest; every new secret goes to the secret sink first.')
     .argument('[paths...]', 'manifest files or folders (default: ./escred.yaml), or one plan file saved by `escred plan --out`')
     .option('--auto-approve', 'do not ask for confirmation (required when not on a terminal)')
-    .option('--concurrency <n>', 'calls in flight per cluster', (v) => parseCountAtLeastOne(v, '--concurrency'), 4)
+    .option('--parallelism <n>', 'calls in flight at once, across every cluster (as Terraform\'s -parallelism)', (v) => parseCountAtLeastOne(v, '--parallelism'), DEFAULT_PARALLELISM)
+    .addOption(new Option('--concurrency <n>', 'old name of --parallelism').argParser((v) => parseCountAtLeastOne(v, '--concurrency')).hideHelp())
     .option('--max-deletions <n>', 'allow this many deletions per cluster, overriding the manifest', (v) => parsePositiveInteger(v, '--max-deletions'))
     .option('--audit-log <file>', 'JSON lines, one per create/delete call (default: <state dir>/audit.log)')
     .option('--state-dir <dir>', 'apply journal and audit log (default: .escred next to the first manifest)')
@@ -48,6 +54,6 @@ export function registerApplyCommand(program: Command): void {
     ].join('\n'))
     .action(async (paths: string[], options: ApplyCommandOptions) => {
       const { runApply } = await import('../run-apply.js');
-      process.exitCode = await runApply(paths, options);
+      process.exitCode = await runApply(paths, { ...options, concurrency: options.concurrency ?? options.parallelism ?? DEFAULT_PARALLELISM });
     });
 }
