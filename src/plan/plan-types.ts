@@ -120,6 +120,11 @@ export function isRealDrift(drift: FileTokenDrift): boolean {
   return drift.missingOn.length + drift.unexpectedOn.length > 0;
 }
 
+/** The principals a cluster plan touches, in the order renderings list them: account changes, tokens, file-token drift. */
+export function changedPrincipals(cluster: ClusterPlan): string[] {
+  return [...new Set([...(cluster.accountActions ?? []), ...cluster.actions, ...cluster.fileTokenDrift].map((x) => x.principal))];
+}
+
 export function summarize(clusters: ClusterPlan[]): PlanSummary {
   const count = (kind: PlanAction['kind']) =>
     clusters.reduce((sum, c) => sum + c.actions.filter((a) => a.kind === kind).length, 0);

@@ -1,5 +1,5 @@
 import type { ClusterPlan, FileTokenDrift, Plan, PlanAction, PlanWarning } from './plan-types.js';
-import { hasChanges, isUnknownDrift } from './plan-types.js';
+import { changedPrincipals, hasChanges, isUnknownDrift } from './plan-types.js';
 import { describeAccountAction, type AccountAction } from './account-actions.js';
 import { partialPlanWarning } from './plan-scope.js';
 
@@ -33,8 +33,7 @@ const ACCOUNT_SYMBOLS: Record<AccountAction['kind'], { symbol: string; color: nu
 function renderCluster(cluster: ClusterPlan, paint: Paint): string {
   const lines: string[] = [];
   const accountActions = cluster.accountActions ?? [];
-  const principals = [...new Set([...accountActions, ...cluster.actions, ...cluster.fileTokenDrift].map((x) => x.principal))];
-  for (const principal of principals) {
+  for (const principal of changedPrincipals(cluster)) {
     lines.push(`  ${principal}`);
     for (const action of accountActions.filter((a) => a.principal === principal)) {
       const { symbol, color, verb } = ACCOUNT_SYMBOLS[action.kind];

@@ -1,6 +1,6 @@
 import { describeAccountAction, type AccountAction } from './account-actions.js';
 import type { ClusterPlan, Plan, PlanAction } from './plan-types.js';
-import { accountChanges, hasChanges, isRealDrift } from './plan-types.js';
+import { accountChanges, changedPrincipals, hasChanges, isRealDrift } from './plan-types.js';
 import { formatDuration } from './duration.js';
 import { describeDrift, uncheckedFileTokens, warningLines } from './render-human.js';
 import { partialPlanWarning } from './plan-scope.js';
@@ -100,8 +100,7 @@ function table(plan: Plan): string {
 function clusterDetails(cluster: ClusterPlan): string {
   const lines: string[] = [];
   const accountActions = cluster.accountActions ?? [];
-  const principals = [...new Set([...accountActions, ...cluster.actions, ...cluster.fileTokenDrift].map((x) => x.principal))];
-  for (const principal of principals) {
+  for (const principal of changedPrincipals(cluster)) {
     lines.push(`  ${principal}`);
     for (const action of accountActions.filter((a) => a.principal === principal)) {
       const [symbol, verb] = ACCOUNT_SYMBOLS[action.kind];
