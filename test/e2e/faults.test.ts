@@ -80,12 +80,14 @@ describe('faults during plan and apply', () => {
 
   it('kill -9 in the middle of an apply, then a rerun: converged, every owned secret in the sink and valid', async () => {
     const names = range('gitops-k', 24);
-    e2e.writeManifest(fleet(names));
+    // a short lease: the killed apply never released it, so the rerun waits until it has seen it
+    // unrenewed for 1.5 s, takes it over and reads the killed run's intents from it (issue 15)
+    e2e.writeManifest(fleet(names), { lease: { duration: '1500ms' } });
     e2e.emulator.setFaults({ latencyMs: 40 });
     const killed = await e2e.cli(['apply', '--auto-approve', '--concurrency', '4'], { killWhen: /gitops-k\d\d: created/ });
     expect(killed.signal).toBe('SIGKILL');
     e2e.emulator.clearFaults();
-    const rerun = await e2e.cli(['apply', '--auto-approve']);
+    const rerun = await e2e.cli(['apply', '--auto-approve', '--lease-wait', '20s']);
     expect(rerun.code).toBe(0);
     expect(await e2e.indexTokens(FLEET)).toEqual(expect.arrayContaining(names));
     for (const name of names) expect((await e2e.whoIs(e2e.sinkValue(FLEET, name))).token?.name).toBe(name);

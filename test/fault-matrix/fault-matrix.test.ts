@@ -178,6 +178,9 @@ async function firstApply(e2e: E2e, row: FaultRow): Promise<CliResult> {
 }
 
 function writeMatrixManifest(e2e: E2e, cluster: Record<string, unknown> = {}, hasFileToken = false): void {
+  // lease: off keeps each row about its own fault and the local journal; leases under SIGKILL are
+  // covered by test/e2e/faults.test.ts (kill -9, then a fresh runner) and test/chaos/
+  cluster = { lease: 'off', ...cluster };
   e2e.writeManifest({
     [FLEET]: { prune: 'owned', owns: 'gitops-*', protect: 'gitops-keep-*', tokens: FLEET_TOKENS.map((name) => ({ name })) },
     [KIBANA]: { prune: 'owned', owns: 'gitops-*', tokens: KIBANA_TOKENS.map((name) => ({ name })),
