@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { DetailedPeerCertificate, TLSSocket } from 'node:tls';
+import { createSecureContext, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
 import { buildConnector, type Client } from 'undici';
 import { ConfigError, errorMessage } from '../errors.js';
 import type { TlsConfig } from '../model.js';
@@ -24,7 +24,9 @@ export function buildTlsConnect(tls: TlsConfig, options: { clusterName: string; 
     } catch (error) {
       throw new ConfigError(`cluster ${options.clusterName}: tls.caFile: cannot read ${tls.caFile}: ${errorMessage(error)}`, { cause: error });
     }
-    return { ca, timeout: options.timeoutMs };
+    // One secure context for every socket of the cluster: given `ca` alone, each TLS socket would
+    // build its own and parse the CA again (a few ms of CPU per connection, issue 16).
+    return { secureContext: createSecureContext({ ca }), timeout: options.timeoutMs };
   }
   return { timeout: options.timeoutMs };
 }
