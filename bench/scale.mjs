@@ -4,7 +4,8 @@
  *
  * escred (own process): loadManifest of the folder (YAML with positions, schema, rules, merge),
  * buildPlan against ObservedCluster data built in-process (each account reports its tokens minus
- * 2 per account, plus one unowned token that must be left alone, so the plan has 1,600 creates),
+ * 2 per account, plus one unowned token that must be left alone, so the plan has 1,600 creates;
+ * the sink holds every existing token's value, as after escred made them),
  * then renderHumanPlan and the JSON plan. No network: the observe cost
  * is measured by the plan-time bench. Floor (own process): bare `yaml.parse` of the same files
  * and a Set difference per account, giving the same creates. Time and peak RSS of each process.
@@ -40,7 +41,9 @@ async function escredChild(dir) {
   const loaded = performance.now();
   const names = tokenNames(TOKENS);
   const observed = desired.clusters.map((c) => observedFor(c.name, names));
-  const plan = buildPlan(desired, observed, { nowMs: Date.now(), sinkSecrets: new Set() });
+  // the sink holds the value of every token escred made (as a directory sink lists them): no warnings
+  const sinkSecrets = new Set(observed.flatMap((c) => c.serviceAccounts.flatMap((a) => a.indexTokens.map((t) => `${c.name}/${a.principal}/${t}`))));
+  const plan = buildPlan(desired, observed, { nowMs: Date.now(), sinkSecrets });
   const human = renderHumanPlan(plan, { isColor: false });
   const json = JSON.stringify(plan, null, 2);
   const creates = plan.clusters.reduce((n, c) => n + c.actions.filter((a) => a.kind === 'create').length, 0);
