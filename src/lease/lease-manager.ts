@@ -72,6 +72,7 @@ export class LeaseManager {
   private queue: Promise<unknown> = Promise.resolve();
   private intentChanges: Array<(intents: PendingIntent[]) => PendingIntent[]> = [];
   private nextIntentWrite: Promise<void> | undefined;
+  private lastTakenOverFrom: LeaseRecord | undefined;
 
   constructor(options: LeaseOptions) {
     this.host = options.host ?? hostname();
@@ -86,6 +87,11 @@ export class LeaseManager {
 
   isHeld(): boolean {
     return this.held !== undefined;
+  }
+
+  /** The other holder's record when the last acquire took the lease over (not free, not released); else undefined. */
+  takenOverFrom(): LeaseRecord | undefined {
+    return this.lastTakenOverFrom ? { ...this.lastTakenOverFrom } : undefined;
   }
 
   /**
@@ -202,6 +208,7 @@ export class LeaseManager {
   private async tryAcquire(): Promise<LeaseRecord | undefined> {
     const current = await this.document.read();
     if (!current) {
+      this.lastTakenOverFrom = undefined;
       if (await this.write(this.freshRecord([]), undefined)) return this.adopted();
       // someone else created it first (or created and released it already): look again
       return this.tryAcquire();
@@ -215,6 +222,7 @@ export class LeaseManager {
     const observed = this.watch(version, nowMs);
     const isFree = record.releasedAt !== null || record.holderId === this.holderId;
     if (!isFree && nowMs - observed.sinceMs < record.leaseDurationMs) return record;
+    this.lastTakenOverFrom = isFree ? undefined : { ...record };
     if (await this.write(this.freshRecord(record.intents), version)) return this.adopted();
     // another contender was faster: it is the blocker now
     return (await this.document.read())?.record ?? record;

@@ -109,7 +109,7 @@ function isRefusal(error: unknown): boolean {
 }
 
 /** A cluster whose lease could not be had: every call fails with why, so nothing is written there. */
-function failingConnection(connection: ClusterConnection, why: unknown): ClusterConnection {
+export function failingConnection(connection: ClusterConnection, why: unknown): ClusterConnection {
   const fail = async (): Promise<never> => {
     throw why;
   };

@@ -6,6 +6,8 @@ export interface HealthServerOptions {
   /** host:port; port 0 picks a free one */
   listen: string;
   isReady: () => boolean;
+  /** more lines for /readyz, e.g. the leases this replica holds */
+  readyDetail?: () => string;
   metrics: () => Promise<string>;
   metricsContentType: string;
 }
@@ -28,7 +30,8 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
       response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
     } else if (path === '/readyz') {
       const isReady = options.isReady();
-      response.writeHead(isReady ? 200 : 503, { 'content-type': 'text/plain' }).end(isReady ? 'ready\n' : 'no successful pass yet\n');
+      const detail = options.readyDetail?.() ?? '';
+      response.writeHead(isReady ? 200 : 503, { 'content-type': 'text/plain' }).end(`${isReady ? 'ready' : 'no successful pass yet'}\n${detail}`);
     } else if (path === '/metrics') {
       options.metrics().then(
         (text) => response.writeHead(200, { 'content-type': options.metricsContentType }).end(text),

@@ -8,6 +8,8 @@ import type { ConnectionCache } from '../reconcile/connection-cache.js';
 import { deliverFileTokens, type FileTokensTarget } from '../reconcile/deliver-pass.js';
 import { openPass, type Pass } from '../reconcile/open-pass.js';
 import { planPass, type PlannedPass } from '../reconcile/plan-pass.js';
+import { leaseOffWarnings } from '../reconcile/lease-pass.js';
+import type { WatchLeases } from './watch-leases.js';
 import { logPlan, logManifestInvalid } from './log-plan.js';
 import type { WatchLogger } from './watch-logger.js';
 import type { PassResult, WatchMetrics } from './watch-metrics.js';
@@ -29,6 +31,8 @@ export interface WatchPassOptions {
   log: WatchLogger;
   metrics: WatchMetrics;
   now?: () => number;
+  /** with --apply: the pass reconciles only the clusters whose lease this replica holds (issue 15) */
+  leases?: WatchLeases;
 }
 
 export interface WatchPassRecord {
@@ -82,7 +86,9 @@ export async function runWatchPass(trigger: PassTrigger, options: WatchPassOptio
     return finish({ verdict: isRetryable(error) ? 'retryable' : 'failed', result: 'error', hasRemainingChanges: false, error: passError(error) });
   }
   try {
-    const { planned, remaining, changeSet } = await reconcile(pass, options, now);
+    const { planned, remaining, changeSet } = options.leases && options.isApplying
+      ? await options.leases.run(pass, (leased, beforeWrites) => reconcile(leased, options, now, beforeWrites))
+      : await reconcile(pass, options, now);
     options.metrics.setDrift(pass.desired, remaining);
     const verdict = verdictOf(planned, remaining, changeSet);
     const hasRemainingChanges = hasChanges(remaining);
@@ -97,8 +103,11 @@ export async function runWatchPass(trigger: PassTrigger, options: WatchPassOptio
 }
 
 /** Observe and plan; with --apply, carry the plan out and look again. */
-async function reconcile(pass: Pass, options: WatchPassOptions, now: () => number): Promise<{ planned: Plan; remaining: Plan; changeSet?: ChangeSet }> {
+async function reconcile(
+  pass: Pass, options: WatchPassOptions, now: () => number, beforeWrites?: () => Promise<void>,
+): Promise<{ planned: Plan; remaining: Plan; changeSet?: ChangeSet }> {
   for (const d of pass.diagnostics) options.log('warn', 'manifest-warning', { detail: `${d.file}:${d.line}:${d.col}: ${d.message}`, code: d.code });
+  if (options.isApplying) for (const line of leaseOffWarnings(pass.desired)) options.log('warn', 'lease-off', { detail: line });
   const planned = await planPass(pass, { nowMs: now(), ...(options.fileTokens ? { fileTokensTarget: options.fileTokens } : {}) });
   logPlan(options.log, planned.plan);
   if (!options.isApplying) return { planned: planned.plan, remaining: planned.plan };
@@ -107,6 +116,7 @@ async function reconcile(pass: Pass, options: WatchPassOptions, now: () => numbe
     if (options.fileTokens) await deliverAndLog(pass, planned, options.fileTokens, options.log);
     return { planned: planned.plan, remaining: planned.plan };
   }
+  await beforeWrites?.(); // compare-and-set of every held lease right before the writes: a lost one stops the pass here
   const applied = await applyPass(pass, planned, {
     concurrency: options.concurrency,
     clock: () => new Date(now()),

@@ -11,6 +11,8 @@ import { Notifier, type NotifierOptions } from './notify.js';
 import { WatchMetrics } from './watch-metrics.js';
 import { watchPaths, type PathWatcher } from './watch-paths.js';
 import { WatchScheduler } from './watch-scheduler.js';
+import { WatchLeases } from './watch-leases.js';
+import { holderIdOfThisProcess, opaqueIdOf } from '../lease/holder-id.js';
 
 export interface WatchOptions {
   /** manifest files or folders; empty = ./escred.yaml */
@@ -38,6 +40,8 @@ export interface WatchOptions {
   /** one JSON line per call; default stdout */
   write?: (line: string) => void;
   clock?: WatchClock;
+  /** the lease holder id (and X-Opaque-Id); default one per process. Tests running several replicas in one process set it */
+  holderId?: string;
   /** --notify receivers (applied changes, drift in report-only mode, failed passes), with their retry limits */
   notify?: Omit<NotifierOptions, 'isApplying' | 'host' | 'log'>;
 }
@@ -48,6 +52,8 @@ export interface RunningWatch {
   metrics: WatchMetrics;
   /** set with --notify: settled() for tests, leaseTakenOver() for the lease work */
   notifier?: Notifier;
+  /** with --apply: the clusters whose lease this replica holds now, sorted */
+  leasesHeld(): string[];
   /** the last 1000 finished passes, oldest first */
   passes(): readonly WatchPassRecord[];
   /** resolves with the next pass to finish (from now on; earlier ones are in passes()) that matches */
@@ -69,12 +75,18 @@ export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
   const listeners = new Set<(record: WatchPassRecord) => void>();
   let isReady = false;
 
-  const connectionCache = new ConnectionCache(options.connection);
+  const holderId = options.holderId ?? holderIdOfThisProcess();
+  // every request says which replica sent it (issue 15): X-Opaque-Id: escred/<holder id>
+  const connectionCache = new ConnectionCache({ ...options.connection, opaqueId: opaqueIdOf(holderId) });
   const notifier = options.notify?.targets.length ? new Notifier({ ...options.notify, isApplying: options.isApplying ?? false, host: hostname(), log }) : undefined;
+  const leases = options.isApplying ? new WatchLeases({
+    holderId, host: hostname(), pid: process.pid, log, metrics, ...(notifier ? { notifier } : {}),
+    onAcquired: () => scheduler.markDirty(),
+  }) : undefined;
   const scheduler = new WatchScheduler(async (trigger) => {
     const record = await runWatchPass(trigger, {
       manifestArgs: options.paths, cwd, isApplying: options.isApplying ?? false, concurrency: options.concurrency ?? 4, log, metrics,
-      connectionCache,
+      connectionCache, ...(leases ? { leases } : {}),
       ...(options.stateDir ? { stateDir: options.stateDir } : {}),
       ...(options.fileTokens ? { fileTokens: options.fileTokens } : {}),
     });
@@ -95,7 +107,7 @@ export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
   try {
     if (options.isServing !== false) {
       server = await startHealthServer({
-        listen: options.listen ?? '127.0.0.1:9464', isReady: () => isReady,
+        listen: options.listen ?? '127.0.0.1:9464', isReady: () => isReady, readyDetail: () => leases?.readyLine() ?? '',
         metrics: () => metrics.metrics(), metricsContentType: metrics.registry.contentType,
       });
     }
@@ -114,16 +126,20 @@ export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
     throw error;
   }
   scheduler.start();
+  leases?.start();
 
   return {
     url: server?.url ?? '',
     metrics,
     ...(notifier ? { notifier } : {}),
     passes: () => records,
+    leasesHeld: () => leases?.held() ?? [],
     isReady: () => isReady,
     waitForPass: (predicate, timeoutMs = 20_000) => waitFor(records, listeners, predicate, timeoutMs),
     stop: async () => {
       const isFinished = await stopAll({ scheduler, watcher, server, log, shutdownTimeoutMs: options.shutdownTimeoutMs ?? 30_000 });
+      // given back so that another replica takes over at once, not after the lease duration
+      if (isFinished) await leases?.stop();
       if (isFinished) await connectionCache.close(); // a pass still running keeps its connections until it ends
       await notifier?.close(); // the last pass's notifications get a few seconds, then are abandoned
       return isFinished;

@@ -31,6 +31,19 @@ export class WatchMetrics {
     labelNames: ['action', 'outcome'] as const, registers: [this.registry],
   });
 
+  private readonly leaseHeld = new Gauge({
+    name: 'escred_lease_held', help: 'Whether this replica holds the lease of the cluster (1) or not (0); clusters with lease: off have no series',
+    labelNames: ['cluster'] as const, registers: [this.registry],
+  });
+  private readonly leaseTakeovers = new Counter({
+    name: 'escred_lease_takeovers_total', help: 'Leases this replica took over from another holder that had stopped renewing',
+    labelNames: ['cluster'] as const, registers: [this.registry],
+  });
+  private readonly leaseRenewFailures = new Counter({
+    name: 'escred_lease_renew_failures_total', help: 'Lease renewals that failed: the lease was lost, refused, or the cluster did not answer',
+    labelNames: ['cluster'] as const, registers: [this.registry],
+  });
+
   constructor() {
     // every result shows from the start, so rate() and alerts work before the first failure
     for (const result of ['success', 'drift', 'invalid_manifest', 'error'] as const) this.passes.inc({ result }, 0);
@@ -43,6 +56,20 @@ export class WatchMetrics {
 
   recordSuccess(nowMs: number): void {
     this.lastSuccess.set(nowMs / 1000);
+  }
+
+  /** the held series of every leased cluster, replaced: a cluster that left the manifest loses its series */
+  setLeasesHeld(clusters: readonly string[], held: ReadonlySet<string>): void {
+    this.leaseHeld.reset();
+    for (const cluster of clusters) this.leaseHeld.set({ cluster }, held.has(cluster) ? 1 : 0);
+  }
+
+  recordLeaseTakeover(cluster: string): void {
+    this.leaseTakeovers.inc({ cluster });
+  }
+
+  recordLeaseRenewFailure(cluster: string): void {
+    this.leaseRenewFailures.inc({ cluster });
   }
 
   recordChange(entry: ChangeEntry): void {

@@ -1,0 +1,232 @@
+/**
+ * Several `escred watch --apply` replicas on one manifest (issue 15): each cluster is reconciled
+ * by the one replica holding its lease. A tick every retry period beats the replica registry and,
+ * between passes, balances the leases (fair share of the live replicas; a dead replica's leases
+ * are taken once seen unrenewed for their duration) and asks for a pass when it took one. Held
+ * leases renew in the background every third of their term; a pass writes only to the clusters
+ * it holds, renewing them by compare-and-set right before its writes.
+ */
+import type { ClusterConnection } from '../cluster/cluster-connection.js';
+import { errorMessage } from '../errors.js';
+import { balanceLeases, type BalanceResult } from '../lease/balance-leases.js';
+import { keepRenewing, type Renewing } from '../lease/keep-renewing.js';
+import type { LeaseClock } from '../lease/lease-clock.js';
+import { LeaseManager } from '../lease/lease-manager.js';
+import { ReplicaRegistry } from '../lease/replica-registry.js';
+import type { DesiredCluster } from '../model.js';
+import { failingConnection, leaseOptionsOf, renewIntervalOf, withLeases, type ClusterLeaseOptions } from '../reconcile/lease-pass.js';
+import type { Pass } from '../reconcile/open-pass.js';
+import type { Notifier } from './notify.js';
+import type { WatchLogger } from './watch-logger.js';
+import type { WatchMetrics } from './watch-metrics.js';
+
+export interface WatchLeasesOptions {
+  holderId: string;
+  host: string;
+  pid: number;
+  log: WatchLogger;
+  metrics: WatchMetrics;
+  notifier?: Notifier;
+  /** a lease was taken: run a pass soon */
+  onAcquired(): void;
+  clock?: LeaseClock;
+}
+
+interface Entry {
+  /** what the manager was made from: a change of index or duration makes a new one */
+  identity: string;
+  settings: ClusterLeaseOptions;
+  lease: LeaseManager;
+  renewer?: Renewing;
+}
+
+const DEFAULT_TICK_MS = 2_000;
+
+export class WatchLeases {
+  private readonly entries = new Map<string, Entry>();
+  private readonly connections = new Map<string, ClusterConnection>();
+  private registry: { identity: string; registry: ReplicaRegistry } | undefined;
+  private tickInFlight: Promise<void> | undefined;
+  private isPassRunning = false;
+  private hasTicked = false;
+  private timer: NodeJS.Timeout | undefined;
+  private isStopped = false;
+  private lastHeldLine = '';
+  /** clusters whose lease could not be checked at the last balance (no answer...): the pass reports them failed */
+  private unchecked = new Map<string, unknown>();
+
+  constructor(private readonly options: WatchLeasesOptions) {}
+
+  /** the clusters this replica holds, sorted */
+  held(): string[] {
+    return [...this.entries].filter(([, e]) => e.lease.isHeld()).map(([name]) => name).sort();
+  }
+
+  readyLine(): string {
+    const held = this.held();
+    return `leases held (${held.length} of ${this.entries.size}): ${held.join(', ') || 'none'}\n`;
+  }
+
+  /** Runs `work` on the pass narrowed to the clusters held (and those with lease: off), writes fenced. */
+  async run<T>(pass: Pass, work: (leased: Pass, beforeWrites: () => Promise<void>) => Promise<T>): Promise<T> {
+    await this.tickInFlight;
+    await this.sync(pass.desired.clusters, pass.connections);
+    if (!this.hasTicked) await this.tick({ isInPass: true });
+    this.isPassRunning = true;
+    try {
+      const held = new Set(this.held());
+      const managers = new Map([...this.entries].filter(([name]) => held.has(name)).map(([name, e]) => [name, e.lease]));
+      // a cluster nobody could be seen holding because it does not answer is this replica's failure to report, not drift to hide
+      const unchecked = new Map([...this.unchecked].filter(([name]) => !held.has(name)));
+      const clusters = pass.desired.clusters.filter((c) => held.has(c.name) || unchecked.has(c.name) || leaseOptionsOf(c) === undefined);
+      const names = new Set(clusters.map((c) => c.name));
+      const narrowed: Pass = {
+        ...pass, desired: { ...pass.desired, clusters },
+        connections: new Map([...pass.connections].filter(([name]) => names.has(name))
+          .map(([name, c]) => [name, unchecked.has(name) ? failingConnection(c, unchecked.get(name)) : c])),
+      };
+      const renewHeld = async () => {
+        await Promise.all([...managers.values()].map((lease) => lease.renew()));
+      };
+      return await work(withLeases(narrowed, managers), renewHeld);
+    } finally {
+      this.isPassRunning = false;
+    }
+  }
+
+  /** The tick loop: every retry period (the shortest of the clusters'), until stop(). */
+  start(): void {
+    const next = () => {
+      if (this.isStopped) return;
+      const periods = [...this.entries.values()].map((e) => e.settings.retryPeriodMs);
+      this.timer = setTimeout(() => void this.tick().finally(next), periods.length ? Math.min(...periods) : DEFAULT_TICK_MS);
+      this.timer.unref();
+    };
+    next();
+  }
+
+  /** Stops the ticks and renewals and gives every held lease back (intents stay in the record). */
+  async stop(): Promise<void> {
+    this.isStopped = true;
+    clearTimeout(this.timer);
+    await this.tickInFlight;
+    for (const entry of this.entries.values()) void entry.renewer?.stop();
+    await Promise.allSettled([...this.entries.values()].map((e) => e.lease.release()));
+  }
+
+  /** isInPass: run by the pass that is about to reconcile what it takes, so no further pass is asked for */
+  tick({ isInPass = false } = {}): Promise<void> {
+    if (this.tickInFlight || this.entries.size === 0) return this.tickInFlight ?? Promise.resolve();
+    this.tickInFlight = this.beatAndBalance(isInPass).finally(() => (this.tickInFlight = undefined));
+    return this.tickInFlight;
+  }
+
+  private async beatAndBalance(isInPass: boolean): Promise<void> {
+    let live = this.registry?.registry.liveCount() ?? 1;
+    try {
+      live = (await this.registry?.registry.beat())?.length ?? live;
+    } catch (error) {
+      this.options.log('warn', 'replica-beat-failed', { detail: errorMessage(error) });
+    }
+    // a pass under way keeps the set it started with; renewals go on in the background
+    if (this.isPassRunning) return;
+    this.hasTicked = true;
+    const result = await balanceLeases(new Map([...this.entries].map(([name, e]) => [name, e.lease])), live);
+    this.report(result, live);
+    if (result.acquired.length > 0 && !isInPass) this.options.onAcquired();
+  }
+
+  private report(result: BalanceResult, live: number): void {
+    const { log, metrics } = this.options;
+    for (const cluster of result.acquired) {
+      const entry = this.entries.get(cluster)!;
+      const previous = entry.lease.takenOverFrom();
+      this.startRenewing(cluster, entry);
+      if (previous) {
+        metrics.recordLeaseTakeover(cluster);
+        log('info', 'lease-taken-over', { cluster, detail: `took over the lease from ${previous.holderId} (host ${previous.host}, pid ${previous.pid}), unrenewed for its duration` });
+        this.options.notifier?.leaseTakenOver({ cluster, holder: this.options.holderId, previousHolder: previous.holderId });
+      } else {
+        log('info', 'lease-acquired', { cluster, detail: `holding the lease as ${this.options.holderId}` });
+      }
+    }
+    for (const cluster of result.released) log('info', 'lease-released', { cluster, detail: `released: above this replica's fair share of ${live} live replicas` });
+    for (const cluster of result.lost) {
+      metrics.recordLeaseRenewFailure(cluster);
+      log('warn', 'lease-lost', { cluster, detail: 'the lease moved on to another holder: no further write to this cluster' });
+    }
+    for (const { cluster, error } of result.failed) log('warn', 'lease-error', { cluster, detail: errorMessage(error) });
+    this.unchecked = new Map(result.failed.map(({ cluster, error }) => [cluster, error]));
+    const held = this.held();
+    metrics.setLeasesHeld([...this.entries.keys()], new Set(held));
+    const line = `holding ${held.length} of ${this.entries.size} leases (${live} live replicas): ${held.join(', ') || 'none'}`;
+    if (line !== this.lastHeldLine) log('info', 'leases-held', { detail: line });
+    this.lastHeldLine = line;
+  }
+
+  private startRenewing(cluster: string, entry: Entry): void {
+    void entry.renewer?.stop();
+    const { log, metrics } = this.options;
+    entry.renewer = keepRenewing(entry.lease, {
+      intervalMs: renewIntervalOf(entry.settings.leaseDurationMs),
+      onLost: (error) => {
+        metrics.recordLeaseRenewFailure(cluster);
+        metrics.setLeasesHeld([...this.entries.keys()], new Set(this.held()));
+        log('warn', 'lease-lost', { cluster, detail: errorMessage(error) });
+      },
+      onError: (error) => {
+        metrics.recordLeaseRenewFailure(cluster);
+        log('warn', 'lease-renew-failed', { cluster, detail: errorMessage(error) });
+      },
+    });
+  }
+
+  /** Follows the manifest: a manager per leased cluster, the registry in the first of them (by name). */
+  private async sync(clusters: readonly DesiredCluster[], connections: ReadonlyMap<string, ClusterConnection>): Promise<void> {
+    for (const [name, connection] of connections) this.connections.set(name, connection);
+    const wanted = new Map(clusters.flatMap((c) => {
+      const settings = leaseOptionsOf(c);
+      return settings ? [[c.name, settings] as const] : [];
+    }));
+    for (const [name, entry] of [...this.entries]) {
+      const settings = wanted.get(name);
+      if (settings && JSON.stringify(settings) === entry.identity) continue;
+      void entry.renewer?.stop();
+      this.entries.delete(name);
+      await entry.lease.release().catch(() => undefined); // a lost or unreachable lease frees itself after its duration
+    }
+    for (const [name, settings] of wanted) {
+      if (this.entries.has(name)) continue;
+      this.entries.set(name, { identity: JSON.stringify(settings), settings, lease: new LeaseManager({ ...settings, connection: this.forwarding(name), ...this.common() }) });
+    }
+    this.syncRegistry(wanted);
+  }
+
+  private syncRegistry(wanted: ReadonlyMap<string, ClusterLeaseOptions>): void {
+    const home = [...wanted.keys()].sort()[0];
+    if (home === undefined) return;
+    const settings = wanted.get(home)!;
+    const identity = JSON.stringify({ home, settings });
+    if (this.registry?.identity === identity) return;
+    this.registry = { identity, registry: new ReplicaRegistry({
+      connection: this.forwarding(home), index: settings.index, leaseDurationMs: settings.leaseDurationMs, ...this.common(),
+    }) };
+  }
+
+  private common() {
+    const { holderId, host, pid, clock } = this.options;
+    return { holderId, host, pid, ...(clock ? { clock } : {}) };
+  }
+
+  /** The cache may replace a cluster's connection (rotated credentials): the lease always uses the current one. */
+  private forwarding(name: string): Pick<ClusterConnection, 'clusterName' | 'send'> {
+    return {
+      clusterName: name,
+      send: (...args) => {
+        const connection = this.connections.get(name);
+        if (!connection) throw new Error(`cluster ${name}: no connection`);
+        return connection.send(...args);
+      },
+    };
+  }
+}
