@@ -219,9 +219,11 @@ try {
     const what = isMixed
       ? `create ${CLUSTERS * PER_ACCOUNT * ACCOUNTS.length} + delete ${CLUSTERS * MIXED_PER_CLUSTER} + rotate ${CLUSTERS * MIXED_PER_CLUSTER}`
       : `create ${CLUSTERS * PER_ACCOUNT * ACCOUNTS.length}`;
+    // each twice, interleaved, the best of each: the emulator's hashing and fsyncs share 2 cores with everything else
     const floorRun = await bareRun('floor', isMixed, 1, (isLast) => (isLast ? 'wait_for' : 'false'));
-    const floor = floorRun.ms;
-    const escred = await escredRun(isMixed);
+    const escredFirst = await escredRun(isMixed);
+    const floor = Math.min(floorRun.ms, (await bareRun('floor', isMixed, 1, (isLast) => (isLast ? 'wait_for' : 'false'))).ms);
+    const escred = Math.min(escredFirst, await escredRun(isMixed));
     const naiveRun = await bareRun('naive', isMixed, NAIVE_FRACTION, () => undefined);
     const naive = naiveRun.ms * (floorRun.writes / naiveRun.writes); // scaled to the same number of writes
     const setting = `${CLUSTERS} clusters, ${LATENCY_MS} ms latency, refresh 1 s, parallelism ${PARALLELISM}, every secret durable`;
