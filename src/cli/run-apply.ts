@@ -7,7 +7,7 @@ import { uncheckedFileTokens } from '../plan/render-human.js';
 import { applyPass, type AppliedPass } from '../reconcile/apply-pass.js';
 import { openPass, type Pass } from '../reconcile/open-pass.js';
 import { holdPassLeases, leaseOffWarnings, type LeasedPass } from '../reconcile/lease-pass.js';
-import { holderIdOfThisProcess, opaqueIdOf } from '../lease/holder-id.js';
+import { holderIdOfThisProcess } from '../lease/holder-id.js';
 import { scopeFrom } from '../reconcile/plan-scope.js';
 import { partialPlanWarning } from '../plan/plan-scope.js';
 import { planPass, type PlannedPass } from '../reconcile/plan-pass.js';
@@ -41,8 +41,7 @@ export async function runApply(paths: string[], options: ApplyCommandOptions): P
     if (savedPlan && scopeFrom(options)) throw new ConfigError('a saved plan is applied exactly as it was made: drop --cluster and --account (it records its own scope)');
     const opened = await openPass({
       manifestArgs: savedPlan ? savedPlan.manifestFiles : paths, cwd: process.cwd(), isApplying: true,
-      // every request says which escred sent it (issue 15): X-Opaque-Id: escred/<holder id>
-      connection: { ...connectionOptions(options), opaqueId: opaqueIdOf(holderIdOfThisProcess()) },
+      connection: connectionOptions(options), // with X-Opaque-Id: escred/<holder id> (issue 15)
       ...(options.stateDir ? { stateDir: options.stateDir } : {}), ...(scope ? { scope } : {}),
     });
     if (scope && savedPlan) writeErr(`Warning: ${partialPlanWarning(scope)}.`);

@@ -86,6 +86,15 @@ describe('leases, end to end', () => {
     expect([...ids][0]).toMatch(/^escred\/.+-\d+-[0-9a-f]{8}$/);
   });
 
+  it('plan takes no lease, and its requests carry X-Opaque-Id too', async () => {
+    const plan = await e2e.cli(['plan']);
+    expect(plan.code).toBe(0);
+    const requests = e2e.emulator.requests();
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.some((r) => r.path.startsWith(`/${DEFAULT_LEASE_INDEX}/`))).toBe(false);
+    for (const r of requests) expect(r.opaqueId).toMatch(/^escred\/.+-\d+-[0-9a-f]{8}$/);
+  });
+
   it('a fresh runner (empty state folder) reads the intents a lost runner left in the lease and replaces the token whose value nobody has', async () => {
     e2e.writeManifest(fleet('gitops-a', 'gitops-b', 'gitops-c'));
     // a runner took the lease, recorded its intent, created gitops-c and was lost with its disk before the sink write

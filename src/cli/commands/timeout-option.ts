@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { parseDuration } from '../../manifest/parse-duration.js';
+import { holderIdOfThisProcess, opaqueIdOf } from '../../lease/holder-id.js';
 
 export interface TimeoutCliOptions {
   /** `--timeout`, in milliseconds */
@@ -25,7 +26,7 @@ export function parseTimeout(value: string): number {
   return ms;
 }
 
-/** what openPass and createClusterConnection take */
-export function connectionOptions(options: TimeoutCliOptions): { timeoutMs?: number } {
-  return options.timeout !== undefined ? { timeoutMs: options.timeout } : {};
+/** what openPass and createClusterConnection take; every request says which escred sent it (X-Opaque-Id: escred/<holder id>, issue 15) */
+export function connectionOptions(options: TimeoutCliOptions): { timeoutMs?: number; opaqueId: string } {
+  return { ...(options.timeout !== undefined ? { timeoutMs: options.timeout } : {}), opaqueId: opaqueIdOf(holderIdOfThisProcess()) };
 }
