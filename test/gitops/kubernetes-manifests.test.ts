@@ -4,6 +4,7 @@
  * ServiceMonitor), offline, with no field the schema does not know; the references between the
  * objects hold; the embedded escred manifests validate; every escred command line parses.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -23,6 +24,7 @@ const MODELS: Record<string, Record<string, Validating>> = {
 };
 
 const DIR = join(import.meta.dirname, '..', '..', 'examples', 'kubernetes');
+const CLI_PATH = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
 const objects = FILES.flatMap((file) => parseAllDocuments(readFileSync(join(DIR, file), 'utf8')).map((doc, i) => ({ file, index: i, object: doc.toJS() })));
 const ofKind = (kind: string) => objects.filter((o) => o.object.kind === kind);
@@ -87,14 +89,14 @@ describe('examples/kubernetes', () => {
     expect(result.errors !== '' || result.unknownFields.length > 0).toBe(true);
   });
 
-  // escred watch --help says nothing of leases yet (issue 15): one writer, and no overlap on updates.
-  // When leases land, the examples become replicas: 2 with a RollingUpdate, and this test with them.
-  it('one replica, recreated on update, until escred has leases', () => {
+  // leases (issue 15) make one writer per cluster whatever the replica count (test/chaos/, test/watch/watch-leases.test.ts)
+  it('two replicas with a rolling update, since escred has leases (and watch --help says so)', () => {
     for (const file of ['daemon-deployment.yaml', 'daemon-git-sync.yaml']) {
       const deployment = objects.find((o) => o.file === file && o.object.kind === 'Deployment')!.object;
-      expect(deployment.spec).toMatchObject({ replicas: 1, strategy: { type: 'Recreate' } });
-      expect(readFileSync(join(DIR, file), 'utf8')).toMatch(/becomes (replicas: )?2 with leases/);
+      expect(deployment.spec).toMatchObject({ replicas: 2, strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0 } } });
+      expect(readFileSync(join(DIR, file), 'utf8')).toMatch(/one writer per cluster through leases/);
     }
+    expect(spawnSync(process.execPath, [CLI_PATH, 'watch', '--help'], { encoding: 'utf8' }).stdout).toMatch(/replicas on one manifest/);
   });
 
   it('every escred container: known flags, probes on /healthz and /readyz at the --listen port, a writable --state-dir', () => {

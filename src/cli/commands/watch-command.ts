@@ -57,6 +57,10 @@ export function registerWatchCommand(program: Command): void {
       'edited by hand on a node is restored.',
       'Notifications are sent off the reconcile path with a 5 s timeout and up to 4 tries (backoff 1 s, 2 s, 4 s);',
       'the same drift or failure is sent once, not on every resync; a receiver that is down delays nothing.',
+      'With --apply, several replicas on one manifest share the work: each cluster is written only by the replica',
+      "holding its lease (a document in the cluster's lease index, default escred-leases; lease: in the manifest),",
+      'renewed every third of its duration (default 15 s); a replica that dies is replaced on its clusters within',
+      'the lease duration plus a pass. /readyz, the logs and escred_lease_held{cluster} say which leases it holds.',
     ].join('\n'))
     .action(async (paths: string[], options: WatchCommandOptions) => {
       const { runWatchCommand } = await import('../../watch/run-watch-command.js');
