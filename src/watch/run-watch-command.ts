@@ -9,6 +9,9 @@ import { resolveNotifyTargets } from './notify-targets.js';
 import { startWatch } from './start-watch.js';
 import { createWatchLogger } from './watch-logger.js';
 import { WatchMetrics } from './watch-metrics.js';
+import { WatchLeases } from './watch-leases.js';
+import { ConnectionCache } from '../reconcile/connection-cache.js';
+import { holderIdOfThisProcess, opaqueIdOf } from '../lease/holder-id.js';
 import { hasUnchecked } from '../plan/plan-types.js';
 import { uncheckedFileTokens } from '../plan/render-human.js';
 
@@ -64,13 +67,23 @@ async function runOnce(
     log('error', 'start-failed', { detail: errorMessage(error) });
     return 1;
   }
+  const metrics = new WatchMetrics();
+  // --once --apply writes like a replica: only the clusters whose lease it can take now (the others have a writer)
+  const holderId = holderIdOfThisProcess();
+  const leases = options.apply ? new WatchLeases({
+    holderId, host: hostname(), pid: process.pid, log, metrics, ...(notifier ? { notifier } : {}), onAcquired: () => undefined,
+  }) : undefined;
+  const connectionCache = new ConnectionCache({ opaqueId: opaqueIdOf(holderId), ...(options.timeout !== undefined ? { timeoutMs: options.timeout } : {}) });
   const record = await runWatchPass('start', {
     manifestArgs: paths, cwd: process.cwd(), isApplying: options.apply ?? false, concurrency: options.concurrency,
-    log, metrics: new WatchMetrics(),
-    ...(options.timeout !== undefined ? { connection: { timeoutMs: options.timeout } } : {}),
+    log, metrics, ...(leases ? { leases } : {}),
+    // kept open past the pass, so that the leases can be given back before the connections close
+    connectionCache,
     ...(options.stateDir ? { stateDir: options.stateDir } : {}),
     ...(fileTokens ? { fileTokens } : {}),
   });
+  await leases?.stop();
+  await connectionCache.close();
   notifier?.passFinished(record);
   await notifier?.settled(); // one pass, then exit: its notifications are sent, or given up after their retries
   if (record.verdict !== 'ok') return 1;

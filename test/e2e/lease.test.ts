@@ -110,6 +110,20 @@ describe('leases, end to end', () => {
     expect((await getDocument(conn, DEFAULT_LEASE_INDEX, 'e2e')).found).toBe(false);
   });
 
+  it('watch --once --apply writes only where it can take the lease now, and gives it back', async () => {
+    e2e.writeManifest(fleet('gitops-a', 'gitops-b', 'gitops-w'));
+    const holder = daemon();
+    await holder.acquire();
+    const skipped = await e2e.cli(['watch', '--once', '--apply']);
+    expect(skipped.stdout).toContain('holding 0 of 1 leases');
+    expect(e2e.emulator.requests().filter(isTokenWrite)).toEqual([]);
+    await holder.release();
+    const applied = await e2e.cli(['watch', '--once', '--apply']);
+    expect(applied.code).toBe(0);
+    expect(await e2e.indexTokens(FLEET)).toContain('gitops-w');
+    expect((await getDocument(conn, DEFAULT_LEASE_INDEX, 'e2e')).found).toBe(false);
+  });
+
   it('lease: off writes without a lease and warns', async () => {
     e2e.writeManifest(fleet('gitops-a', 'gitops-b', 'gitops-d'), { lease: 'off' });
     const apply = await e2e.cli(['apply', '--auto-approve']);
