@@ -50,10 +50,8 @@ export const NOT_STARTED_DETAIL = 'not started: the apply was interrupted';
  * Clusters go at once, within one bound of calls in flight; refresh per write: see refresh-fence.ts.
  */
 export async function applyPlan(plan: Plan, context: ApplyContext): Promise<ChangeSet> {
-  const entries: ChangeEntry[] = [];
   const state = { isAborted: false };
-  const record = (entry: ChangeEntry) => {
-    entries.push(entry);
+  const tell = (entry: ChangeEntry) => {
     // not told one by one (an interrupted 200-token apply would print 190 lines): the interrupt report sums them up
     if (entry.detail !== NOT_STARTED_DETAIL) context.onChange?.(entry);
   };
@@ -61,10 +59,9 @@ export async function applyPlan(plan: Plan, context: ApplyContext): Promise<Chan
   const perCluster = plan.clusters.map(() => [] as ChangeEntry[]);
   await Promise.all(plan.clusters.map((cluster, index) => applyCluster(cluster, context, state, (entry) => {
     perCluster[index]!.push(entry);
-    record(entry);
+    tell(entry);
   }, limiter)));
-  entries.length = 0;
-  entries.push(...perCluster.flat()); // in plan order, whatever order the clusters finished in
+  const entries = perCluster.flat(); // in plan order, whatever order the clusters finished in
   const isIncomplete = entries.some((e) => e.outcome === 'failed' || e.detail === NOT_STARTED_DETAIL);
   return { entries, hasFailures: isIncomplete || state.isAborted };
 }
@@ -104,7 +101,7 @@ async function applyCluster(
   })).then(() => undefined);
   // With deletes to follow, the last delete carries the refresh wait; without, the last create does.
   if (deletes.length > 0) await runWrites(writes, NO_REFRESH);
-  else await runFencedPhase(writes, runWrites, () => true);
+  else await runFencedPhase(writes, runWrites);
   const undeleted = new Set<string>();
   const runDeletes = (batch: readonly PlanAction[], options: WriteOptions) => mapConcurrent(batch, context.concurrency, (action) => limiter.run(async () => {
     if (isStopped()) return notStarted(action);
@@ -117,7 +114,7 @@ async function applyCluster(
     if (done.outcome === 'failed') undeleted.add(action.principal);
     record(done);
   })).then(() => undefined);
-  await runFencedPhase(deletes, runDeletes, () => true);
+  await runFencedPhase(deletes, runDeletes);
   await fence.settle();
   await applyAccountDeletes(cluster, accountApi(api), accounts, (principal) => undeleted.has(principal)
     ? `held back: a token of ${principal} is still there, and Elasticsearch refuses to delete an account with tokens` : undefined);

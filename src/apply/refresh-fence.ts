@@ -76,13 +76,11 @@ function sleep(ms: number): Promise<void> {
 }
 
 /**
- * Runs a phase: every item but the last at once (within `limit`, with refresh=false); then the last,
- * with refresh=wait_for when `carriesFence()` says no later phase writes, else refresh=false.
+ * Runs a phase that ends a cluster's token writes: every item but the last at once (within the
+ * bound, refresh=false), then the last with refresh=wait_for, once the others have answered.
  */
-export async function runFencedPhase<T>(
-  items: readonly T[], runAll: (items: readonly T[], options: WriteOptions) => Promise<void>, carriesFence: () => boolean,
-): Promise<void> {
+export async function runFencedPhase<T>(items: readonly T[], runAll: (items: readonly T[], options: WriteOptions) => Promise<void>): Promise<void> {
   if (items.length === 0) return;
   await runAll(items.slice(0, -1), NO_REFRESH);
-  await runAll(items.slice(-1), carriesFence() ? WAIT_FOR_REFRESH : NO_REFRESH);
+  await runAll(items.slice(-1), WAIT_FOR_REFRESH);
 }
