@@ -40,9 +40,11 @@ try {
   // one secure context per run, shared by every socket: the cheapest TLS set-up a bare client can have
   const secureContext = createSecureContext({ ca: readFileSync(emulator.caFile) });
 
+  const openMs = [];
   const escredRun = async () => {
     const started = performance.now();
     const pass = await openPass({ manifestArgs: [manifest], cwd: work, isApplying: false });
+    openMs.push(performance.now() - started);
     try {
       const { plan } = await planPass(pass, { nowMs: Date.now() });
       if (plan.summary.errors > 0 || plan.clusters.some((c) => c.actions.length > 0)) throw new Error('expected a clean plan');
@@ -82,6 +84,7 @@ try {
     floor.push(await floorRun());
   }
   figure(`plan time: ${CLUSTERS} clusters x ${ACCOUNTS.length} accounts, ${LATENCY_MS} ms latency, in-process`, median(escred), 'ms', median(floor));
+  console.log(`  (of which openPass ${median(openMs).toFixed(0)} ms: reading the ${CLUSTERS * ACCOUNTS.length * TOKENS}-token manifest, which the floor does not do)`);
 
   // the same plan as a user runs it: a whole CLI process, against a bare undici client process making
   // the same calls with the best strategy (plan-floor-child.mjs: node start-up, undici's load, the calls)
