@@ -12,6 +12,8 @@ const SCRIPTS = [
   'api-economy.mjs', 'plan-time.mjs', 'apply-throughput.mjs', 'startup.mjs', 'scale.mjs', 'daemon-rss.mjs', 'file-tokens.mjs',
   // written by the watch work; run when present
   'watch-latency.mjs',
+  // leases (issue 15): takeover after SIGKILL, pass time with 1 and 3 replicas
+  'lease-takeover.mjs',
 ];
 
 console.log(`escred benchmarks: node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'})`);

@@ -42,6 +42,24 @@ interface Entry {
 
 const DEFAULT_TICK_MS = 2_000;
 
+/**
+ * The lease as balanceLeases sees it, with `renew` a CAS only when less than two thirds of the term
+ * is left: the background renewal (every third) already keeps it fresh, and 300 clusters would
+ * otherwise cost 300 writes every tick. A lost lease still shows: the renewal that lost it cleared it.
+ */
+function renewOnlyWhenDue(entry: Entry): Parameters<typeof balanceLeases>[0] extends ReadonlyMap<string, infer L> ? L : never {
+  const { lease, settings } = entry;
+  return {
+    holderId: lease.holderId,
+    isHeld: () => lease.isHeld(),
+    renew: () => (lease.isHeld() ? lease.ensureFresh((settings.leaseDurationMs * 2) / 3) : lease.renew()),
+    release: () => lease.release(),
+    acquire: (options) => lease.acquire(options),
+    observe: () => lease.observe(),
+    heldIntents: () => lease.heldIntents(),
+  };
+}
+
 export class WatchLeases {
   private readonly entries = new Map<string, Entry>();
   private readonly connections = new Map<string, ClusterConnection>();
@@ -131,7 +149,7 @@ export class WatchLeases {
     // a pass under way keeps the set it started with; renewals go on in the background
     if (this.isPassRunning) return;
     this.hasTicked = true;
-    const result = await balanceLeases(new Map([...this.entries].map(([name, e]) => [name, e.lease])), live);
+    const result = await balanceLeases(new Map([...this.entries].map(([name, e]) => [name, renewOnlyWhenDue(e)])), live);
     this.report(result, live);
     if (result.acquired.length > 0 && !isInPass) this.options.onAcquired();
   }
