@@ -34,8 +34,9 @@ describe('escred watch and user-managed accounts', () => {
     expect(applied).toMatch(/escred_changes_applied_total\{action="update-account",outcome="updated"\} 1/);
     await watch.stop();
 
-    const reportOnly = await e2e.watch({ resyncMs: 0 });
+    // the drift exists before the report-only daemon starts, so its first pass must find it
     await e2e.es('PUT', '/_security/service/team/ingest', { roles: [], enabled: true });
+    const reportOnly = await e2e.watch({ resyncMs: 0 });
     const pass = await reportOnly.waitForPass(() => true);
     expect(pass.result).toBe('drift');
     const metrics = await (await request(`${reportOnly.url}/metrics`)).body.text();
