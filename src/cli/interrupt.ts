@@ -38,7 +38,7 @@ export async function runInterruptible<T>(work: (stopSignal: AbortSignal) => Pro
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {
       io.writeErr(`\n${signal} again: stopping at once. A token created by a call in flight may have no value in the sink; ` +
-        'the journal remembers it and the next escred apply replaces it.');
+        'its intent is kept (in the lease of the cluster, or in the local journal with lease: off) and the next escred apply replaces it.');
       io.exit(INTERRUPTED_EXIT_CODE);
       return;
     }

@@ -44,7 +44,7 @@ describe('runInterruptible', () => {
     io.signals.emit('SIGINT', 'SIGINT');
     expect(io.exit).toHaveBeenCalledWith(130);
     expect(io.writeErr).toHaveBeenLastCalledWith('\nSIGINT again: stopping at once. A token created by a call in flight may have no value in the sink; ' +
-      'the journal remembers it and the next escred apply replaces it.');
+      'its intent is kept (in the lease of the cluster, or in the local journal with lease: off) and the next escred apply replaces it.');
     release();
     await outcome;
   });

@@ -133,7 +133,7 @@ describe('interrupting an apply', () => {
     expect(result.signal).toBeNull();
     expect(result.code, result.stdout + result.stderr).toBe(130);
     expect(result.stderr).toContain('SIGINT again: stopping at once. A token created by a call in flight may have no value in the sink; ' +
-      'the journal remembers it and the next escred apply replaces it.');
+      'its intent is kept (in the lease of the cluster, or in the local journal with lease: off) and the next escred apply replaces it.');
     expect(result.stdout).not.toContain('Apply interrupted.');
     expect(tempFiles(env)).toEqual([]);
     await expectRerunConverges(env);
