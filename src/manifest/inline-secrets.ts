@@ -1,5 +1,5 @@
 import { DIAGNOSTIC_CODES, errorAt, type Diagnostic } from './diagnostic.js';
-import type { NodeLocator } from './node-locator.js';
+import type { ManifestLocator } from './manifest-locator.js';
 import { describePath } from './schema-diagnostics.js';
 
 export interface InlineSecretResult {
@@ -13,7 +13,7 @@ export interface InlineSecretResult {
  * or `apiKey: "abc"`, before the schema runs, so the user gets one clear error instead of "must be
  * a mapping". The message names the place, never the value (renderDiagnostics masks the line too).
  */
-export function findInlineSecrets(data: unknown, locator: NodeLocator): InlineSecretResult {
+export function findInlineSecrets(data: unknown, locator: ManifestLocator): InlineSecretResult {
   const result: InlineSecretResult = { diagnostics: [], pointers: [] };
   const clusters = isRecord(data) && Array.isArray(data['clusters']) ? data['clusters'] : [];
   clusters.forEach((cluster, index) => {

@@ -3,15 +3,13 @@ import { allBuiltInAccounts, builtInAccountsFor } from '../es/built-in-accounts.
 import type { DesiredState } from '../model.js';
 import { DIAGNOSTIC_CODES, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostic.js';
 import { sharedUrlWarnings } from './cluster-url-rules.js';
-import { findInlineSecrets } from './inline-secrets.js';
 import { mergeFragments } from './merge-fragments.js';
-import { NodeLocator } from './node-locator.js';
-import type { NormalizeContext } from './normalize-context.js';
-import { normalizeManifest, type ManifestFragment } from './normalize-manifest.js';
-import { parseManifestYaml } from './parse-manifest-yaml.js';
+import { findExcessiveNesting } from './nesting-depth.js';
+import { normalizeFile, type AccountsInfo } from './normalize-file.js';
+import type { ManifestFragment } from './normalize-manifest.js';
 import { readManifestFile } from './read-manifest-file.js';
-import { schemaDiagnostics } from './schema-diagnostics.js';
-import type { ManifestFile } from './generated/manifest-types.js';
+import { SimpleLocator } from './simple-locator.js';
+import { parseSimpleYaml } from './simple-yaml.js';
 
 export { resolveManifestPaths } from './resolve-manifest-paths.js';
 export type { Diagnostic } from './diagnostic.js';
@@ -72,31 +70,24 @@ async function loadFile(file: string, accounts: AccountsInfo, diagnostics: Diagn
     diagnostics.push(read.diagnostic);
     return undefined;
   }
-  const parsed = parseManifestYaml(file, read.text);
-  diagnostics.push(...parsed.diagnostics);
-  if (!parsed.parsed) return undefined;
-  const locator = new NodeLocator(file, parsed.parsed.document, parsed.parsed.lineCounter);
-  const inline = findInlineSecrets(parsed.parsed.data, locator);
-  const schema = schemaDiagnostics(parsed.parsed.data, locator, inline.pointers);
-  diagnostics.push(...inline.diagnostics, ...schema);
-  if (schema.length > 0) return undefined;
-  // An inline secret is reported once; the rest of the file is still checked, with a stand-in
-  // reference (the result is never used: the error already makes `desired` null).
-  for (const pointer of inline.pointers) replaceAt(parsed.parsed.data, pointer, { env: 'ESCRED_INLINE_SECRET' });
-  const context: NormalizeContext = { locator, directory: path.dirname(file), diagnostics, ...accounts };
-  return normalizeManifest(context, parsed.parsed.data as ManifestFile);
+  const simple = loadSimpleFile(file, read.text, accounts);
+  if (simple) return simple;
+  const { loadWithYaml } = await import('./load-yaml-file.js');
+  return loadWithYaml(file, read.text, accounts, diagnostics);
 }
 
-function replaceAt(data: unknown, pointer: string, value: unknown): void {
-  const segments = NodeLocator.fromPointer(pointer);
-  const last = segments.pop();
-  const parent = segments.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], data);
-  if (last !== undefined && typeof parent === 'object' && parent !== null) (parent as Record<string, unknown>)[last] = value;
-}
-
-interface AccountsInfo {
-  knownAccounts: string[];
-  versionLabel: string;
+/**
+ * The fast path (issue 16): plain block YAML read by simple-yaml.ts, taken only when the file has
+ * no problem at all. Any diagnostic, even a warning, sends the file to the yaml path, so every
+ * message, position and excerpt a user sees comes from the one full parser.
+ */
+function loadSimpleFile(file: string, text: string, accounts: AccountsInfo): ManifestFragment | undefined {
+  if (findExcessiveNesting(text)) return undefined;
+  const simple = parseSimpleYaml(text);
+  if (!simple) return undefined;
+  const found: Diagnostic[] = [];
+  const fragment = normalizeFile(simple.data, new SimpleLocator(file, simple.root), accounts, found);
+  return found.length === 0 ? fragment : undefined;
 }
 
 function accountsFor(version: string | undefined): AccountsInfo {

@@ -1,14 +1,15 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { DiagnosticPosition } from './diagnostic.js';
+import { pathFromPointer, type DataPath, type ManifestLocator } from './manifest-locator.js';
 
-export type DataPath = ReadonlyArray<string | number>;
+export type { DataPath } from './manifest-locator.js';
 
 /**
  * Maps a path in the plain data (from toJS, or an ajv instancePath) back to where it was written.
  * A path that does not exist in the document (a missing required key) resolves to the deepest
  * node that does, which is the object the key is missing from.
  */
-export class NodeLocator {
+export class NodeLocator implements ManifestLocator {
   private readonly index = new WeakMap<YAMLMap, Map<string, Pair>>();
 
   constructor(
@@ -30,8 +31,7 @@ export class NodeLocator {
 
   /** Parses an ajv instancePath (JSON pointer) into segments; numbers stay strings and match list indexes. */
   static fromPointer(pointer: string): string[] {
-    if (pointer === '') return [];
-    return pointer.slice(1).split('/').map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+    return pathFromPointer(pointer);
   }
 
   private walk(path: DataPath): { node: Node | null; keyNode?: Node | null } {

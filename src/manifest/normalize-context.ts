@@ -1,11 +1,11 @@
 import path from 'node:path';
 import type { SecretRef } from '../model.js';
 import type { Diagnostic } from './diagnostic.js';
-import type { NodeLocator } from './node-locator.js';
+import type { ManifestLocator } from './manifest-locator.js';
 
 /** What normalizing one file needs; diagnostics are appended, never thrown. */
 export interface NormalizeContext {
-  locator: NodeLocator;
+  locator: ManifestLocator;
   /** absolute folder of the file: relative paths in it resolve against this */
   directory: string;
   /** built-in accounts of the target version, sorted */

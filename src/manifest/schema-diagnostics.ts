@@ -2,7 +2,7 @@ import type { ErrorObject } from 'ajv';
 import { DIAGNOSTIC_CODES, errorAt, type Diagnostic } from './diagnostic.js';
 import { validate } from './generated/validate-manifest.js';
 import type { ManifestFile } from './generated/manifest-types.js';
-import { NodeLocator } from './node-locator.js';
+import { pathFromPointer, type ManifestLocator } from './manifest-locator.js';
 
 interface ManifestValidator {
   (data: unknown): data is ManifestFile;
@@ -19,7 +19,7 @@ type SchemaNode = { type?: string; const?: unknown; properties?: Record<string, 
  * offending key or value. `skipPointers`: subtrees already reported (inline secrets), whose schema
  * errors would only repeat the problem.
  */
-export function schemaDiagnostics(data: unknown, locator: NodeLocator, skipPointers: readonly string[] = []): Diagnostic[] {
+export function schemaDiagnostics(data: unknown, locator: ManifestLocator, skipPointers: readonly string[] = []): Diagnostic[] {
   if (validateManifest(data)) return [];
   const skipped = new Set(skipPointers);
   const errors = (validateManifest.errors ?? []).filter((e) => !isUnder(e.instancePath, skipped));
@@ -40,8 +40,8 @@ export function schemaDiagnostics(data: unknown, locator: NodeLocator, skipPoint
   return diagnostics;
 }
 
-function toDiagnostic(error: ErrorObject, locator: NodeLocator): Diagnostic {
-  const path = NodeLocator.fromPointer(error.instancePath);
+function toDiagnostic(error: ErrorObject, locator: ManifestLocator): Diagnostic {
+  const path = pathFromPointer(error.instancePath);
   const where = describePath(path);
   const parent = error.parentSchema as SchemaNode | undefined;
   const params = error.params as Record<string, unknown>;
