@@ -27,7 +27,7 @@ export class SimpleLocator implements ManifestLocator {
       if (node.entries) {
         const entry = node.entries.get(String(segment));
         if (!entry) return { node };
-        keyPlace = entry.key;
+        keyPlace = entry;
         node = entry.node;
       } else if (node.items) {
         const item = node.items[Number(segment)];

@@ -15,7 +15,8 @@
 export interface SimpleNode {
   line: number;
   col: number;
-  entries?: Map<string, { key: { line: number; col: number }; node: SimpleNode }>;
+  /** key -> where the key is written (line, col) and its value */
+  entries?: Map<string, { line: number; col: number; node: SimpleNode }>;
   items?: SimpleNode[];
 }
 
@@ -73,8 +74,8 @@ class Reader {
     return { data: value, root: node };
   }
 
-  /** A block map whose first key starts at (row, col); the rest of its keys at that column. */
-  private map(row: number, col: number): Parsed {
+  /** A block map whose first key starts at (row, col); the rest of its keys at that column. `firstKeyEnd`: readKey's answer for the first, when the caller has it. */
+  private map(row: number, col: number, firstKeyEnd = -1): Parsed {
     this.enter();
     const value: Record<string, unknown> = {};
     const entries: NonNullable<SimpleNode['entries']> = new Map();
@@ -82,14 +83,14 @@ class Reader {
     let at = row;
     for (;;) {
       const line = this.lines[at]!;
-      const keyEnd = readKey(line, col);
+      const keyEnd = at === row && firstKeyEnd >= 0 ? firstKeyEnd : readKey(line, col);
       if (keyEnd < 0) throw new NotSimple();
       const key = keyText;
       if (entries.has(key) || key === '__proto__') throw new NotSimple();
       const valueCol = keyEnd + spacesFrom(line, keyEnd);
       const child = isCommentOrEnd(line, valueCol) ? this.blockValue(at, col, keyEnd) : this.inline(line, valueCol, at);
       value[key] = child.value;
-      entries.set(key, { key: { line: at + 1, col: col + 1 }, node: child.node });
+      entries.set(key, { line: at + 1, col: col + 1, node: child.node });
       at = this.next;
       if (at >= this.lines.length) break;
       const indent = spacesFrom(this.lines[at]!, 0);
@@ -124,7 +125,8 @@ class Reader {
       const line = this.lines[at]!;
       const contentCol = col + 1 + spacesFrom(line, col + 1);
       if (contentCol === col + 1 || isCommentOrEnd(line, contentCol) || isListItem(line, contentCol)) throw new NotSimple();
-      const item = readKey(line, contentCol) >= 0 ? this.map(at, contentCol) : this.inline(line, contentCol, at);
+      const keyEnd = readKey(line, contentCol);
+      const item = keyEnd >= 0 ? this.map(at, contentCol, keyEnd) : this.inline(line, contentCol, at);
       value.push(item.value);
       items.push(item.node);
       at = this.next;
@@ -180,10 +182,9 @@ function isListItem(line: string, col: number): boolean {
   return line.charCodeAt(col) === 45 && (col + 1 === line.length || line.charCodeAt(col + 1) === 32);
 }
 
-function isPlainKeyChar(code: number, isFirst: boolean): boolean {
-  const isAlphanumeric = (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
-  return isAlphanumeric || (!isFirst && (code === 46 || code === 47 || code === 45));
-}
+/** Regular expressions, not loops, for the per-character scans: they run as native code from the first call, which a CLI's one cold pass notices. */
+const PLAIN_KEY = /[A-Za-z0-9_][A-Za-z0-9_./-]*/y;
+const FLOW_PLAIN = /[^,[\]{}]*/y;
 
 /** The text of the key readKey found last (a module variable: one string, no object per key). */
 let keyText = '';
@@ -203,9 +204,10 @@ function readKey(line: string, col: number): number {
     if (line.charCodeAt(colon) !== 58) return -1;
     if (keyText.includes('\\')) throw new NotSimple();
   } else {
-    colon = col;
-    while (colon < line.length && isPlainKeyChar(line.charCodeAt(colon), colon === col)) colon++;
-    if (colon === col || line.charCodeAt(colon) !== 58) return -1;
+    PLAIN_KEY.lastIndex = col;
+    if (!PLAIN_KEY.test(line)) return -1;
+    colon = PLAIN_KEY.lastIndex;
+    if (line.charCodeAt(colon) !== 58) return -1;
     keyText = line.slice(col, colon);
   }
   if (colon + 1 < line.length && line.charCodeAt(colon + 1) !== 32) return -1;
@@ -251,7 +253,7 @@ function flowCollection(line: string, col: number, row: number, isMap: boolean, 
         const valueCol = keyEnd + spacesFrom(line, keyEnd);
         const child = flowValue(line, valueCol, row, true, depth);
         map[key] = child.value;
-        node.entries!.set(key, { key: { line: row + 1, col: at + 1 }, node: child.node });
+        node.entries!.set(key, { line: row + 1, col: at + 1, node: child.node });
       } else {
         const child = flowValue(line, at, row, true, depth);
         list.push(child.value);
@@ -285,12 +287,13 @@ function readScalar(line: string, col: number, isFlow: boolean): number {
   }
   const next = line[col + 1];
   if (PLAIN_START_FORBIDDEN.has(first) || (first === '-' && (next === undefined || next === ' '))) throw new NotSimple();
-  let end = col;
-  while (end < line.length) {
-    const code = line.charCodeAt(end);
-    if (code === 35 && line.charCodeAt(end - 1) === 32) break;
-    if (isFlow && (code === 44 || code === 91 || code === 93 || code === 123 || code === 125)) break;
-    end++;
+  // up to a comment (` #`) or the end of the line; in a flow collection also up to `,[]{}`
+  let end = line.indexOf(' #', col);
+  if (end < 0) end = line.length;
+  if (isFlow) {
+    FLOW_PLAIN.lastIndex = col;
+    FLOW_PLAIN.test(line);
+    end = Math.min(end, FLOW_PLAIN.lastIndex);
   }
   while (end > col && line.charCodeAt(end - 1) === 32) end--;
   const text = line.slice(col, end);
