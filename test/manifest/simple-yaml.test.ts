@@ -60,6 +60,7 @@ const ACCEPTED = [
   'list:\n  -   name: deep\n      x: 1\n  - plain\n  - [a, b]\n  - {a: b}\n',
   'empty:\nafter: 1\n',
   'a: x   \nb:    y\n',
+  '"": x\n', 'a: -x\nb: [-y, "z"]\n', 'a: x:y\n', 'a: "a # b" # c\n', 'a: b,c\n', 'a: [b c, d]\n', 'a: {x: [1, {y: z}]}\n', 'a: .x\n',
 ];
 
 const REFUSED = [
