@@ -62,13 +62,17 @@ interface Parsed {
 class Reader {
   private depth = 0;
   private next = 0;
+  /** each line's indentation, counted once (-1: not yet): several steps ask for the same line's */
+  private readonly indents: Int32Array;
 
-  constructor(private readonly lines: string[]) {}
+  constructor(private readonly lines: string[]) {
+    this.indents = new Int32Array(lines.length).fill(-1);
+  }
 
   document(): SimpleYaml {
     let first = this.nextContent(0);
     if (first < this.lines.length && this.lines[first] === '---') first = this.nextContent(first + 1);
-    if (first >= this.lines.length || spacesFrom(this.lines[first]!, 0) !== 0) throw new NotSimple();
+    if (first >= this.lines.length || this.indentAt(first) !== 0) throw new NotSimple();
     const { value, node } = this.map(first, 0);
     if (this.next < this.lines.length) throw new NotSimple();
     return { data: value, root: node };
@@ -93,7 +97,7 @@ class Reader {
       entries.set(key, { line: at + 1, col: col + 1, node: child.node });
       at = this.next;
       if (at >= this.lines.length) break;
-      const indent = spacesFrom(this.lines[at]!, 0);
+      const indent = this.indentAt(at);
       if (indent < col) break;
       if (indent > col) throw new NotSimple();
     }
@@ -105,7 +109,7 @@ class Reader {
   private blockValue(row: number, keyCol: number, afterColon: number): Parsed {
     const next = this.nextContent(row + 1);
     const line = this.lines[next];
-    const indent = line === undefined ? -1 : spacesFrom(line, 0);
+    const indent = line === undefined ? -1 : this.indentAt(next);
     if (line !== undefined && indent >= keyCol && isListItem(line, indent)) return this.list(next, indent);
     if (line !== undefined && indent > keyCol) return this.map(next, indent);
     // An empty value: yaml places it after the colon. Nothing here reads that position (a null the
@@ -131,7 +135,7 @@ class Reader {
       items.push(item.node);
       at = this.next;
       if (at >= this.lines.length) break;
-      const indent = spacesFrom(this.lines[at]!, 0);
+      const indent = this.indentAt(at);
       if (indent < col || (indent === col && !isListItem(this.lines[at]!, col))) break;
       if (indent > col) throw new NotSimple();
     }
@@ -149,11 +153,19 @@ class Reader {
   private nextContent(row: number): number {
     let at = row;
     while (at < this.lines.length) {
-      const line = this.lines[at]!;
-      if (!isCommentOrEnd(line, spacesFrom(line, 0))) break;
+      if (!isCommentOrEnd(this.lines[at]!, this.indentAt(at))) break;
       at++;
     }
     return at;
+  }
+
+  private indentAt(row: number): number {
+    let indent = this.indents[row]!;
+    if (indent < 0) {
+      indent = spacesFrom(this.lines[row]!, 0);
+      this.indents[row] = indent;
+    }
+    return indent;
   }
 
   private enter(): void {
