@@ -1,0 +1,66 @@
+/**
+ * The README's promises, checked: every manifest in it validates, every escred command line uses
+ * options the real CLI has (its --help), every file it points at exists, and every test it names
+ * as the proof of a safety rule exists with the quoted test names in it.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadManifest } from '../../src/manifest/load-manifest.js';
+import { parseCliLine, unknownFlags } from '../gitops/cli-lines.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const blocks = (language: string) => [...README.matchAll(new RegExp('```' + language + '\\n([^]*?)```', 'g'))].map((m) => m[1]!);
+
+describe('README', () => {
+  it('has no placeholder left', () => {
+    expect(README).not.toMatch(/[A-Z]+_SECTION/);
+  });
+
+  it('every manifest in it validates without errors', async () => {
+    const manifests = blocks('yaml').filter((b) => b.includes('apiVersion:'));
+    expect(manifests.length).toBeGreaterThanOrEqual(2);
+    const dir = await mkdtemp(join(tmpdir(), 'escred-readme-'));
+    try {
+      for (const [i, text] of manifests.entries()) {
+        const file = join(dir, `readme-${i}.yaml`);
+        await writeFile(file, text);
+        const { diagnostics } = await loadManifest([file], { cwd: dir });
+        expect({ manifest: i, errors: diagnostics.filter((d) => d.severity === 'error') }).toEqual({ manifest: i, errors: [] });
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('every escred command line in it uses options the CLI has', () => {
+    const shellLines = blocks('sh').flatMap((b) => b.split('\n')).map((l) => l.replace(/#.*$/, '').trim()).filter((l) => l.startsWith('escred '));
+    const inline = [...README.matchAll(/`(escred [a-z][^`]*)`/g)].map((m) => m[1]!).filter((l) => !/\[|\||\.\.\./.test(l));
+    const lines = [...shellLines, ...inline];
+    expect(lines.length).toBeGreaterThan(8);
+    for (const text of lines) expect({ text, unknown: unknownFlags(parseCliLine(text)) }).toEqual({ text, unknown: [] });
+  });
+
+  it('every file it points at exists', () => {
+    const paths = [...README.matchAll(/\b((?:test|docs|schemas|examples|src|bench)\/[\w./*-]+\.(?:ts|md|json|yaml|yml|mjs))\b/g)].map((m) => m[1]!);
+    expect(paths.length).toBeGreaterThan(10);
+    for (const path of new Set(paths)) {
+      if (path.includes('*')) continue; // a glob such as schemas/*-output.schema.json
+      expect(existsSync(join(ROOT, path)), path).toBe(true);
+    }
+  });
+
+  it('every safety rule names tests that exist, with the quoted test names in them', () => {
+    const rules = README.split('## Safety rules')[1]!.split('\n## ')[0]!;
+    const citations = [...rules.matchAll(/(test\/[\w/.-]+\.test\.ts)((?:\s*"[^"]+",?)*)/g)];
+    expect(citations.length).toBeGreaterThan(10);
+    for (const [, file, quoted] of citations) {
+      // test names are compared as a reader sees them: source escapes and line breaks do not count
+      const text = readFileSync(join(ROOT, file!), 'utf8').replace(/\\'/g, "'").replace(/\s+/g, ' ');
+      for (const [, name] of quoted!.matchAll(/"([^"]+)"/g)) expect(text.includes(name!.replace(/\s+/g, ' ')), `${file}: "${name}"`).toBe(true);
+    }
+  });
+});
