@@ -4,15 +4,15 @@
  * clusters once they have seen them unrenewed for the lease duration on their own clocks: 6 each.
  * Every lease document has exactly one holder at every step (the CAS writes see to it).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClusterConnection } from '../../src/cluster/cluster-connection.js';
 import { getDocument } from '../../src/cluster/document-calls.js';
 import { balanceLeases, fairShare } from '../../src/lease/balance-leases.js';
 import type { LeaseManager } from '../../src/lease/lease-manager.js';
 import type { LeaseRecord } from '../../src/lease/lease-record.js';
 import { ReplicaRegistry } from '../../src/lease/replica-registry.js';
-import { startFixture, type EmulatorFixture } from '../cluster/emulator-fixture.js';
-import { connect, fakeClock, manager, type FakeClock } from './lease-support.js';
+import type { EmulatorFixture } from '../cluster/emulator-fixture.js';
+import { connect, fakeClock, manager, type FakeClock, useLeaseEmulator } from './lease-support.js';
 
 const INDEX = 'escred-leases-balance';
 const CLUSTERS = Array.from({ length: 12 }, (_, i) => `cluster-${i + 1}`);
@@ -28,13 +28,9 @@ interface Replica {
 describe('balanceLeases', () => {
   let fixture: EmulatorFixture;
   let conn: ClusterConnection;
-  beforeAll(async () => {
-    fixture = await startFixture('9.4.0', 1);
-    conn = connect(fixture);
-  });
-  afterAll(async () => {
-    await conn?.close();
-    await fixture?.stop();
+  useLeaseEmulator((f, c) => {
+    fixture = f;
+    conn = c;
   });
 
   it.each([

@@ -4,25 +4,21 @@
  * after a takeover the write is refused with LeaseLostError and never reaches Elasticsearch.
  * Against the emulator over HTTPS; the clocks are moved by the test, never waited on.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClusterConnection } from '../../src/cluster/cluster-connection.js';
 import { LeaseLostError } from '../../src/lease/lease-errors.js';
 import { fenceConnection } from '../../src/reconcile/lease-pass.js';
-import { startFixture, type EmulatorFixture } from '../cluster/emulator-fixture.js';
-import { connect, fakeClock, manager, nextLeaseId } from './lease-support.js';
+import type { EmulatorFixture } from '../cluster/emulator-fixture.js';
+import { connect, fakeClock, manager, nextLeaseId, useLeaseEmulator } from './lease-support.js';
 
 const FLEET = 'elastic/fleet-server';
 
 describe('fenced writes', () => {
   let fixture: EmulatorFixture;
   let conn: ClusterConnection;
-  beforeAll(async () => {
-    fixture = await startFixture('9.4.0', 1);
-    conn = connect(fixture);
-  });
-  afterAll(async () => {
-    await conn?.close();
-    await fixture?.stop();
+  useLeaseEmulator((f, c) => {
+    fixture = f;
+    conn = c;
   });
 
   const creates = () => fixture.emu.requests().filter((r) => r.method === 'POST' && r.path.includes('/credential/token/')).length;

@@ -1,11 +1,11 @@
 /** keepRenewing against the emulator over HTTPS: renewals keep a contender out; a takeover is reported once and ends the loop. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClusterConnection } from '../../src/cluster/cluster-connection.js';
 import { keepRenewing } from '../../src/lease/keep-renewing.js';
 import { LeaseHeldError, LeaseLostError } from '../../src/lease/lease-errors.js';
 import { DEFAULT_LEASE_DURATION_MS } from '../../src/lease/lease-manager.js';
-import { startFixture, type EmulatorFixture } from '../cluster/emulator-fixture.js';
-import { connect, fakeClock, manager, nextLeaseId } from './lease-support.js';
+import type { EmulatorFixture } from '../cluster/emulator-fixture.js';
+import { connect, fakeClock, manager, nextLeaseId, useLeaseEmulator } from './lease-support.js';
 
 /** A sleep the test releases one tick at a time. */
 function steppedSleep() {
@@ -32,13 +32,9 @@ function steppedSleep() {
 describe('keepRenewing', () => {
   let fixture: EmulatorFixture;
   let conn: ClusterConnection;
-  beforeAll(async () => {
-    fixture = await startFixture('9.4.0', 1);
-    conn = connect(fixture);
-  });
-  afterAll(async () => {
-    await conn?.close();
-    await fixture?.stop();
+  useLeaseEmulator((f, c) => {
+    fixture = f;
+    conn = c;
   });
 
   it('while the holder renews, a contender watching for longer than the lease never takes it; after a takeover the loop reports the loss once and stops', async () => {

@@ -3,14 +3,14 @@
  * lease duration by the contender's own clock, loss found before the next write, intents that
  * outlive their holder, X-Opaque-Id on every call, and the 403 path.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClusterConnection } from '../../src/cluster/cluster-connection.js';
 import { getDocument } from '../../src/cluster/document-calls.js';
 import { LeaseHeldError, LeaseLostError, LeasePermissionError } from '../../src/lease/lease-errors.js';
 import { DEFAULT_LEASE_DURATION_MS, DEFAULT_LEASE_INDEX, DEFAULT_RETRY_PERIOD_MS } from '../../src/lease/lease-manager.js';
 import type { LeaseRecord } from '../../src/lease/lease-record.js';
-import { startFixture, type EmulatorFixture } from '../cluster/emulator-fixture.js';
-import { connect, fakeClock, frozenClock, manager, nextLeaseId } from './lease-support.js';
+import type { EmulatorFixture } from '../cluster/emulator-fixture.js';
+import { connect, fakeClock, frozenClock, manager, nextLeaseId, useLeaseEmulator } from './lease-support.js';
 
 const A = { host: 'host-a', pid: 101 };
 const B = { host: 'host-b', pid: 202 };
@@ -21,13 +21,9 @@ describe('LeaseManager', () => {
   let conn: ClusterConnection;
   const record = async (id: string) => getDocument<LeaseRecord>(conn, DEFAULT_LEASE_INDEX, id);
 
-  beforeAll(async () => {
-    fixture = await startFixture('9.4.0', 1);
-    conn = connect(fixture);
-  });
-  afterAll(async () => {
-    await conn?.close();
-    await fixture?.stop();
+  useLeaseEmulator((f, c) => {
+    fixture = f;
+    conn = c;
   });
 
   it('two managers contend: exactly one holds, the other is told who holds it, from which host and pid, since when', async () => {

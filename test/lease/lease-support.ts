@@ -2,7 +2,8 @@
 import { createClusterConnection, type ClusterConnection } from '../../src/cluster/cluster-connection.js';
 import type { LeaseClock } from '../../src/lease/lease-clock.js';
 import { LeaseManager, type LeaseOptions } from '../../src/lease/lease-manager.js';
-import { emulatorCluster, type EmulatorFixture } from '../cluster/emulator-fixture.js';
+import { afterAll, beforeAll } from 'vitest';
+import { emulatorCluster, startFixture, type EmulatorFixture } from '../cluster/emulator-fixture.js';
 
 export interface FakeClock extends LeaseClock {
   /** milliseconds slept so far: the contender's own idea of how long it waited */
@@ -45,4 +46,22 @@ export function nextLeaseId(): string {
 
 export function manager(connection: ClusterConnection, id: string, who: { host: string; pid: number; clock?: LeaseClock }, extra: Partial<LeaseOptions> = {}): LeaseManager {
   return new LeaseManager({ connection, id, host: who.host, pid: who.pid, holderId: `${who.host}-${who.pid}`, ...(who.clock ? { clock: who.clock } : {}), ...extra });
+}
+
+/**
+ * One 1-node emulator (9.4) and a superuser connection for the enclosing describe block: started
+ * before its tests, closed after; `use` hands both over to the block's variables.
+ */
+export function useLeaseEmulator(use: (fixture: EmulatorFixture, conn: ClusterConnection) => void): void {
+  let fixture: EmulatorFixture | undefined;
+  let conn: ClusterConnection | undefined;
+  beforeAll(async () => {
+    fixture = await startFixture('9.4.0', 1);
+    conn = connect(fixture);
+    use(fixture, conn);
+  });
+  afterAll(async () => {
+    await conn?.close();
+    await fixture?.stop();
+  });
 }

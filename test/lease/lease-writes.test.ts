@@ -3,13 +3,13 @@
  * recognised (no false "lost" or "held"), intents written together share one CAS write, and
  * ensureFresh renews only when the term is running out by the holder's own clock.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClusterConnection } from '../../src/cluster/cluster-connection.js';
 import { getDocument } from '../../src/cluster/document-calls.js';
 import { DEFAULT_LEASE_DURATION_MS, DEFAULT_LEASE_INDEX } from '../../src/lease/lease-manager.js';
 import type { LeaseRecord } from '../../src/lease/lease-record.js';
-import { startFixture, type EmulatorFixture } from '../cluster/emulator-fixture.js';
-import { connect, fakeClock, manager, nextLeaseId } from './lease-support.js';
+import type { EmulatorFixture } from '../cluster/emulator-fixture.js';
+import { connect, fakeClock, manager, nextLeaseId, useLeaseEmulator } from './lease-support.js';
 
 const A = { host: 'host-a', pid: 101 };
 const intent = (token: string) => ({ cluster: 'prod', principal: 'elastic/fleet-server', token });
@@ -19,13 +19,9 @@ describe('LeaseManager writes', () => {
   let conn: ClusterConnection;
   const leasePuts = (id: string) => fixture.emu.requests().filter((r) => r.method === 'PUT' && r.path.startsWith(`/${DEFAULT_LEASE_INDEX}/`) && r.path.endsWith(`/${id}`));
 
-  beforeAll(async () => {
-    fixture = await startFixture('9.4.0', 1);
-    conn = connect(fixture);
-  });
-  afterAll(async () => {
-    await conn?.close();
-    await fixture?.stop();
+  useLeaseEmulator((f, c) => {
+    fixture = f;
+    conn = c;
   });
 
   it.each([
