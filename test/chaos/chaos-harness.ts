@@ -33,18 +33,6 @@ export interface Daemon {
   output: string[];
 }
 
-/** mulberry32: a small seeded generator, so that a failing run can be replayed from its seed */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 export class ChaosWorld {
   readonly work = mkdtempSync(join(tmpdir(), 'escred-chaos-'));
   readonly sinkDir = join(this.work, 'secrets');

@@ -13,7 +13,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoSecretLeaked } from '../support/e2e-harness.js';
-import { ChaosWorld, LEASE_MS, RESYNC_MS, seededRandom, type ChaosCluster } from './chaos-harness.js';
+import { ChaosWorld, LEASE_MS, RESYNC_MS, type ChaosCluster } from './chaos-harness.js';
+import { seededRandom } from '../support/seeded-random.js';
 import { forbiddenDeletes, overlappingTerms, repeatedCreates, tokenWrites } from './chaos-invariants.js';
 
 const SEED = Number(process.env.ESCRED_CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));

@@ -5,18 +5,7 @@ import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { CLI, expectNoSecretLeaked, PASSWORD_ENV, type CliResult, type E2e } from '../support/e2e-harness.js';
-
-/** mulberry32: a tiny seeded PRNG, so a failing kill point is reproducible from the printed seed */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../support/seeded-random.js';
 
 /** 0..outcomes: kill at the first output (0), or once that many outcome lines were printed */
 export function killPointFromSeed(seed: number, outcomes: number): number {

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import type { DesiredCluster, ObservedCluster } from '../../src/model.js';
-import { seededRandom } from '../fault-matrix/fault-matrix-support.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 const garbage = fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.boolean(), fc.constant(null), fc.constant([]), fc.constant({}));
 /** mostly the valid value, sometimes garbage in its place */
