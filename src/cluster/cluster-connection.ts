@@ -2,6 +2,7 @@ import { Agent } from 'undici';
 import type { AccountApi } from '../apply/apply-accounts.js';
 import type { TokenApi, WriteOptions } from '../apply/apply-plan.js';
 import { deleteUserManagedAccount, putUserManagedAccount } from './user-account-calls.js';
+import { accountPath, tokenPath } from './service-paths.js';
 import { ConfigError, EscredError } from '../errors.js';
 import type { DesiredCluster, ObservedAccount, ObservedNode } from '../model.js';
 import { buildAuthHeader } from './auth-header.js';
@@ -165,16 +166,8 @@ function normalizeUrls(cluster: DesiredCluster): string[] {
   });
 }
 
-function accountPath(principal: string): string {
-  const [namespace = '', service = ''] = principal.split('/');
-  return `/_security/service/${encodeURIComponent(namespace)}/${encodeURIComponent(service)}`;
-}
-
 /** No `refresh` given: none sent, so Elasticsearch's default (wait_for) applies. */
 function refreshQuery(options: WriteOptions): string {
   return options.refresh === undefined ? '' : `?refresh=${options.refresh}`;
 }
 
-function tokenPath(principal: string, name: string): string {
-  return `${accountPath(principal)}/credential/token/${encodeURIComponent(name)}`;
-}

@@ -6,14 +6,10 @@ import type { ObservedUserManagedAccount, UserManagedAccountSpec } from '../mode
 import type { ClusterConnection } from './cluster-connection.js';
 import { ElasticsearchError, isRecord } from './elasticsearch-error.js';
 import { badResponse } from './es-transport.js';
+import { accountPath } from './service-paths.js';
 
 const CAPABILITY = 'user_managed_service_accounts';
 const ACCOUNT_ROUTE = '/_security/service/{namespace}/{service}';
-
-function accountPath(principal: string): string {
-  const [namespace = '', service = ''] = principal.split('/');
-  return `/_security/service/${encodeURIComponent(namespace)}/${encodeURIComponent(service)}`;
-}
 
 /**
  * The cluster says whether it can hold user-managed accounts (section 1.5): the capability, not the
