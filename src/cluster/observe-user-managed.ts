@@ -1,6 +1,7 @@
 import { EscredError } from '../errors.js';
 import type { DesiredCluster, ObservedAccount, ObservedUserManaged } from '../model.js';
-import { matchesAny } from '../plan/glob.js';
+import { isReservedNamespace, namespaceOf } from '../es/principal.js';
+import { deletionVerdict } from '../plan/deletion-gate.js';
 import type { ClusterConnection } from './cluster-connection.js';
 import { clusterPrivileges, getUserManagedAccounts, missingRoles, supportsUserManagedAccounts } from './user-account-calls.js';
 
@@ -38,9 +39,8 @@ export async function observeUserManaged(
  */
 export function prunableUndeclaredAccounts(cluster: DesiredCluster, observed: ObservedUserManaged): string[] {
   const declared = new Set(cluster.serviceAccounts.map((a) => a.principal));
-  const { owns, prune, protect } = cluster.userManagedAccounts;
-  if (prune !== 'owned') return [];
+  // the planner's rule (plan-user-accounts.ts), so that exactly the accounts it may delete have their tokens read
   return observed.accounts.map((a) => a.principal)
-    .filter((p) => !declared.has(p) && matchesAny(owns, p) && !matchesAny(protect, p));
+    .filter((p) => !declared.has(p) && !isReservedNamespace(namespaceOf(p)) && deletionVerdict(cluster.userManagedAccounts, p).kind === 'allowed');
 }
 

@@ -1,3 +1,4 @@
+import { PRINCIPAL } from '../es/principal.js';
 import { isValidTokenName, invalidTokenNameMessage, MAX_TOKEN_NAME_LENGTH } from '../es/token-name.js';
 import type { DesiredAccount, DesiredFileToken, DesiredToken, RotationPolicy, SourceRef } from '../model.js';
 import { GENERATION_SUFFIX_LENGTH, generationTime } from '../plan/generation-name.js';
@@ -10,7 +11,6 @@ import type { DataPath } from './node-locator.js';
 import { type NormalizeContext, toList } from './normalize-context.js';
 import { parseDuration } from './parse-duration.js';
 
-const PRINCIPAL = /^([^/\s]+)\/([^/\s]+)$/;
 /** any timestamp suffix: used to ask whether `owns` covers the generations of a rotated token */
 const SAMPLE_GENERATION_SUFFIX = '-20260101T000000Z';
 

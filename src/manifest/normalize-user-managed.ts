@@ -2,6 +2,7 @@
  * Manifest rules for user-managed service accounts (Elasticsearch 9.6+, spec
  * user-managed-service-accounts.md sections 1-2 and 9): any namespace but `elastic` names one.
  */
+import { isReservedNamespace } from '../es/principal.js';
 import type { AccountOwnership, UserManagedAccountSpec } from '../model.js';
 import { DIAGNOSTIC_CODES, errorAt } from './diagnostic.js';
 import type { AccountOwnership as RawOwnership, ServiceAccount } from './generated/manifest-types.js';
@@ -11,10 +12,6 @@ import { type NormalizeContext, toList } from './normalize-context.js';
 /** Validation.UserManagedServiceAccounts: each component `^[A-Za-z0-9][A-Za-z0-9_-]*$`, at most 128 characters */
 const COMPONENT = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const MAX_COMPONENT_LENGTH = 128;
-
-export function isReservedNamespace(namespace: string): boolean {
-  return namespace.toLowerCase() === 'elastic';
-}
 
 /**
  * The account spec of a user-managed account, or undefined for a built-in one. Reports the rules

@@ -1,5 +1,5 @@
 import type { DesiredAccount } from '../model.js';
-import { matchesAny } from './glob.js';
+import { matchesGlob } from './glob.js';
 
 /** Why a token may or may not be deleted: the one rule for undeclared tokens and rotated-out generations alike. */
 export type DeletionVerdict =
@@ -12,11 +12,13 @@ export type DeletionVerdict =
  * A token is deleted only when an `owns` pattern matches it, the account has `prune: owned`, and
  * no `protect` pattern matches it (max-deletions is checked per cluster by the planner). Rotation
  * goes through here too: a name that looks like a generation proves nothing about who made it.
+ * A user-managed account's own deletion follows the same rule, with the cluster's
+ * `userManagedAccounts` ownership in place of the account's.
  */
 export function deletionVerdict(account: Pick<DesiredAccount, 'owns' | 'prune' | 'protect'>, name: string): DeletionVerdict {
-  const protector = account.protect.find((pattern) => matchesAny([pattern], name));
+  const protector = account.protect.find((pattern) => matchesGlob(pattern, name));
   if (protector !== undefined) return { kind: 'protected', pattern: protector };
-  const owner = account.owns.find((pattern) => matchesAny([pattern], name));
+  const owner = account.owns.find((pattern) => matchesGlob(pattern, name));
   if (owner === undefined) return { kind: 'unowned' };
   return account.prune === 'owned' ? { kind: 'allowed', owner } : { kind: 'not-pruned', owner };
 }

@@ -1,6 +1,7 @@
 import type { DesiredCluster, ObservedAccount, ObservedUserManagedAccount } from '../model.js';
 import type { AccountAction } from './account-actions.js';
-import { matchesAny } from './glob.js';
+import { isReservedNamespace, namespaceOf } from '../es/principal.js';
+import { deletionVerdict } from './deletion-gate.js';
 import type { PlanAction, PlanWarning } from './plan-types.js';
 
 export interface UserAccountPlan {
@@ -30,7 +31,7 @@ export function planUserAccounts(
     if (action) plan.accountActions.push(action);
   }
   for (const account of observed) {
-    if (declared.has(account.principal) || account.principal.split('/')[0]!.toLowerCase() === 'elastic') continue;
+    if (declared.has(account.principal) || isReservedNamespace(namespaceOf(account.principal))) continue;
     planUndeclared(cluster, account.principal, credentials, plan);
   }
   return plan;
@@ -48,15 +49,15 @@ function planDeclared(principal: string, spec: { roles: string[]; isEnabled: boo
 }
 
 function planUndeclared(cluster: DesiredCluster, principal: string, credentials: readonly ObservedAccount[], plan: UserAccountPlan): void {
-  const { owns, prune, protect } = cluster.userManagedAccounts;
-  if (matchesAny(protect, principal)) return;
-  const owner = owns.find((pattern) => matchesAny([pattern], principal));
-  if (!owner) {
+  const verdict = deletionVerdict(cluster.userManagedAccounts, principal);
+  if (verdict.kind === 'protected') return;
+  if (verdict.kind === 'unowned') {
     plan.warnings.push({ principal, code: 'ESCRED_UNOWNED_ACCOUNT',
       message: `user-managed service account ${principal} is not declared and no userManagedAccounts.owns pattern matches it: escred leaves it alone` });
     return;
   }
-  if (prune !== 'owned') {
+  const owner = verdict.owner;
+  if (verdict.kind === 'not-pruned') {
     plan.warnings.push({ principal, code: 'ESCRED_ACCOUNT_NOT_PRUNED',
       message: `user-managed service account ${principal} matches owns '${owner}' but is not declared; prune is off, so it stays` });
     return;

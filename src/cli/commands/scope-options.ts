@@ -1,13 +1,12 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors.js';
+import { PRINCIPAL } from '../../es/principal.js';
 
 export interface ScopeCliOptions {
   /** from --cluster, declared with the file-token options (node mode uses the same flag) */
   cluster?: string[];
   account?: string[];
 }
-
-const PRINCIPAL = /^[^/\s]+\/[^/\s]+$/;
 
 function collectAccount(value: string, previous: string[] = []): string[] {
   if (!PRINCIPAL.test(value)) throw new ConfigError(`--account ${value}: write the service account as namespace/service, e.g. elastic/kibana`);
