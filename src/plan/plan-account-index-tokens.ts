@@ -1,6 +1,6 @@
 import type { DesiredAccount, DesiredToken, ObservedAccount, RotationPolicy } from '../model.js';
 import type { BuildPlanOptions } from './build-plan.js';
-import { deletionVerdict } from './deletion-gate.js';
+import { deletionVerdict, keptGenerationWarning } from './deletion-gate.js';
 import { planRotation, type RetiringGeneration } from './plan-rotation.js';
 import type { PlanAction, PlanWarning } from './plan-types.js';
 import { isTokenSecured, securedKey } from './secured-tokens.js';
@@ -104,16 +104,10 @@ function planUndeclared(account: DesiredAccount, name: string, warnings: PlanWar
 
 /** A generation rotation retires is deleted under the same gate as any other token, or kept with a warning that says why. */
 function retireGeneration(account: DesiredAccount, base: string, generation: RetiringGeneration, warnings: PlanWarning[]): PlanAction | undefined {
-  const principal = account.principal;
-  const verdict = deletionVerdict(account, generation.name);
-  if (verdict.kind === 'allowed') {
-    return { kind: 'delete', principal, token: generation.name, reason: generation.reason, rotation: generation.rotation };
+  const kept = keptGenerationWarning(account, base, generation, 'token');
+  if (kept) {
+    warnings.push(kept);
+    return undefined;
   }
-  const why = verdict.kind === 'protected' ? `protect '${verdict.pattern}' matches it`
-    : verdict.kind === 'unowned' ? 'no owns pattern matches it'
-      : `prune is off (it matches owns '${verdict.owner}')`;
-  warnings.push({ principal, token: generation.name, code: 'ESCRED_GENERATION_KEPT',
-    message: `${generation.name} is no longer needed by rotating token ${base} (${generation.reason}), but ${why}: ` +
-      'rotation deletes only under prune: owned what owns matches and protect does not; it stays' });
-  return undefined;
+  return { kind: 'delete', principal: account.principal, token: generation.name, reason: generation.reason, rotation: generation.rotation };
 }

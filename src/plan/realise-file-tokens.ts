@@ -1,5 +1,5 @@
 import type { DesiredAccount, DesiredFileToken } from '../model.js';
-import { deletionVerdict } from './deletion-gate.js';
+import { keptGenerationWarning } from './deletion-gate.js';
 import { planRotation } from './plan-rotation.js';
 import type { PlanWarning } from './plan-types.js';
 
@@ -51,14 +51,12 @@ export function realiseFileTokens(account: DesiredAccount, input: RealiseFileTok
     }
     for (const generation of decision.retiring) {
       kept.delete(generation.name);
-      const verdict = deletionVerdict(account, generation.name);
-      if (verdict.kind === 'allowed') {
+      const keptWarning = keptGenerationWarning(account, token.name, generation, 'file token');
+      if (keptWarning) {
+        result.warnings.push(keptWarning);
+      } else {
         result.retired.add(generation.name);
         result.reasons.set(generation.name, generation.reason);
-      } else {
-        result.warnings.push({ principal: account.principal, token: generation.name, code: 'ESCRED_GENERATION_KEPT',
-          message: `file token ${generation.name} is no longer needed by rotating ${token.name} (${generation.reason}), ` +
-            'but only lines that owns matches, under prune: owned and not protected, are removed: it stays' });
       }
     }
     for (const name of [...kept].sort()) {
