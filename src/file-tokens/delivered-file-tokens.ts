@@ -4,7 +4,7 @@ import type { DesiredCluster } from '../model.js';
 import type { FileTokensTarget } from '../reconcile/deliver-pass.js';
 import { readTextIfExists } from '../support/read-text-if-exists.js';
 import { SERVICE_TOKENS_FILE } from './deliver-file-tokens.js';
-import { splitFileTokenKey } from './file-token-ownership.js';
+import { splitFileTokenKey } from '../ownership/file-token-ownership.js';
 import { parseServiceTokens } from './service-tokens-parser.js';
 
 /**

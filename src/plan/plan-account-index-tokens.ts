@@ -1,6 +1,7 @@
 import type { DesiredAccount, DesiredToken, ObservedAccount, RotationPolicy } from '../model.js';
 import type { BuildPlanOptions } from './build-plan.js';
-import { deletionVerdict, keptGenerationWarning } from './deletion-gate.js';
+import { deletionVerdict } from '../ownership/deletion-verdict.js';
+import { keptGenerationWarning } from './kept-generation-warning.js';
 import { planRotation, type RetiringGeneration } from './plan-rotation.js';
 import type { PlanAction, PlanWarning } from './plan-types.js';
 import { isTokenSecured, securedKey } from './secured-tokens.js';

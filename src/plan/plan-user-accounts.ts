@@ -1,7 +1,7 @@
 import type { DesiredCluster, ObservedAccount, ObservedUserManagedAccount } from '../model.js';
 import type { AccountAction } from './account-actions.js';
 import { isReservedNamespace, namespaceOf } from '../es/principal.js';
-import { deletionVerdict } from './deletion-gate.js';
+import { deletionVerdict } from '../ownership/deletion-verdict.js';
 import type { PlanAction, PlanWarning } from './plan-types.js';
 
 export interface UserAccountPlan {
