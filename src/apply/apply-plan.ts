@@ -1,44 +1,14 @@
 import { EscredError, errorMessage } from '../errors.js';
-import type { ObservedAccount } from '../model.js';
 import type { ClusterPlan, Plan, PlanAction, TokenKey } from '../plan/plan-types.js';
 import { mapConcurrent } from '../support/map-concurrent.js';
-import type { ApplyJournal } from './apply-journal.js';
-import type { AuditLog } from './audit-log.js';
+import type { ApplyContext, WriteOptions } from './apply-ports.js';
 import type { ChangeEntry, ChangeSet } from './change-set.js';
 import { deleteAudited } from './audited-calls.js';
 import { createToken } from './create-token.js';
-import type { SecretSink } from './secret-sink.js';
-import { applyAccountDeletes, applyAccountUpserts, type AccountApi } from './apply-accounts.js';
+import { applyAccountDeletes, applyAccountUpserts } from './apply-accounts.js';
 import { CallLimiter } from './call-limiter.js';
 import { NO_REFRESH, RefreshFence, runFencedPhase } from './refresh-fence.js';
-
-/** `refresh` of one write, as Elasticsearch reads it; omitted: the API's default (wait_for). */
-export interface WriteOptions {
-  refresh?: 'true' | 'false' | 'wait_for';
-}
-
-/** The calls apply makes; a ClusterConnection provides them (account calls: user-managed accounts, 9.6+). */
-export interface TokenApi extends Partial<AccountApi> {
-  createToken(principal: string, name: string, options?: WriteOptions): Promise<{ name: string; value: string }>;
-  deleteToken(principal: string, name: string, options?: WriteOptions): Promise<{ found: boolean }>;
-  getCredentials(principal: string): Promise<ObservedAccount>;
-}
-
-export interface ApplyContext {
-  apis: ReadonlyMap<string, TokenApi>;
-  sink: SecretSink;
-  /** the local journal, or a LeasedJournal keeping leased clusters' intents in their lease (issue 15) */
-  journal: Pick<ApplyJournal, 'begin' | 'finish' | 'pendingKeys' | 'settle'>;
-  audit: AuditLog;
-  /** token calls in flight at once in the whole apply, across clusters (`--parallelism`) */
-  concurrency: number;
-  onChange?: (entry: ChangeEntry) => void;
-  /**
-   * Once aborted (a first Ctrl-C), no new action starts; the ones under way finish, values to the
-   * sink included. What did not start is recorded as skipped with NOT_STARTED_DETAIL.
-   */
-  stopSignal?: AbortSignal;
-}
+import type { GatedClusterApi } from './write-gate.js';
 
 /** The detail of an action skipped because the apply was interrupted before it started. */
 export const NOT_STARTED_DETAIL = 'not started: the apply was interrupted';
@@ -77,7 +47,7 @@ async function applyCluster(
     record({ cluster: cluster.cluster, principal: action.principal, token: action.token, action: action.kind, outcome: 'skipped', detail });
   const notStarted = (action: PlanAction) => skip(action, NOT_STARTED_DETAIL);
   const isStopped = () => context.stopSignal?.aborted === true;
-  const api = context.apis.get(cluster.cluster);
+  const api = context.gate.cluster(cluster.cluster);
   const accounts = accountContext(cluster, context, state, record);
   if (cluster.error || !api) {
     const why = cluster.error?.message ?? 'no connection to this cluster';
@@ -87,7 +57,7 @@ async function applyCluster(
   }
   const writes = cluster.actions.filter((a) => a.kind !== 'delete');
   const deletes = cluster.actions.filter((a) => a.kind === 'delete');
-  const failedAccounts = await applyAccountUpserts(cluster, accountApi(api), accounts);
+  const failedAccounts = await applyAccountUpserts(cluster, api, accounts);
   let hasFailed = failedAccounts.size > 0;
   const fence = new RefreshFence(api);
   const runWrites = (batch: readonly PlanAction[], options: WriteOptions) => mapConcurrent(batch, context.concurrency, (action) => limiter.run(async () => {
@@ -116,7 +86,7 @@ async function applyCluster(
   })).then(() => undefined);
   await runFencedPhase(deletes, runDeletes);
   await fence.settle();
-  await applyAccountDeletes(cluster, accountApi(api), accounts, (principal) => undeleted.has(principal)
+  await applyAccountDeletes(cluster, api, accounts, (principal) => undeleted.has(principal)
     ? `held back: a token of ${principal} is still there, and Elasticsearch refuses to delete an account with tokens` : undefined);
 }
 
@@ -125,18 +95,10 @@ function accountContext(cluster: ClusterPlan, context: ApplyContext, state: { is
     isStopped: () => context.stopSignal?.aborted === true || state.isAborted || cluster.error !== undefined };
 }
 
-/** A connection that cannot write accounts (a test double, say) fails each account call plainly. */
-function accountApi(api: TokenApi): AccountApi {
-  const missing = async (): Promise<never> => {
-    throw new EscredError('ESCRED_NO_ACCOUNT_API', 'this connection cannot write user-managed service accounts');
-  };
-  return { putUserManagedAccount: api.putUserManagedAccount?.bind(api) ?? missing, deleteUserManagedAccount: api.deleteUserManagedAccount?.bind(api) ?? missing };
-}
-
 async function runWrite(
   cluster: string,
   action: PlanAction,
-  api: TokenApi,
+  api: GatedClusterApi,
   context: ApplyContext,
   state: { isAborted: boolean },
   options: WriteOptions,
@@ -144,9 +106,9 @@ async function runWrite(
   const key: TokenKey = { cluster, principal: action.principal, token: action.token };
   const base = { cluster, principal: action.principal, token: action.token, action: action.kind } as const;
   try {
-    if (action.kind === 'replace') await deleteAudited(key, api, context, NO_REFRESH);
+    if (action.kind === 'replace') await deleteAudited(key, api, 'replace', context, NO_REFRESH);
     const result = await createToken(key, api, context, options);
-    const outcome = action.kind === 'replace' || result.wasReplaced ? 'replaced' : 'created';
+    const outcome = result.isAdopted ? 'adopted' : action.kind === 'replace' || result.wasReplaced ? 'replaced' : 'created';
     return { ...base, outcome, ...(result.detail ? { detail: result.detail } : {}) };
   } catch (error) {
     if (error instanceof EscredError && error.code.startsWith('ESCRED_SINK')) state.isAborted = true;
@@ -154,14 +116,15 @@ async function runWrite(
   }
 }
 
-async function runDelete(cluster: string, action: PlanAction, api: TokenApi, context: ApplyContext, options: WriteOptions): Promise<ChangeEntry> {
+async function runDelete(cluster: string, action: PlanAction, api: GatedClusterApi, context: ApplyContext, options: WriteOptions): Promise<ChangeEntry> {
   const key: TokenKey = { cluster, principal: action.principal, token: action.token };
   const base = { cluster, principal: action.principal, token: action.token, action: 'delete' } as const;
   try {
-    const found = await deleteAudited(key, api, context, options);
+    const found = await deleteAudited(key, api, 'prune', context, options);
     await context.sink.forget(key).catch(() => undefined); // a stale value left behind is harmless; never fail a done delete
     return { ...base, outcome: found ? 'deleted' : 'already-absent' };
   } catch (error) {
     return { ...base, outcome: 'failed', detail: errorMessage(error) };
   }
 }
+

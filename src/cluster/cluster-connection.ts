@@ -1,10 +1,9 @@
 import { Agent } from 'undici';
-import type { AccountApi } from '../apply/apply-accounts.js';
-import type { TokenApi, WriteOptions } from '../apply/apply-plan.js';
+import type { WriteOptions } from './write-options.js';
 import { deleteUserManagedAccount, putUserManagedAccount } from './user-account-calls.js';
 import { accountPath, tokenPath } from './service-paths.js';
 import { ConfigError, EscredError } from '../errors.js';
-import type { DesiredCluster, ObservedAccount, ObservedNode } from '../model.js';
+import type { DesiredCluster, ObservedAccount, ObservedNode, UserManagedAccountSpec } from '../model.js';
 import { buildAuthHeader } from './auth-header.js';
 import { checkProductHeader, type ClusterInfo } from './check-cluster-info.js';
 import { ConnectionError, CREATE_OUTCOME_UNKNOWN_CODE, createOutcomeUnknown } from './connection-error.js';
@@ -31,9 +30,12 @@ export interface ClusterConnectionOptions {
   opaqueId?: string;
 }
 
-export interface ClusterConnection extends TokenApi {
-  putUserManagedAccount: AccountApi['putUserManagedAccount'];
-  deleteUserManagedAccount: AccountApi['deleteUserManagedAccount'];
+/** Provides apply's TokenApi port (src/apply/apply-ports.ts), which only the write gate holds. */
+export interface ClusterConnection {
+  /** PUT: create or replace; `created: false` is success (the account existed) */
+  putUserManagedAccount(principal: string, spec: UserManagedAccountSpec): Promise<{ created: boolean }>;
+  /** DELETE without force; 404 {found:false} is an answer */
+  deleteUserManagedAccount(principal: string): Promise<{ found: boolean }>;
   /** the manifest's name for the cluster */
   readonly clusterName: string;
   info(): Promise<ClusterInfo>;
