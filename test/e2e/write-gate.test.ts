@@ -99,11 +99,15 @@ describe('the write gate, end to end', () => {
     env = await startE2e({ nodeCount: 1, refreshIntervalMs: 60_000 });
     env.writeManifest({ [FLEET]: { prune: 'owned', owns: 'gitops-*', tokens: [{ name: 'gitops-fleet-a' }] } }, { lease: 'off' });
     const old = await handMade(env, FLEET, 'gitops-fleet-a', 'false');
-    const running = env.cli(['apply', '--auto-approve']);
-    // escred's second POST (after the 409 and the delete) waits for a refresh (wait_for): force one once it has arrived
+    let isDone = false;
+    const running = env.cli(['apply', '--auto-approve']).finally(() => (isDone = true));
+    // escred's second POST (after the 409 and the delete) waits for a refresh (wait_for): force refreshes until it is answered
     const tokenPosts = () => env!.emulator.requests().filter((r) => r.method === 'POST' && r.path.includes('/credential/token/gitops-fleet-a'));
     await vi.waitFor(() => expect(tokenPosts()).toHaveLength(2), { timeout: 10_000, interval: 20 });
-    await env.es('POST', `/_security/service/${KIBANA}/credential/token/force-a-refresh?refresh=true`);
+    for (let i = 0; i < 100 && !isDone; i += 1) {
+      await env.es('POST', `/_security/service/${KIBANA}/credential/token/force-refresh-${i}?refresh=true`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     const apply = await running;
     expect(apply.code).toBe(0);
     expect(apply.stdout).toContain('gitops-fleet-a: replaced');
