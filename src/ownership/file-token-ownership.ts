@@ -16,7 +16,8 @@ export function fileTokenKey(principal: string, tokenName: string): string {
 export function splitFileTokenKey(key: string): { principal: string; tokenName: string } | null {
   const parts = key.split('/');
   if (parts.length !== 3) return null;
-  return { principal: `${parts[0]}/${parts[1]}`, tokenName: parts[2] ?? '' };
+  const [namespace, service, tokenName] = parts as [string, string, string];
+  return { principal: `${namespace}/${service}`, tokenName };
 }
 
 export function isOwnedByAccount(account: DesiredAccount, tokenName: string): boolean {
@@ -30,7 +31,8 @@ export function ownedFileTokenKeys(cluster: Pick<DesiredCluster, 'serviceAccount
   const accounts = new Map(cluster.serviceAccounts.map((account) => [account.principal, account]));
   return (key) => {
     const parts = splitFileTokenKey(key);
-    const account = parts ? accounts.get(parts.principal) : undefined;
-    return account !== undefined && parts !== null && isOwnedByAccount(account, parts.tokenName);
+    if (!parts) return false;
+    const account = accounts.get(parts.principal);
+    return account !== undefined && isOwnedByAccount(account, parts.tokenName);
   };
 }

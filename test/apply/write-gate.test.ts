@@ -130,7 +130,8 @@ describe('the write gate', () => {
     const desired = desiredState([desiredCluster('prod', [desiredAccount('team/a', { userManaged: { roles: [], isEnabled: true } })],
       { userManagedAccounts: { prune: 'owned', owns: ['team/*'], protect: [] } })]);
     const gated = new WriteGate({ desired, apis: new Map([['prod', api]]) }).cluster('prod')!;
-    await expect(gated.putUserManagedAccount('team/a', { roles: [], isEnabled: true })).rejects.toMatchObject({ code: 'ESCRED_NO_ACCOUNT_API' });
+    await expect(gated.putUserManagedAccount('team/a', { roles: [], isEnabled: true })).rejects.toMatchObject({
+      code: 'ESCRED_NO_ACCOUNT_API', message: 'this connection cannot write user-managed service accounts' });
     await expect(gated.deleteUserManagedAccount('team/b')).rejects.toMatchObject({ code: 'ESCRED_NO_ACCOUNT_API' });
     expect(sent).toEqual([]);
   });
