@@ -1,44 +1,13 @@
 import { EscredError, errorMessage } from '../errors.js';
-import type { ObservedAccount } from '../model.js';
 import type { ClusterPlan, Plan, PlanAction, TokenKey } from '../plan/plan-types.js';
 import { mapConcurrent } from '../support/map-concurrent.js';
-import type { ApplyJournal } from './apply-journal.js';
-import type { AuditLog } from './audit-log.js';
 import type { ChangeEntry, ChangeSet } from './change-set.js';
 import { deleteAudited } from './audited-calls.js';
 import { createToken } from './create-token.js';
-import type { SecretSink } from './secret-sink.js';
 import { applyAccountDeletes, applyAccountUpserts, type AccountApi } from './apply-accounts.js';
+import type { ApplyContext, TokenApi, WriteOptions } from './apply-ports.js';
 import { CallLimiter } from './call-limiter.js';
 import { NO_REFRESH, RefreshFence, runFencedPhase } from './refresh-fence.js';
-
-/** `refresh` of one write, as Elasticsearch reads it; omitted: the API's default (wait_for). */
-export interface WriteOptions {
-  refresh?: 'true' | 'false' | 'wait_for';
-}
-
-/** The calls apply makes; a ClusterConnection provides them (account calls: user-managed accounts, 9.6+). */
-export interface TokenApi extends Partial<AccountApi> {
-  createToken(principal: string, name: string, options?: WriteOptions): Promise<{ name: string; value: string }>;
-  deleteToken(principal: string, name: string, options?: WriteOptions): Promise<{ found: boolean }>;
-  getCredentials(principal: string): Promise<ObservedAccount>;
-}
-
-export interface ApplyContext {
-  apis: ReadonlyMap<string, TokenApi>;
-  sink: SecretSink;
-  /** the local journal, or a LeasedJournal keeping leased clusters' intents in their lease (issue 15) */
-  journal: Pick<ApplyJournal, 'begin' | 'finish' | 'pendingKeys' | 'settle'>;
-  audit: AuditLog;
-  /** token calls in flight at once in the whole apply, across clusters (`--parallelism`) */
-  concurrency: number;
-  onChange?: (entry: ChangeEntry) => void;
-  /**
-   * Once aborted (a first Ctrl-C), no new action starts; the ones under way finish, values to the
-   * sink included. What did not start is recorded as skipped with NOT_STARTED_DETAIL.
-   */
-  stopSignal?: AbortSignal;
-}
 
 /** The detail of an action skipped because the apply was interrupted before it started. */
 export const NOT_STARTED_DETAIL = 'not started: the apply was interrupted';

@@ -1,6 +1,6 @@
 import { EscredError, errorMessage } from '../errors.js';
 import type { TokenKey } from '../plan/plan-types.js';
-import type { TokenApi, WriteOptions } from './apply-plan.js';
+import type { TokenApi, WriteOptions } from './apply-ports.js';
 import type { AuditLog } from './audit-log.js';
 
 /** Every mutating call goes to the audit log, with its outcome; never the value. */

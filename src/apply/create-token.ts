@@ -1,6 +1,6 @@
 import { EscredError, errorMessage } from '../errors.js';
 import type { TokenKey } from '../plan/plan-types.js';
-import type { ApplyContext, TokenApi, WriteOptions } from './apply-plan.js';
+import type { ApplyContext, TokenApi, WriteOptions } from './apply-ports.js';
 import { deleteAudited, postAudited, whyValueIsUnknown } from './audited-calls.js';
 
 type CreateContext = Pick<ApplyContext, 'sink' | 'journal' | 'audit'>;

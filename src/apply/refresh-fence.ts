@@ -16,7 +16,7 @@
  * reads the listing until each write that was answered shows, bounded by SETTLE_LIMIT_MS.
  */
 import type { ObservedAccount } from '../model.js';
-import type { WriteOptions } from './apply-plan.js';
+import type { WriteOptions } from './apply-ports.js';
 
 export const NO_REFRESH: WriteOptions = { refresh: 'false' };
 export const WAIT_FOR_REFRESH: WriteOptions = { refresh: 'wait_for' };

@@ -1,10 +1,8 @@
 import { Agent } from 'undici';
-import type { AccountApi } from '../apply/apply-accounts.js';
-import type { TokenApi, WriteOptions } from '../apply/apply-plan.js';
 import { deleteUserManagedAccount, putUserManagedAccount } from './user-account-calls.js';
 import { accountPath, tokenPath } from './service-paths.js';
 import { ConfigError, EscredError } from '../errors.js';
-import type { DesiredCluster, ObservedAccount, ObservedNode } from '../model.js';
+import type { DesiredCluster, ObservedAccount, ObservedNode, UserManagedAccountSpec } from '../model.js';
 import { buildAuthHeader } from './auth-header.js';
 import { checkProductHeader, type ClusterInfo } from './check-cluster-info.js';
 import { ConnectionError, CREATE_OUTCOME_UNKNOWN_CODE, createOutcomeUnknown } from './connection-error.js';
@@ -31,9 +29,17 @@ export interface ClusterConnectionOptions {
   opaqueId?: string;
 }
 
-export interface ClusterConnection extends TokenApi {
-  putUserManagedAccount: AccountApi['putUserManagedAccount'];
-  deleteUserManagedAccount: AccountApi['deleteUserManagedAccount'];
+/** `refresh` of one write, as Elasticsearch reads it; omitted: the API's default (wait_for). */
+export interface WriteOptions {
+  refresh?: 'true' | 'false' | 'wait_for';
+}
+
+/** Provides apply's TokenApi and AccountApi (apply/apply-ports.ts) without importing them: apply is a floor up. */
+export interface ClusterConnection {
+  /** PUT: create or replace; `created: false` is success (the account existed) */
+  putUserManagedAccount(principal: string, spec: UserManagedAccountSpec): Promise<{ created: boolean }>;
+  /** DELETE without force; 404 {found:false} is an answer */
+  deleteUserManagedAccount(principal: string): Promise<{ found: boolean }>;
   /** the manifest's name for the cluster */
   readonly clusterName: string;
   info(): Promise<ClusterInfo>;

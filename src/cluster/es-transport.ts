@@ -48,6 +48,12 @@ export interface EsResponse {
   body: unknown;
 }
 
+/** What a call on one cluster needs of its connection: its name (for errors) and send. */
+export interface ClusterCaller {
+  readonly clusterName: string;
+  send(method: HttpMethod, path: string, options?: SendOptions): Promise<EsResponse>;
+}
+
 interface Attempt {
   retries: number;
   urlIndex: number;

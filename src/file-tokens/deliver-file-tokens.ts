@@ -10,7 +10,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import type { SecretSink } from '../apply/secret-sink.js';
+import type { SecretSink } from '../sinks/secret-sink.js';
 import { ConfigError, EscredError } from '../errors.js';
 import type { DesiredCluster, ObservedNode } from '../model.js';
 import { ownedFileTokenKeys } from './file-token-ownership.js';

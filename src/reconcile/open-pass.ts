@@ -1,6 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { ApplyJournal } from '../apply/apply-journal.js';
-import { createSecretSink, type SecretSink } from '../apply/secret-sink.js';
+import { createSecretSink } from '../apply/create-secret-sink.js';
+import type { SecretSink } from '../sinks/secret-sink.js';
 import { createClusterConnection, type ClusterConnection, type ClusterConnectionOptions } from '../cluster/cluster-connection.js';
 import type { Diagnostic } from '../manifest/diagnostic.js';
 import type { DesiredState } from '../model.js';
