@@ -23,6 +23,11 @@ import { readTextIfExists } from '../support/read-text-if-exists.js';
 
 export const SERVICE_TOKENS_FILE = 'service_tokens';
 
+/** How file tokens reach the nodes (issue 5): rendered files for config management, or this node's own file. */
+export type FileTokensTarget =
+  | { kind: 'out-dir'; outDir: string; group?: string }
+  | { kind: 'node'; nodeName: string; path: string; cluster?: string; group?: string };
+
 export interface FileTokensDeliveryOptions {
   cluster: Pick<DesiredCluster, 'name' | 'serviceAccounts'>;
   /** the cluster's nodes (ObservedCluster fits); null when the node list could not be read */

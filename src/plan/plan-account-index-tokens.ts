@@ -1,5 +1,5 @@
 import type { DesiredAccount, DesiredToken, ObservedAccount, RotationPolicy } from '../model.js';
-import type { BuildPlanOptions } from './build-plan.js';
+import type { BuildPlanOptions } from './build-plan-options.js';
 import { deletionVerdict, keptGenerationWarning } from './deletion-gate.js';
 import { planRotation, type RetiringGeneration } from './plan-rotation.js';
 import type { PlanAction, PlanWarning } from './plan-types.js';
