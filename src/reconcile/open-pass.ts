@@ -1,5 +1,6 @@
 import { dirname, join, resolve } from 'node:path';
 import { ApplyJournal } from '../apply/apply-journal.js';
+import type { IntentJournal } from '../apply/apply-ports.js';
 import { createSecretSink } from '../apply/create-secret-sink.js';
 import type { SecretSink } from '../sinks/secret-sink.js';
 import { createClusterConnection, type ClusterConnection, type ClusterConnectionOptions } from '../cluster/cluster-connection.js';
@@ -37,7 +38,7 @@ export interface Pass {
   stateDir: string;
   sink: SecretSink;
   /** the local journal; holdPassLeases puts a LeasedJournal here (issue 15) */
-  journal: Pick<ApplyJournal, 'begin' | 'finish' | 'pendingKeys' | 'settle'>;
+  journal: IntentJournal;
   connections: Map<string, ClusterConnection>;
   close(): Promise<void>;
 }
