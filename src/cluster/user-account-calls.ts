@@ -3,7 +3,7 @@
  * Each one goes through the connection's transport: same retries, timeouts and failover as tokens.
  */
 import type { ObservedUserManagedAccount, UserManagedAccountSpec } from '../model.js';
-import { ElasticsearchError, isRecord } from './elasticsearch-error.js';
+import { isHttpStatus, isRecord } from './elasticsearch-error.js';
 import { badResponse, type ClusterCaller } from './es-transport.js';
 import { accountPath } from './service-paths.js';
 
@@ -55,7 +55,7 @@ export async function clusterPrivileges(connection: ClusterCaller, privileges: r
     const held = body.cluster;
     return Object.fromEntries(privileges.map((p) => [p, held[p] === true]));
   } catch (error) {
-    if (error instanceof ElasticsearchError && (error.status === 403 || error.status === 404)) return null;
+    if (isHttpStatus(error, 403, 404)) return null;
     throw error;
   }
 }
@@ -72,7 +72,7 @@ export async function missingRoles(connection: ClusterCaller, roles: readonly st
     const found = response.status === 200 && isRecord(response.body) ? new Set(Object.keys(response.body)) : new Set<string>();
     return roles.filter((role) => !found.has(role));
   } catch (error) {
-    if (error instanceof ElasticsearchError && error.status === 403) return null;
+    if (isHttpStatus(error, 403)) return null;
     throw error;
   }
 }
