@@ -20,6 +20,9 @@ export const ERROR_CODES = {
   planStale: 'ESCRED_PLAN_STALE',
   planWrongCluster: 'ESCRED_PLAN_WRONG_CLUSTER',
   planHasErrors: 'ESCRED_PLAN_HAS_ERRORS',
+  /** a saved plan's action the planner would not make from the manifest it names */
+  planNotReplanned: 'ESCRED_PLAN_NOT_REPLANNED',
+  rotateProtected: 'ESCRED_ROTATE_PROTECTED',
   maxDeletions: 'ESCRED_MAX_DELETIONS',
   privilegeManageSecurity: 'ESCRED_PRIVILEGE_MANAGE_SECURITY',
   // the cluster and the connection to it
@@ -29,6 +32,8 @@ export const ERROR_CODES = {
   tlsFailed: 'ESCRED_TLS_FAILED',
   tlsFingerprintMismatch: 'ESCRED_TLS_FINGERPRINT_MISMATCH',
   createOutcomeUnknown: 'ESCRED_CREATE_OUTCOME_UNKNOWN',
+  createNameMismatch: 'ESCRED_CREATE_NAME_MISMATCH',
+  createConflictKept: 'ESCRED_CREATE_CONFLICT_KEPT',
   badResponse: 'ESCRED_BAD_RESPONSE',
   noConnection: 'ESCRED_NO_CONNECTION',
   observeFailed: 'ESCRED_OBSERVE_FAILED',
@@ -43,6 +48,17 @@ export const ERROR_CODES = {
   sinkUnavailable: 'ESCRED_SINK_UNAVAILABLE',
   sinkNotReadable: 'ESCRED_SINK_NOT_READABLE',
   sinkValueInvalid: 'ESCRED_SINK_VALUE_INVALID',
+  /** refused before any write (rotation needs a sink that can list): not a sink failure during apply */
+  sinkCannotList: 'ESCRED_SINK_CANNOT_LIST',
+  // the write gate's refusals (WriteRefusedError), one per rule; maxDeletions above too
+  gateUndeclared: 'ESCRED_GATE_UNDECLARED',
+  gateDeclared: 'ESCRED_GATE_DECLARED',
+  gateProtected: 'ESCRED_GATE_PROTECTED',
+  gateUnowned: 'ESCRED_GATE_UNOWNED',
+  gateNotPruned: 'ESCRED_GATE_NOT_PRUNED',
+  gateNotMadeHere: 'ESCRED_GATE_NOT_MADE_HERE',
+  gateNotEscreds: 'ESCRED_GATE_NOT_ESCREDS',
+  gateReserved: 'ESCRED_GATE_RESERVED',
   // file tokens and service_tokens files
   serviceTokensWrite: 'ESCRED_SERVICE_TOKENS_WRITE',
   serviceTokensGroup: 'ESCRED_SERVICE_TOKENS_GROUP',
@@ -126,6 +142,8 @@ export const PLAN_WARNING_CODES = {
   secretNotInSink: 'ESCRED_SECRET_NOT_IN_SINK',
   generationNotSecured: 'ESCRED_GENERATION_NOT_SECURED',
   generationKept: 'ESCRED_GENERATION_KEPT',
+  protectedNotReplaced: 'ESCRED_PROTECTED_NOT_REPLACED',
+  accountKept: 'ESCRED_ACCOUNT_KEPT',
 } as const;
 
 type ValueOf<T> = T[keyof T];

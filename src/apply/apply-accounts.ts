@@ -6,19 +6,12 @@
  * escred never forces: a forced delete leaves tokens that block the account's re-creation).
  */
 import { errorMessage } from '../errors.js';
-import type { UserManagedAccountSpec } from '../model.js';
 import type { AccountAction } from '../plan/account-actions.js';
 import type { ClusterPlan } from '../plan/plan-types.js';
 import { mapConcurrent } from '../support/map-concurrent.js';
 import type { AuditLog } from './audit-log.js';
 import type { ChangeEntry } from './change-set.js';
-
-export interface AccountApi {
-  /** PUT: create or replace; `created: false` is success (the account existed) */
-  putUserManagedAccount(principal: string, spec: UserManagedAccountSpec): Promise<{ created: boolean }>;
-  /** DELETE without force; 404 {found:false} is an answer */
-  deleteUserManagedAccount(principal: string): Promise<{ found: boolean }>;
-}
+import type { GatedClusterApi } from './write-gate.js';
 
 export interface AccountApplyContext {
   audit: AuditLog;
@@ -33,7 +26,7 @@ function entry(cluster: string, action: AccountAction, outcome: ChangeEntry['out
 }
 
 /** Creates and updates; returns the principals whose write failed (their token creates are held back). */
-export async function applyAccountUpserts(cluster: ClusterPlan, api: AccountApi, context: AccountApplyContext): Promise<Set<string>> {
+export async function applyAccountUpserts(cluster: ClusterPlan, api: GatedClusterApi, context: AccountApplyContext): Promise<Set<string>> {
   const failed = new Set<string>();
   const upserts = (cluster.accountActions ?? []).filter((a) => a.kind !== 'delete-account');
   await mapConcurrent(upserts, context.concurrency, async (action) => {
@@ -54,7 +47,7 @@ export async function applyAccountUpserts(cluster: ClusterPlan, api: AccountApi,
 
 /** Deletes, after the token deletes; `isBlocked(principal)` says a token of it is still there (or failed). */
 export async function applyAccountDeletes(
-  cluster: ClusterPlan, api: AccountApi, context: AccountApplyContext, holdBack: (principal: string) => string | undefined,
+  cluster: ClusterPlan, api: GatedClusterApi, context: AccountApplyContext, holdBack: (principal: string) => string | undefined,
 ): Promise<void> {
   const deletes = (cluster.accountActions ?? []).filter((a) => a.kind === 'delete-account');
   await mapConcurrent(deletes, context.concurrency, async (action) => {
@@ -63,7 +56,7 @@ export async function applyAccountDeletes(
     if (why) return context.record(entry(cluster.cluster, action, 'skipped', why));
     const audit = { cluster: cluster.cluster, account: action.principal, action: 'delete-account' as const };
     try {
-      const { found } = await api.deleteUserManagedAccount(action.principal);
+      const { found } = await api.deleteUserManagedAccount(action.principal); // the gate judges the account itself
       await context.audit.record({ ...audit, outcome: found ? 'ok' : 'not-found' });
       context.record(entry(cluster.cluster, action, found ? 'deleted' : 'already-absent'));
     } catch (error) {

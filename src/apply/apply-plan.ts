@@ -1,13 +1,15 @@
 import { EscredError, errorMessage, isSinkError } from '../errors.js';
 import type { ClusterPlan, Plan, PlanAction, TokenKey } from '../plan/plan-types.js';
 import { mapConcurrent } from '../support/map-concurrent.js';
+import type { ApplyContext } from './apply-context.js';
+import type { WriteOptions } from './apply-ports.js';
 import type { ChangeEntry, ChangeSet } from './change-set.js';
 import { deleteAudited } from './audited-calls.js';
 import { createToken } from './create-token.js';
-import { applyAccountDeletes, applyAccountUpserts, type AccountApi } from './apply-accounts.js';
-import type { ApplyContext, TokenApi, WriteOptions } from './apply-ports.js';
+import { applyAccountDeletes, applyAccountUpserts } from './apply-accounts.js';
 import { CallLimiter } from './call-limiter.js';
 import { NO_REFRESH, RefreshFence, runFencedPhase } from './refresh-fence.js';
+import type { GatedClusterApi } from './write-gate.js';
 
 /** The detail of an action skipped because the apply was interrupted before it started. */
 export const NOT_STARTED_DETAIL = 'not started: the apply was interrupted';
@@ -46,7 +48,7 @@ async function applyCluster(
     record({ cluster: cluster.cluster, principal: action.principal, token: action.token, action: action.kind, outcome: 'skipped', detail });
   const notStarted = (action: PlanAction) => skip(action, NOT_STARTED_DETAIL);
   const isStopped = () => context.stopSignal?.aborted === true;
-  const api = context.apis.get(cluster.cluster);
+  const api = context.gate.cluster(cluster.cluster);
   const accounts = accountContext(cluster, context, state, record);
   if (cluster.error || !api) {
     const why = cluster.error?.message ?? 'no connection to this cluster';
@@ -56,7 +58,7 @@ async function applyCluster(
   }
   const writes = cluster.actions.filter((a) => a.kind !== 'delete');
   const deletes = cluster.actions.filter((a) => a.kind === 'delete');
-  const failedAccounts = await applyAccountUpserts(cluster, accountApi(api), accounts);
+  const failedAccounts = await applyAccountUpserts(cluster, api, accounts);
   let hasFailed = failedAccounts.size > 0;
   const fence = new RefreshFence(api);
   const runWrites = (batch: readonly PlanAction[], options: WriteOptions) => mapConcurrent(batch, context.concurrency, (action) => limiter.run(async () => {
@@ -85,7 +87,7 @@ async function applyCluster(
   })).then(() => undefined);
   await runFencedPhase(deletes, runDeletes);
   await fence.settle();
-  await applyAccountDeletes(cluster, accountApi(api), accounts, (principal) => undeleted.has(principal)
+  await applyAccountDeletes(cluster, api, accounts, (principal) => undeleted.has(principal)
     ? `held back: a token of ${principal} is still there, and Elasticsearch refuses to delete an account with tokens` : undefined);
 }
 
@@ -94,18 +96,10 @@ function accountContext(cluster: ClusterPlan, context: ApplyContext, state: { is
     isStopped: () => context.stopSignal?.aborted === true || state.isAborted || cluster.error !== undefined };
 }
 
-/** A connection that cannot write accounts (a test double, say) fails each account call plainly. */
-function accountApi(api: TokenApi): AccountApi {
-  const missing = async (): Promise<never> => {
-    throw new EscredError('ESCRED_NO_ACCOUNT_API', 'this connection cannot write user-managed service accounts');
-  };
-  return { putUserManagedAccount: api.putUserManagedAccount?.bind(api) ?? missing, deleteUserManagedAccount: api.deleteUserManagedAccount?.bind(api) ?? missing };
-}
-
 async function runWrite(
   cluster: string,
   action: PlanAction,
-  api: TokenApi,
+  api: GatedClusterApi,
   context: ApplyContext,
   state: { isAborted: boolean },
   options: WriteOptions,
@@ -113,9 +107,9 @@ async function runWrite(
   const key: TokenKey = { cluster, principal: action.principal, token: action.token };
   const base = { cluster, principal: action.principal, token: action.token, action: action.kind } as const;
   try {
-    if (action.kind === 'replace') await deleteAudited(key, api, context, NO_REFRESH);
+    if (action.kind === 'replace') await deleteAudited(key, api, 'replace', context, NO_REFRESH);
     const result = await createToken(key, api, context, options);
-    const outcome = action.kind === 'replace' || result.wasReplaced ? 'replaced' : 'created';
+    const outcome = result.isAdopted ? 'adopted' : action.kind === 'replace' || result.wasReplaced ? 'replaced' : 'created';
     return { ...base, outcome, ...(result.detail ? { detail: result.detail } : {}) };
   } catch (error) {
     if (isSinkError(error)) state.isAborted = true;
@@ -123,14 +117,15 @@ async function runWrite(
   }
 }
 
-async function runDelete(cluster: string, action: PlanAction, api: TokenApi, context: ApplyContext, options: WriteOptions): Promise<ChangeEntry> {
+async function runDelete(cluster: string, action: PlanAction, api: GatedClusterApi, context: ApplyContext, options: WriteOptions): Promise<ChangeEntry> {
   const key: TokenKey = { cluster, principal: action.principal, token: action.token };
   const base = { cluster, principal: action.principal, token: action.token, action: 'delete' } as const;
   try {
-    const found = await deleteAudited(key, api, context, options);
+    const found = await deleteAudited(key, api, 'prune', context, options);
     await context.sink.forget(key).catch(() => undefined); // a stale value left behind is harmless; never fail a done delete
     return { ...base, outcome: found ? 'deleted' : 'already-absent' };
   } catch (error) {
     return { ...base, outcome: 'failed', detail: errorMessage(error) };
   }
 }
+

@@ -1,20 +1,24 @@
 /**
- * What apply needs from the world, as interfaces: the cluster calls (a ClusterConnection provides
- * them), the intent journal (the local ApplyJournal, or lease/'s LeasedJournal), the secret sink.
- * In a file of their own so that apply-plan.ts and the steps it calls (create-token, audited-calls,
- * refresh-fence) import them without importing each other.
+ * apply/'s ports: what it needs from a cluster connection (a ClusterConnection provides TokenApi;
+ * apply code itself only ever holds the WriteGate over it) and from the intent journal (the local
+ * ApplyJournal, or lease/'s LeasedJournal). In a file of their own so that apply-plan.ts, the steps
+ * it calls and the write gate import them without importing each other.
  */
-import type { WriteOptions } from '../cluster/cluster-connection.js';
-import type { ObservedAccount } from '../model.js';
+import type { WriteOptions } from '../cluster/write-options.js';
+import type { ObservedAccount, UserManagedAccountSpec } from '../model.js';
 import type { TokenKey } from '../plan/plan-types.js';
-import type { SecretSink } from '../sinks/secret-sink.js';
-import type { AccountApi } from './apply-accounts.js';
-import type { AuditLog } from './audit-log.js';
-import type { ChangeEntry } from './change-set.js';
 
-export type { WriteOptions } from '../cluster/cluster-connection.js';
+export type { WriteOptions } from '../cluster/write-options.js';
 
-/** The calls apply makes; a ClusterConnection provides them (account calls: user-managed accounts, 9.6+). */
+/** The user-managed account calls (Elasticsearch 9.6+). */
+export interface AccountApi {
+  /** PUT: create or replace; `created: false` is success (the account existed) */
+  putUserManagedAccount(principal: string, spec: UserManagedAccountSpec): Promise<{ created: boolean }>;
+  /** DELETE without force; 404 {found:false} is an answer */
+  deleteUserManagedAccount(principal: string): Promise<{ found: boolean }>;
+}
+
+/** The calls apply makes, through the gate; a ClusterConnection provides them. */
 export interface TokenApi extends Partial<AccountApi> {
   createToken(principal: string, name: string, options?: WriteOptions): Promise<{ name: string; value: string }>;
   deleteToken(principal: string, name: string, options?: WriteOptions): Promise<{ found: boolean }>;
@@ -32,20 +36,4 @@ export interface IntentJournal {
   pendingKeys(): Set<string>;
   /** drops intents that turned out harmless */
   settle(keys: Iterable<string>): Promise<void>;
-}
-
-export interface ApplyContext {
-  apis: ReadonlyMap<string, TokenApi>;
-  sink: SecretSink;
-  /** the local journal, or a LeasedJournal keeping leased clusters' intents in their lease (issue 15) */
-  journal: IntentJournal;
-  audit: AuditLog;
-  /** token calls in flight at once in the whole apply, across clusters (`--parallelism`) */
-  concurrency: number;
-  onChange?: (entry: ChangeEntry) => void;
-  /**
-   * Once aborted (a first Ctrl-C), no new action starts; the ones under way finish, values to the
-   * sink included. What did not start is recorded as skipped with NOT_STARTED_DETAIL.
-   */
-  stopSignal?: AbortSignal;
 }

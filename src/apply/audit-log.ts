@@ -7,7 +7,8 @@ export interface AuditEntry {
   /** absent for a call on a user-managed account itself */
   token?: string;
   action: 'create' | 'delete' | 'put-account' | 'delete-account';
-  outcome: 'ok' | 'not-found' | 'conflict' | 'failed' | 'unknown';
+  /** refused: the write gate said no, nothing was sent */
+  outcome: 'ok' | 'not-found' | 'conflict' | 'failed' | 'unknown' | 'refused';
   detail?: string;
 }
 

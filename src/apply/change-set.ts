@@ -1,5 +1,6 @@
 /** What apply did, in past tense (Flux's ChangeSet): exactly one entry per planned action. */
-export type ChangeOutcome = 'created' | 'updated' | 'replaced' | 'deleted' | 'already-absent' | 'skipped' | 'failed';
+/** adopted: a create found the token already there, and the sink holds its value; nothing was written */
+export type ChangeOutcome = 'created' | 'adopted' | 'updated' | 'replaced' | 'deleted' | 'already-absent' | 'skipped' | 'failed';
 
 export interface ChangeEntry {
   cluster: string;
@@ -19,7 +20,7 @@ export interface ChangeSet {
 }
 
 export function countOutcomes(changeSet: ChangeSet): Record<ChangeOutcome, number> {
-  const counts: Record<ChangeOutcome, number> = { created: 0, updated: 0, replaced: 0, deleted: 0, 'already-absent': 0, skipped: 0, failed: 0 };
+  const counts: Record<ChangeOutcome, number> = { created: 0, adopted: 0, updated: 0, replaced: 0, deleted: 0, 'already-absent': 0, skipped: 0, failed: 0 };
   for (const entry of changeSet.entries) counts[entry.outcome] += 1;
   return counts;
 }

@@ -1,6 +1,8 @@
 import { ConfigError, EscredError, SafetyError, errorMessage } from '../errors.js';
 import type { ForcedRotation } from '../plan/build-plan.js';
 import { assertPlanIsCurrent, loadPlanFile, type PlanFile } from '../plan/plan-file.js';
+import { actionsNotReplanned } from '../plan/saved-plan-actions.js';
+import { deletionVerdict, describeVerdict } from '../ownership/deletion-verdict.js';
 import type { ChangeSet } from '../apply/change-set.js';
 import { hasChanges, type Plan } from '../plan/plan-types.js';
 import { uncheckedFileTokens } from '../plan/render-human.js';
@@ -110,8 +112,15 @@ async function planAndConfirm(pass: Pass, options: ApplyCommandOptions, target: 
 function assertDeclared(pass: Pass, forced: readonly ForcedRotation[]): void {
   for (const { cluster, principal, token } of forced) {
     const account = pass.desired.clusters.find((c) => c.name === cluster)?.serviceAccounts.find((a) => a.principal === principal);
-    if (!account?.tokens.some((t) => t.name === token)) {
+    const declared = account?.tokens.find((t) => t.name === token);
+    if (!account || !declared) {
       throw new ConfigError(`the manifest declares no token ${token} for ${principal} on cluster ${cluster}; escred rotate takes a declared token name`);
+    }
+    const verdict = deletionVerdict(account, token);
+    if (!declared.rotate && verdict.kind === 'protected') {
+      // same name: rotating it revokes the value it has now, which protect promises never happens
+      throw new SafetyError('ESCRED_ROTATE_PROTECTED', `${token} of ${principal} on cluster ${cluster} is protected (${describeVerdict(verdict)}): ` +
+        'escred rotate would revoke its value under the same name, so it refuses; take it out of protect in the manifest first');
     }
   }
 }
@@ -125,8 +134,18 @@ async function checkSavedPlan(pass: Pass, saved: PlanFile): Promise<PlannedPass>
     throw new SafetyError('ESCRED_PLAN_HAS_ERRORS', `the saved plan has ${saved.plan.summary.errors} cluster(s) that could not be planned; ` +
       'it does not say what to do there: run escred plan again');
   }
-  const current = await planPass(pass, { nowMs: Date.now(), onProgress: writeErr });
+  // re-planned at the saved plan's instant and limit: the same manifest and state give the same plan (buildPlan is pure)
+  const current = await planPass(pass, {
+    nowMs: saved.plannedAtMs ?? Date.parse(saved.createdAt), onProgress: writeErr,
+    ...(saved.maxDeletionsOverride !== undefined ? { maxDeletionsOverride: saved.maxDeletionsOverride } : {}),
+  });
   assertPlanIsCurrent(saved.plan, current.observed);
+  const unplanned = actionsNotReplanned(saved.plan, current.plan);
+  if (unplanned.length > 0) {
+    throw new SafetyError('ESCRED_PLAN_NOT_REPLANNED', `the saved plan asks for what escred plan does not do from this manifest ` +
+      `and this cluster state (${unplanned.join('; ')}): the file was edited, or was not made from this manifest; nothing was written. ` +
+      'Run escred plan again');
+  }
   return { ...current, plan: saved.plan };
 }
 

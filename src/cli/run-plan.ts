@@ -38,6 +38,7 @@ export async function runPlan(paths: string[], options: PlanCommandOptions): Pro
       }
       if (options.out) {
         await savePlanFile(options.out, { kind: 'escred-plan', formatVersion: plan.formatVersion, createdAt: new Date().toISOString(),
+          plannedAtMs: planned.nowMs, ...(options.maxDeletions !== undefined ? { maxDeletionsOverride: options.maxDeletions } : {}),
           manifestFiles: pass.desired.files, manifestDigest: pass.manifestDigest, ...(scope ? { scope } : {}), plan });
         if (options.output === 'human') writeOut(`\nSaved the plan to ${options.out}. To apply exactly it: escred apply ${options.out}`);
       }

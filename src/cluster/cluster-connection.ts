@@ -1,4 +1,5 @@
 import { Agent } from 'undici';
+import type { WriteOptions } from './write-options.js';
 import { deleteUserManagedAccount, putUserManagedAccount } from './user-account-calls.js';
 import { accountPath, tokenPath } from './service-paths.js';
 import { ConfigError, EscredError } from '../errors.js';
@@ -30,12 +31,7 @@ export interface ClusterConnectionOptions {
   opaqueId?: string;
 }
 
-/** `refresh` of one write, as Elasticsearch reads it; omitted: the API's default (wait_for). */
-export interface WriteOptions {
-  refresh?: 'true' | 'false' | 'wait_for';
-}
-
-/** Provides apply's TokenApi and AccountApi (apply/apply-ports.ts) without importing them: apply is a floor up. */
+/** Provides apply's TokenApi port (src/apply/apply-ports.ts), which only the write gate holds. */
 export interface ClusterConnection {
   /** PUT: create or replace; `created: false` is success (the account existed) */
   putUserManagedAccount(principal: string, spec: UserManagedAccountSpec): Promise<{ created: boolean }>;

@@ -1,7 +1,7 @@
 import { EscredError } from '../errors.js';
 import type { DesiredCluster, ObservedAccount, ObservedUserManaged } from '../model.js';
 import { isReservedNamespace, namespaceOf } from '../es/principal.js';
-import { deletionVerdict } from '../plan/deletion-gate.js';
+import { deletionVerdict } from '../ownership/deletion-verdict.js';
 import type { ClusterConnection } from './cluster-connection.js';
 import { clusterPrivileges, getUserManagedAccounts, missingRoles, supportsUserManagedAccounts } from './user-account-calls.js';
 

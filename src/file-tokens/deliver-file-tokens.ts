@@ -13,7 +13,7 @@ import { createTwoFilesPatch } from 'diff';
 import type { SecretSink } from '../sinks/secret-sink.js';
 import { ConfigError, EscredError } from '../errors.js';
 import type { DesiredCluster, ObservedNode } from '../model.js';
-import { ownedFileTokenKeys } from './file-token-ownership.js';
+import { ownedFileTokenKeys } from '../ownership/file-token-ownership.js';
 import { resolveGroup } from './resolve-group.js';
 import { planFileTokenValues } from './plan-file-token-values.js';
 import { assertEditableServiceTokens, renderServiceTokens } from './render-service-tokens.js';

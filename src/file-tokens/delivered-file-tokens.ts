@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { DesiredCluster } from '../model.js';
 import { readTextIfExists } from '../support/read-text-if-exists.js';
 import { SERVICE_TOKENS_FILE, type FileTokensTarget } from './deliver-file-tokens.js';
-import { splitFileTokenKey } from './file-token-ownership.js';
+import { splitFileTokenKey } from '../ownership/file-token-ownership.js';
 import { parseServiceTokens } from './service-tokens-parser.js';
 
 /**

@@ -14,7 +14,7 @@ import { EscredError } from '../errors.js';
 import { mapConcurrent } from '../support/map-concurrent.js';
 import type { DesiredAccount, DesiredCluster, DesiredFileToken, ObservedNode } from '../model.js';
 import { decodeBearer, encodeBearer, newSecret } from './bearer.js';
-import { fileTokenKey } from './file-token-ownership.js';
+import { fileTokenKey } from '../ownership/file-token-ownership.js';
 import { hashPbkdf2StretchAsync, verifyServiceTokenHashAsync } from './hasher.js';
 import { compareKeys, type ServiceTokenLine } from './render-service-tokens.js';
 import { parseServiceTokens } from './service-tokens-parser.js';

@@ -1,10 +1,10 @@
 import { PRINCIPAL } from '../es/principal.js';
 import { isValidTokenName, invalidTokenNameMessage, MAX_TOKEN_NAME_LENGTH } from '../es/token-name.js';
 import type { DesiredAccount, DesiredFileToken, DesiredToken, RotationPolicy, SourceRef } from '../model.js';
-import { GENERATION_SUFFIX_LENGTH, generationTime } from '../plan/generation-name.js';
-import { deletionVerdict } from '../plan/deletion-gate.js';
+import { GENERATION_SUFFIX_LENGTH, generationTime } from '../ownership/generation-name.js';
+import { deletionVerdict } from '../ownership/deletion-verdict.js';
 import { normalizeUserManagedSpec } from './normalize-user-managed.js';
-import { matchesAny } from '../plan/glob.js';
+import { matchesAny } from '../ownership/glob.js';
 import { DIAGNOSTIC_CODES, errorAt, warningAt, type DiagnosticCode } from './diagnostic.js';
 import type { FileToken, IndexToken, ServiceAccount } from './generated/manifest-types.js';
 import type { DataPath } from './node-locator.js';

@@ -51,7 +51,7 @@ function planCluster(cluster: DesiredCluster, observed: ObservedCluster, options
     plan.warnings.push(...index.warnings, ...files.warnings);
     plan.fileTokenDrift.push(...files.drift);
   }
-  if (observed.userManaged) addUserAccounts(plan, cluster, observed, observed.userManaged);
+  if (observed.userManaged) addUserAccounts(plan, cluster, observed, observed.userManaged, options.sinkSecrets);
   const accountDeletions = (plan.accountActions ?? []).filter((a) => a.kind === 'delete-account').length;
   const deletions = plan.actions.filter((a) => a.kind === 'delete').length + accountDeletions;
   const limit = options.maxDeletionsOverride ?? cluster.maxDeletions;
@@ -67,8 +67,12 @@ function planCluster(cluster: DesiredCluster, observed: ObservedCluster, options
  * Accounts first in the plan's data, tokens of deleted accounts with the token actions; a write the
  * credentials cannot make (no manage_security) is a plan error before any call, where the cluster told.
  */
-function addUserAccounts(plan: ClusterPlan, cluster: DesiredCluster, observed: ObservedCluster, userManaged: ObservedUserManaged): void {
-  const accounts = planUserAccounts(cluster, userManaged.accounts, observed.serviceAccounts);
+function addUserAccounts(
+  plan: ClusterPlan, cluster: DesiredCluster, observed: ObservedCluster, userManaged: ObservedUserManaged, sinkSecrets: ReadonlySet<string> | null | undefined,
+): void {
+  const facts = { isMadeThisRun: () => false,
+    isInSink: (principal: string, token: string) => (sinkSecrets ? sinkSecrets.has(securedKey(cluster.name, principal, token)) : null) };
+  const accounts = planUserAccounts(cluster, userManaged.accounts, observed.serviceAccounts, facts);
   plan.accountActions = accounts.accountActions;
   plan.actions.push(...accounts.tokenActions);
   plan.warnings.push(...accounts.warnings);

@@ -1,6 +1,6 @@
 import type { DesiredAccount, ObservedAccount, ObservedCluster } from '../model.js';
 import { nodeKnowledge, planFileTokenDrift } from './file-token-drift.js';
-import { matchesAny } from './glob.js';
+import { deletionVerdict } from '../ownership/deletion-verdict.js';
 import { realiseFileTokens, type RealisedFileTokens } from './realise-file-tokens.js';
 import { isRealDrift, type FileTokenDrift, type PlanWarning } from './plan-types.js';
 import { isTokenSecured, securedKey, type SecuredTokensOptions } from './secured-tokens.js';
@@ -55,8 +55,7 @@ export function planAccountFileTokens(input: {
         reason: reasons.get(name) ?? 'rotated out' });
       continue;
     }
-    if (matchesAny(account.protect, name)) continue;
-    if (account.prune === 'owned' && matchesAny(account.owns, name)) {
+    if (deletionVerdict(account, name).kind === 'allowed') {
       drift.push({ principal: account.principal, token: name, missingOn: [], unexpectedOn: [...nodes].sort(), unknownOn: [] });
     }
   }

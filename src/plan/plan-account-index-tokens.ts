@@ -1,6 +1,7 @@
 import type { DesiredAccount, DesiredToken, ObservedAccount, RotationPolicy } from '../model.js';
 import type { BuildPlanOptions } from './build-plan-options.js';
-import { deletionVerdict, keptGenerationWarning } from './deletion-gate.js';
+import { deletionVerdict, describeVerdict } from '../ownership/deletion-verdict.js';
+import { keptGenerationWarning } from './kept-generation-warning.js';
 import { planRotation, type RetiringGeneration } from './plan-rotation.js';
 import type { PlanAction, PlanWarning } from './plan-types.js';
 import { isTokenSecured, securedKey } from './secured-tokens.js';
@@ -68,12 +69,16 @@ function forcedRotation(input: AccountPlanInput, token: string) {
 function planPlainToken(input: AccountPlanInput, token: DesiredToken, isPresent: boolean, warnings: PlanWarning[]): PlanAction[] {
   const principal = input.account.principal;
   if (!isPresent) return [{ kind: 'create', principal, token: token.name, reason: 'declared, not in the cluster' }];
-  if (forcedRotation(input, token.name)) {
-    return [{ kind: 'replace', principal, token: token.name, reason: 'rotate: forced by escred rotate (same name: revoked at once)' }];
-  }
-  if (input.options.unsecuredTokens?.has(tokenKeyOf(input, token.name))) {
-    return [{ kind: 'replace', principal, token: token.name,
-      reason: 'an interrupted apply created it, but its value never reached the secret sink' }];
+  const replaceReason = forcedRotation(input, token.name) ? 'rotate: forced by escred rotate (same name: revoked at once)'
+    : input.options.unsecuredTokens?.has(tokenKeyOf(input, token.name)) ? 'an interrupted apply created it, but its value never reached the secret sink'
+      : undefined;
+  if (replaceReason) {
+    // a replace revokes the value it has: never of a protected token (the write gate refuses it too)
+    const verdict = deletionVerdict(input.account, token.name);
+    if (verdict.kind !== 'protected') return [{ kind: 'replace', principal, token: token.name, reason: replaceReason }];
+    warnings.push({ principal, token: token.name, code: 'ESCRED_PROTECTED_NOT_REPLACED',
+      message: `${token.name} would be replaced (${replaceReason}), but ${describeVerdict(verdict)}: escred never revokes a protected token's value` });
+    return [];
   }
   if (!isSecured(input, token.name)) {
     warnings.push({ principal, token: token.name, code: 'ESCRED_SECRET_NOT_IN_SINK',

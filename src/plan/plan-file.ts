@@ -11,6 +11,10 @@ export interface PlanFile {
   kind: 'escred-plan';
   formatVersion: typeof PLAN_FORMAT_VERSION;
   createdAt: string;
+  /** the planner's clock: apply re-plans at the same instant, so rotation names and decisions match */
+  plannedAtMs?: number;
+  /** --max-deletions the plan was made with: the re-plan and the write gate hold the same limit */
+  maxDeletionsOverride?: number;
   manifestFiles: string[];
   /** digest of the manifest's meaning when the plan was made; apply refuses the plan if it changed */
   manifestDigest: string;

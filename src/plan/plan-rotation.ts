@@ -1,6 +1,6 @@
 import type { RotationPolicy } from '../model.js';
 import { formatDuration } from './duration.js';
-import { generationName, generationTime } from './generation-name.js';
+import { generationName, generationTime } from '../ownership/generation-name.js';
 import type { PlanAction, PlanWarning, RotationInfo } from './plan-types.js';
 
 export interface RotationInput {

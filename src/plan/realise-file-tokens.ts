@@ -1,5 +1,5 @@
 import type { DesiredAccount, DesiredFileToken } from '../model.js';
-import { keptGenerationWarning } from './deletion-gate.js';
+import { keptGenerationWarning } from './kept-generation-warning.js';
 import { planRotation } from './plan-rotation.js';
 import type { PlanWarning } from './plan-types.js';
 

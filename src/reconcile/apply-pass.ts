@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { applyPlan } from '../apply/apply-plan.js';
 import { AuditLog } from '../apply/audit-log.js';
+import { WriteGate } from '../apply/write-gate.js';
 import type { ChangeEntry, ChangeSet } from '../apply/change-set.js';
 import type { ObservedCluster } from '../model.js';
 import { tokenKey } from '../plan/build-plan.js';
@@ -37,8 +38,12 @@ export interface AppliedPass {
 export async function applyPass(pass: Pass, planned: PlannedPass, options: ApplyPassOptions): Promise<AppliedPass> {
   const clock = options.clock ?? (() => new Date());
   await pass.journal.settle(harmlessIntents(pass.journal.pendingKeys(), planned.observed));
+  const gate = new WriteGate({
+    desired: pass.desired, apis: pass.connections, sinkKeys: planned.sinkKeys ?? null,
+    ...(planned.maxDeletionsOverride !== undefined ? { maxDeletionsOverride: planned.maxDeletionsOverride } : {}),
+  });
   const changeSet = await applyPlan(planned.plan, {
-    apis: pass.connections,
+    gate,
     sink: pass.sink,
     journal: pass.journal,
     audit: new AuditLog(options.auditPath ?? join(pass.stateDir, 'audit.log'), clock),
@@ -49,7 +54,7 @@ export async function applyPass(pass: Pass, planned: PlannedPass, options: Apply
   return { changeSet, after: { ...planned, plan: remainingPlan(planned.plan, changeSet) } };
 }
 
-const DONE: ReadonlySet<ChangeEntry['outcome']> = new Set(['created', 'updated', 'replaced', 'deleted', 'already-absent']);
+const DONE: ReadonlySet<ChangeEntry['outcome']> = new Set(['created', 'adopted', 'updated', 'replaced', 'deleted', 'already-absent']);
 
 /** The plan minus the actions the change set reports done; errors, warnings and file-token drift stay. */
 export function remainingPlan(plan: Plan, changeSet: ChangeSet): Plan {

@@ -1,4 +1,5 @@
 import { DEFAULT_CLUSTER_PARALLELISM, observeClusters, type ObservedClusterResult } from '../cluster/observe-cluster.js';
+import { SafetyError } from '../errors.js';
 import type { ObservedCluster } from '../model.js';
 import { buildPlan, unobservedClusterPlan, type ForcedRotation } from '../plan/build-plan.js';
 import { summarize, type ClusterPlan, type Plan } from '../plan/plan-types.js';
@@ -24,13 +25,18 @@ export interface PlannedPass {
   plan: Plan;
   /** the planner's clock for this plan: delivery realises rotated file tokens at the same instant */
   nowMs: number;
+  /** what the sink held when the plan was made (null: it cannot tell); the write gate reads it */
+  sinkKeys?: ReadonlySet<string> | null;
+  /** --max-deletions the plan was made with: the write gate holds the same limit */
+  maxDeletionsOverride?: number;
 }
 
 /** Observe every cluster (one that fails is reported in the plan, not dropped), then plan. */
 export async function planPass(pass: Pass, options: PlanPassOptions): Promise<PlannedPass> {
+  const sinkKeys = await pass.sink.listKeys();
+  if (sinkKeys === null) refuseRotationWithoutListing(pass);
   const results = await observeWithProgress(pass, options.concurrency ?? DEFAULT_CLUSTER_PARALLELISM, options.onProgress);
   const observed = results.flatMap((r) => (r.observed ? [r.observed] : []));
-  const sinkKeys = await pass.sink.listKeys();
   const delivered = options.fileTokensTarget ? await readDeliveredFileTokens(pass.desired.clusters, options.fileTokensTarget) : undefined;
   const plan = buildPlan(pass.desired, observed, {
     ...(delivered ? { deliveredFileTokens: delivered } : {}),
@@ -45,7 +51,10 @@ export async function planPass(pass: Pass, options: PlanPassOptions): Promise<Pl
     r.error ? [unobservedClusterPlan(r.cluster, { code: r.error.code, message: r.error.message, isRetryable: r.error.isRetryable })] : []);
   const order = pass.desired.clusters.map((c) => c.name);
   const clusters = [...plan.clusters, ...failed].sort((a, b) => order.indexOf(a.cluster) - order.indexOf(b.cluster));
-  return { observed, plan: { ...plan, clusters, summary: summarize(clusters), ...(pass.scope ? { scope: pass.scope } : {}) }, nowMs: options.nowMs };
+  return {
+    observed, plan: { ...plan, clusters, summary: summarize(clusters), ...(pass.scope ? { scope: pass.scope } : {}) }, nowMs: options.nowMs,
+    sinkKeys, ...(options.maxDeletionsOverride !== undefined ? { maxDeletionsOverride: options.maxDeletionsOverride } : {}),
+  };
 }
 
 /** first line after this, then one every PROGRESS_EVERY_MS: a quick observation stays silent */
@@ -72,4 +81,19 @@ async function observeWithProgress(pass: Pass, concurrency: number, onProgress?:
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Rotation takes as current the newest generation whose value the sink holds; a sink that cannot
+ * list would let a hand-made name that looks like a newer generation win, and escred would retire
+ * its own. So rotation needs a sink that lists, and this says so before any cluster call.
+ */
+function refuseRotationWithoutListing(pass: Pass): void {
+  const rotating = pass.desired.clusters.flatMap((cluster) => cluster.serviceAccounts.flatMap((account) =>
+    [...account.tokens, ...account.fileTokens].filter((t) => t.rotate).map((t) => `${t.name} of ${account.principal} on ${cluster.name}`)));
+  if (rotating.length === 0) return;
+  throw new SafetyError('ESCRED_SINK_CANNOT_LIST', `secret sink ${pass.sink.describe()} cannot list the values it holds, and the manifest ` +
+    `rotates ${rotating.slice(0, 5).join(', ')}${rotating.length > 5 ? ` and ${rotating.length - 5} more` : ''}: escred takes as current ` +
+    'the newest generation whose value the sink holds, and without a list it could take one it did not make. ' +
+    'Implement list in the sink (docs/exec-sink-protocol.md) or remove rotate:');
 }

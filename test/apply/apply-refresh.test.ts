@@ -12,12 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApplyJournal } from '../../src/apply/apply-journal.js';
 import { applyPlan } from '../../src/apply/apply-plan.js';
 import type { TokenApi, WriteOptions } from '../../src/apply/apply-ports.js';
+import { WriteGate } from '../../src/apply/write-gate.js';
 import { AuditLog } from '../../src/apply/audit-log.js';
 import { DirectorySecretSink } from '../../src/apply/directory-secret-sink.js';
 import { createClusterConnection, type ClusterConnection } from '../../src/cluster/cluster-connection.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator.js';
 import { summarize, PLAN_FORMAT_VERSION, type ClusterPlan, type Plan, type PlanAction } from '../../src/plan/plan-types.js';
-import { desiredCluster } from '../support/state-builders.js';
+import { desiredAccount, desiredCluster, desiredState, desiredToken } from '../support/state-builders.js';
 
 const FLEET = 'elastic/fleet-server';
 const KIBANA = 'elastic/kibana';
@@ -56,6 +57,17 @@ function clusterPlan(cluster: string, actions: PlanAction[]): ClusterPlan {
 const create = (principal: string, token: string): PlanAction => ({ kind: 'create', principal, token, reason: 'declared' });
 const remove = (principal: string, token: string): PlanAction => ({ kind: 'delete', principal, token, reason: 'owned' });
 
+/** The manifest these plans come from: every create declared, every delete owned and pruned (the write gate checks both). */
+function gateFor(plan: Plan, apis: ReadonlyMap<string, TokenApi>): WriteGate {
+  const clusters = plan.clusters.map((cluster) => {
+    const principals = [...new Set(cluster.actions.map((a) => a.principal))];
+    const accounts = principals.map((principal) => desiredAccount(principal, { prune: 'owned', owns: ['*'],
+      tokens: cluster.actions.filter((a) => a.principal === principal && a.kind === 'create').map((a) => desiredToken(a.token)) }));
+    return desiredCluster(cluster.cluster, accounts, { maxDeletions: 1000 });
+  });
+  return new WriteGate({ desired: desiredState(clusters), apis });
+}
+
 describe('applyPlan: refresh per write (emulator at 1 s, as Elasticsearch)', () => {
   let work: string;
   let emu: RunningEmulator;
@@ -71,7 +83,7 @@ describe('applyPlan: refresh per write (emulator at 1 s, as Elasticsearch)', () 
     const apis = new Map(names.map((name) => [name, recording(connect(name), calls)] as const));
     const journal = await ApplyJournal.open(path.join(work, 'journal.json'));
     const audit = new AuditLog(path.join(work, 'audit.log'), () => new Date());
-    return applyPlan(plan, { apis, sink: new DirectorySecretSink(path.join(work, 'secrets')), journal, audit, concurrency });
+    return applyPlan(plan, { gate: gateFor(plan, apis), sink: new DirectorySecretSink(path.join(work, 'secrets')), journal, audit, concurrency });
   };
   const listed = async (principal: string) => (await connections[0]!.getCredentials(principal)).indexTokens;
 
@@ -161,7 +173,7 @@ describe('applyPlan: refresh per write (emulator at 1 s, as Elasticsearch)', () 
     const apis = new Map(['a', 'b', 'c'].map((name) => [name, counting(recording(connect(name), calls))] as const));
     const journal = await ApplyJournal.open(path.join(work, 'journal-limit.json'));
     const audit = new AuditLog(path.join(work, 'audit.log'), () => new Date());
-    await applyPlan(plan, { apis, sink: new DirectorySecretSink(path.join(work, 'secrets')), journal, audit, concurrency: 4 });
+    await applyPlan(plan, { gate: gateFor(plan, apis), sink: new DirectorySecretSink(path.join(work, 'secrets')), journal, audit, concurrency: 4 });
     expect(most).toBe(4);
     expect(calls).toHaveLength(18);
   });

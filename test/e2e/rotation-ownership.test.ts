@@ -4,7 +4,7 @@
  * out"; a foreign recent one adopted as current with "No changes").
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { generationName } from '../../src/plan/generation-name.js';
+import { generationName } from '../../src/ownership/generation-name.js';
 import { startE2e, type E2e } from '../support/e2e-harness.js';
 
 const KIBANA = 'elastic/kibana';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildPlan, type BuildPlanOptions } from '../../src/plan/build-plan.js';
-import { matchesAny } from '../../src/plan/glob.js';
+import { matchesAny } from '../../src/ownership/glob.js';
 import type { DesiredAccount, ObservedAccount } from '../../src/model.js';
 import {
   desiredAccount, desiredCluster, desiredState, desiredToken, observedAccount, observedCluster,

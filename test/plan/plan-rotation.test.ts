@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../src/plan/build-plan.js';
-import { generationName, generationTime } from '../../src/plan/generation-name.js';
+import { generationName, generationTime } from '../../src/ownership/generation-name.js';
 import type { DesiredAccount } from '../../src/model.js';
 import type { PlanAction } from '../../src/plan/plan-types.js';
 import { desiredAccount, desiredCluster, desiredState, desiredToken, observedAccount, observedCluster } from '../support/state-builders.js';

@@ -16,12 +16,15 @@ function plan(options: {
   tokens?: Record<string, string[]>;
   userManaged?: Partial<ObservedUserManaged>;
   maxDeletions?: number;
+  /** `principal/token` whose values escred's sink holds; default: every observed token (escred made them) */
+  inSink?: string[];
 }) {
   const ownership = { prune: 'none' as const, owns: [], protect: [], ...options.ownership };
   const desired = desiredState([desiredCluster('prod', options.declared ?? [], { userManagedAccounts: ownership, maxDeletions: options.maxDeletions ?? 5 })]);
   const credentials = Object.entries(options.tokens ?? {}).map(([p, names]) => observedAccount(p, { indexTokens: names }));
   const userManaged: ObservedUserManaged = { accounts: options.cluster ?? [], missingRoles: [], canManageSecurity: true, ...options.userManaged };
-  return buildPlan(desired, [observedCluster('prod', credentials, { userManaged })], { nowMs: 0 });
+  const inSink = options.inSink ?? Object.entries(options.tokens ?? {}).flatMap(([p, names]) => names.map((n) => `${p}/${n}`));
+  return buildPlan(desired, [observedCluster('prod', credentials, { userManaged })], { nowMs: 0, sinkSecrets: new Set(inSink.map((k) => `prod/${k}`)) });
 }
 
 describe('user-managed accounts in the plan', () => {
@@ -53,6 +56,27 @@ describe('user-managed accounts in the plan', () => {
     const result = plan({ cluster: [seen('team/old', ['a'])], ownership: { prune: 'owned', owns: ['team/*'] }, tokens: { 'team/old': ['x', 'y'] } });
     expect(result.clusters[0]!.actions.map((a) => `${a.kind} ${a.principal}/${a.token}`)).toEqual(['delete team/old/x', 'delete team/old/y']);
     expect(result.clusters[0]!.accountActions).toEqual([{ kind: 'delete-account', principal: 'team/old', reason: "owned ('team/*') and not declared" }]);
+  });
+
+  it.each([
+    ['one token was made by hand', ['team/old/x'], ['y']],
+    ['the sink cannot tell who made them', null, ['x', 'y']],
+  ])('issue 20: an owned undeclared account stays, with all its tokens, when %s', (_, inSink, holding) => {
+    const result = plan({ cluster: [seen('team/old', ['a'])], ownership: { prune: 'owned', owns: ['team/*'] }, tokens: { 'team/old': ['x', 'y'] },
+      ...(inSink ? { inSink } : {}) });
+    if (inSink === null) {
+      const noList = buildPlan(desiredState([desiredCluster('prod', [], { userManagedAccounts: { prune: 'owned', owns: ['team/*'], protect: [] } })]),
+        [observedCluster('prod', [observedAccount('team/old', { indexTokens: ['x', 'y'] })],
+          { userManaged: { accounts: [seen('team/old', ['a'])], missingRoles: [], canManageSecurity: true } })], { nowMs: 0, sinkSecrets: null });
+      expect(noList.clusters[0]!.actions).toEqual([]);
+      expect(noList.clusters[0]!.accountActions).toEqual([]);
+      expect(noList.clusters[0]!.warnings.map((w) => w.code)).toEqual(['ESCRED_ACCOUNT_KEPT']);
+      return;
+    }
+    expect(result.clusters[0]!.actions).toEqual([]);
+    expect(result.clusters[0]!.accountActions).toEqual([]);
+    const warning = result.clusters[0]!.warnings.find((w) => w.code === 'ESCRED_ACCOUNT_KEPT');
+    expect(warning?.message).toContain(`did not make (no value in its secret sink): ${holding.join(', ')}`);
   });
 
   it.each([

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../src/plan/build-plan.js';
 import { realiseFileTokens } from '../../src/plan/realise-file-tokens.js';
-import { isOwnedByAccount } from '../../src/file-tokens/file-token-ownership.js';
+import { isOwnedByAccount } from '../../src/ownership/file-token-ownership.js';
 import { desiredAccount, desiredCluster, desiredFileToken, desiredState, observedAccount, observedCluster } from '../support/state-builders.js';
 
 const KIBANA = 'elastic/kibana';

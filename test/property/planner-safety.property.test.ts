@@ -12,8 +12,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DesiredAccount } from '../../src/model.js';
 import { buildPlan } from '../../src/plan/build-plan.js';
-import { generationName, generationTime } from '../../src/plan/generation-name.js';
-import { matchesAny } from '../../src/plan/glob.js';
+import { generationName, generationTime } from '../../src/ownership/generation-name.js';
+import { matchesAny } from '../../src/ownership/glob.js';
 import { desiredAccount, desiredCluster, desiredState, desiredToken, observedAccount, observedCluster } from '../support/state-builders.js';
 
 const FLEET = 'elastic/fleet-server';

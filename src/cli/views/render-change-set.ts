@@ -3,7 +3,7 @@ import { countOutcomes } from '../../apply/change-set.js';
 import type { Plan } from '../../plan/plan-types.js';
 
 const SYMBOL: Record<ChangeEntry['outcome'], string> = {
-  created: '+', updated: '~', replaced: '±', deleted: '-', 'already-absent': '-', skipped: '!', failed: '✗',
+  created: '+', adopted: '=', updated: '~', replaced: '±', deleted: '-', 'already-absent': '-', skipped: '!', failed: '✗',
 };
 
 /** One line per change as it happens: past tense, with the reason when there is one. */
@@ -27,7 +27,7 @@ export interface ApplyOutcome {
  */
 export function renderApplySummary(outcome: ApplyOutcome): string {
   const c = countOutcomes(outcome.changeSet);
-  const parts = [`${c.created} created`, ...(c.updated > 0 ? [`${c.updated} updated`] : []), `${c.replaced} replaced`,
+  const parts = [`${c.created} created`, ...(c.adopted > 0 ? [`${c.adopted} adopted`] : []), ...(c.updated > 0 ? [`${c.updated} updated`] : []), `${c.replaced} replaced`,
     `${c.deleted + c['already-absent']} deleted`];
   if (c.skipped > 0) parts.push(`${c.skipped} skipped`);
   if (c.failed > 0) parts.push(`${c.failed} failed`);

@@ -2,10 +2,11 @@
  * Which `service_tokens` keys escred owns for one cluster: the same rule as the file-token drift
  * plan (src/plan/plan-account-file-tokens.ts), so that the file never loses a line the plan did
  * not announce. A key is owned when its account is in the manifest and the token is declared, or
- * when the account has `prune: owned`, the name matches `owns` and not `protect`.
+ * when deletionVerdict (src/ownership/deletion-verdict.ts, the planner's and the write gate's one
+ * rule) allows removing it.
  */
 import type { DesiredAccount, DesiredCluster } from '../model.js';
-import { matchesAny } from '../plan/glob.js';
+import { deletionVerdict } from './deletion-verdict.js';
 
 export function fileTokenKey(principal: string, tokenName: string): string {
   return `${principal}/${tokenName}`;
@@ -22,8 +23,7 @@ export function isOwnedByAccount(account: DesiredAccount, tokenName: string): bo
   // `account` is realised (see realise-file-tokens.ts): the generations to keep are declared here;
   // a retired generation is removed only through the general rule below, as any other line
   if (account.fileTokens.some((token) => token.name === tokenName)) return true;
-  if (matchesAny(account.protect, tokenName)) return false;
-  return account.prune === 'owned' && matchesAny(account.owns, tokenName);
+  return deletionVerdict(account, tokenName).kind === 'allowed';
 }
 
 export function ownedFileTokenKeys(cluster: Pick<DesiredCluster, 'serviceAccounts'>): (key: string) => boolean {

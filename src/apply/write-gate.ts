@@ -1,0 +1,126 @@
+/**
+ * The one gate every write to a cluster passes (shared/design.md: the planner proposes, the gate
+ * disposes). Whatever produced the write (the planner, a saved plan, a 409 answer, `rotate`, an
+ * account deletion), the gate decides at the moment of sending, from the manifest as loaded for
+ * this run (src/ownership/write-rules.ts), counts deletions against `maxDeletions`, and refuses
+ * with a WriteRefusedError naming the rule; nothing is sent then. The connections under it are the
+ * pass's, which the lease pass fences (src/reconcile/lease-pass.ts): a write to a cluster whose
+ * lease this run no longer holds fails there, before it is sent. apply/ holds no other road: it is
+ * given this gate, never a connection.
+ */
+import type { ErrorCode } from '../error-codes.js';
+import { SafetyError } from '../errors.js';
+import type { DesiredCluster, DesiredState, ObservedAccount, UserManagedAccountSpec } from '../model.js';
+import {
+  countsAsDeletion, judgeAccountDelete, judgeAccountPut, judgeTokenCreate, judgeTokenDelete,
+  type TokenDeletePurpose, type WriteFacts, type WriteVerdict,
+} from '../ownership/write-rules.js';
+import { securedKey } from '../plan/secured-tokens.js';
+import type { TokenApi, WriteOptions } from './apply-ports.js';
+
+export type { TokenDeletePurpose } from '../ownership/write-rules.js';
+
+/** A write the gate refused: nothing was sent. `code` names the rule (ERROR_CODES.gate*, or ESCRED_MAX_DELETIONS). */
+export class WriteRefusedError extends SafetyError {
+  constructor(code: ErrorCode, message: string) {
+    super(code, message);
+  }
+}
+
+export interface WriteGateOptions {
+  /** the manifest as loaded for this run: the only source of what may be written */
+  desired: DesiredState;
+  /** the pass's connections (lease-fenced where the cluster has a lease) */
+  apis: ReadonlyMap<string, TokenApi>;
+  /** keys (`cluster/principal/token`) the sink held when the plan was made; null when it cannot tell */
+  sinkKeys?: ReadonlySet<string> | null;
+  /** --max-deletions, after a human reviewed the plan */
+  maxDeletionsOverride?: number;
+}
+
+/** One cluster's writes through the gate: what apply code calls instead of a connection. */
+export interface GatedClusterApi {
+  readonly cluster: string;
+  createToken(principal: string, name: string, options?: WriteOptions): Promise<{ name: string; value: string }>;
+  deleteToken(principal: string, name: string, purpose: TokenDeletePurpose, options?: WriteOptions): Promise<{ found: boolean }>;
+  /** asks without sending: may this token be deleted for this purpose? (a 409 decides between replacing and adopting) */
+  judgeDelete(principal: string, name: string, purpose: TokenDeletePurpose): WriteVerdict;
+  putUserManagedAccount(principal: string, spec: UserManagedAccountSpec): Promise<{ created: boolean }>;
+  deleteUserManagedAccount(principal: string): Promise<{ found: boolean }>;
+  getCredentials(principal: string): Promise<ObservedAccount>;
+}
+
+export class WriteGate {
+  private readonly clusters: Map<string, DesiredCluster>;
+  private readonly made = new Set<string>();
+  private readonly deletions = new Map<string, number>();
+
+  constructor(private readonly options: WriteGateOptions) {
+    this.clusters = new Map(options.desired.clusters.map((c) => [c.name, c]));
+  }
+
+  /** The gated calls of one cluster; undefined when the manifest does not declare it or there is no connection. */
+  cluster(name: string): GatedClusterApi | undefined {
+    const desired = this.clusters.get(name);
+    const api = this.options.apis.get(name);
+    if (!desired || !api) return undefined;
+    const facts = this.factsOf(name);
+    const check = (verdict: WriteVerdict): void => {
+      if (!verdict.isAllowed) throw new WriteRefusedError(verdict.code, `refused by the write gate on cluster ${name}: ${verdict.reason}`);
+    };
+    return {
+      cluster: name,
+      createToken: async (principal, token, options) => {
+        check(judgeTokenCreate(desired, principal, token));
+        const created = await api.createToken(principal, token, options);
+        this.made.add(securedKey(name, principal, token));
+        return created;
+      },
+      deleteToken: async (principal, token, purpose, options) => {
+        check(judgeTokenDelete(desired, principal, token, purpose, facts));
+        if (countsAsDeletion(purpose)) this.countDeletion(desired);
+        return api.deleteToken(principal, token, options);
+      },
+      judgeDelete: (principal, token, purpose) => judgeTokenDelete(desired, principal, token, purpose, facts),
+      putUserManagedAccount: async (principal, spec) => {
+        check(judgeAccountPut(desired, principal));
+        return this.accountApi(api).putUserManagedAccount(principal, spec);
+      },
+      deleteUserManagedAccount: async (principal) => {
+        check(judgeAccountDelete(desired, principal));
+        this.countDeletion(desired);
+        return this.accountApi(api).deleteUserManagedAccount(principal);
+      },
+      getCredentials: (principal) => api.getCredentials(principal),
+    };
+  }
+
+  private factsOf(cluster: string): WriteFacts {
+    return {
+      isMadeThisRun: (principal, token) => this.made.has(securedKey(cluster, principal, token)),
+      isInSink: (principal, token) => {
+        const keys = this.options.sinkKeys;
+        if (keys === undefined || keys === null) return null;
+        return keys.has(securedKey(cluster, principal, token));
+      },
+    };
+  }
+
+  /** maxDeletions holds whatever the plan said: a plan with more deletions than the limit is cut off here. */
+  private countDeletion(cluster: DesiredCluster): void {
+    const limit = this.options.maxDeletionsOverride ?? cluster.maxDeletions;
+    const count = (this.deletions.get(cluster.name) ?? 0) + 1;
+    if (count > limit) {
+      throw new WriteRefusedError('ESCRED_MAX_DELETIONS', `refused by the write gate on cluster ${cluster.name}: ` +
+        `deletion ${count} is over the limit of ${limit} (maxDeletions, or --max-deletions)`);
+    }
+    this.deletions.set(cluster.name, count);
+  }
+
+  private accountApi(api: TokenApi): Required<Pick<TokenApi, 'putUserManagedAccount' | 'deleteUserManagedAccount'>> {
+    if (!api.putUserManagedAccount || !api.deleteUserManagedAccount) {
+      throw new SafetyError('ESCRED_NO_ACCOUNT_API', 'this connection cannot write user-managed service accounts');
+    }
+    return { putUserManagedAccount: api.putUserManagedAccount.bind(api), deleteUserManagedAccount: api.deleteUserManagedAccount.bind(api) };
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * Issue 20: the write gate itself. What it sends and what it refuses, counted at its own port (a
+ * recorder in place of the connection: the rules' effect on real HTTP is the property test's and the
+ * e2e tests' business); maxDeletions, rollbacks and account writes.
+ */
+import { describe, expect, it } from 'vitest';
+import type { TokenApi } from '../../src/apply/apply-ports.js';
+import { WriteGate, WriteRefusedError } from '../../src/apply/write-gate.js';
+import type { DesiredAccount } from '../../src/model.js';
+import { desiredAccount, desiredCluster, desiredState, desiredToken, observedAccount } from '../support/state-builders.js';
+
+const FLEET = 'elastic/fleet-server';
+
+function recorder(sent: string[]): TokenApi {
+  return {
+    createToken: async (principal, name) => {
+      sent.push(`POST ${principal}/${name}`);
+      return { name, value: 'v' };
+    },
+    deleteToken: async (principal, name) => {
+      sent.push(`DELETE ${principal}/${name}`);
+      return { found: true };
+    },
+    getCredentials: async (principal) => observedAccount(principal),
+    putUserManagedAccount: async (principal) => {
+      sent.push(`PUT ${principal}`);
+      return { created: true };
+    },
+    deleteUserManagedAccount: async (principal) => {
+      sent.push(`DELETE ${principal}`);
+      return { found: true };
+    },
+  };
+}
+
+function gate(accounts: DesiredAccount[], options: { maxDeletions?: number; override?: number; sinkKeys?: Set<string> | null } = {}) {
+  const sent: string[] = [];
+  const desired = desiredState([desiredCluster('prod', accounts, {
+    maxDeletions: options.maxDeletions ?? 2, userManagedAccounts: { prune: 'owned', owns: ['team/*'], protect: [] } })]);
+  const writeGate = new WriteGate({ desired, apis: new Map([['prod', recorder(sent)]]),
+    ...(options.sinkKeys !== undefined ? { sinkKeys: options.sinkKeys } : {}), ...(options.override !== undefined ? { maxDeletionsOverride: options.override } : {}) });
+  return { api: writeGate.cluster('prod')!, sent, writeGate };
+}
+
+const owned = desiredAccount(FLEET, { prune: 'owned', owns: ['g-*'], protect: ['g-keep'], tokens: [desiredToken('g-a')] });
+
+describe('the write gate', () => {
+  it('sends what the rules allow and refuses the rest, naming the rule and the cluster, without sending', async () => {
+    const { api, sent } = gate([owned]);
+    await api.deleteToken(FLEET, 'g-old', 'prune');
+    await expect(api.deleteToken(FLEET, 'g-keep', 'prune')).rejects.toMatchObject({
+      code: 'ESCRED_GATE_PROTECTED', message: "refused by the write gate on cluster prod: g-keep is protected: protect 'g-keep' matches it" });
+    await expect(api.deleteToken(FLEET, 'hand', 'prune')).rejects.toBeInstanceOf(WriteRefusedError);
+    await expect(api.createToken(FLEET, 'sneaky')).rejects.toMatchObject({ code: 'ESCRED_GATE_UNDECLARED' });
+    expect(sent).toEqual([`DELETE ${FLEET}/g-old`]);
+  });
+
+  it('holds maxDeletions whatever the plan says; refusals and replaces do not count', async () => {
+    const { api, sent } = gate([owned], { maxDeletions: 2 });
+    await expect(api.deleteToken(FLEET, 'hand', 'prune')).rejects.toThrow();
+    await api.deleteToken(FLEET, 'g-a', 'replace');
+    await api.deleteToken(FLEET, 'g-1', 'prune');
+    await api.deleteToken(FLEET, 'g-2', 'prune');
+    await expect(api.deleteToken(FLEET, 'g-3', 'prune')).rejects.toMatchObject({ code: 'ESCRED_MAX_DELETIONS',
+      message: 'refused by the write gate on cluster prod: deletion 3 is over the limit of 2 (maxDeletions, or --max-deletions)' });
+    expect(sent).toEqual([`DELETE ${FLEET}/g-a`, `DELETE ${FLEET}/g-1`, `DELETE ${FLEET}/g-2`]);
+  });
+
+  it('--max-deletions overrides the manifest limit', async () => {
+    const { api, sent } = gate([owned], { maxDeletions: 0, override: 1 });
+    await api.deleteToken(FLEET, 'g-1', 'prune');
+    await expect(api.deleteToken(FLEET, 'g-2', 'prune')).rejects.toMatchObject({ code: 'ESCRED_MAX_DELETIONS' });
+    expect(sent).toHaveLength(1);
+  });
+
+  it('rolls back only a token this run made through it', async () => {
+    const { api, sent } = gate([owned]);
+    await expect(api.deleteToken(FLEET, 'g-a', 'rollback')).rejects.toMatchObject({ code: 'ESCRED_GATE_NOT_MADE_HERE' });
+    await api.createToken(FLEET, 'g-a');
+    await api.deleteToken(FLEET, 'g-a', 'rollback');
+    expect(sent).toEqual([`POST ${FLEET}/g-a`, `DELETE ${FLEET}/g-a`]);
+  });
+
+  it('a token of a removed account goes only when the sink holds its value, and counts as a deletion', async () => {
+    const { api, sent } = gate([], { sinkKeys: new Set(['prod/team/old/mine']), maxDeletions: 1 });
+    await expect(api.deleteToken('team/old', 'hand', 'prune')).rejects.toMatchObject({ code: 'ESCRED_GATE_NOT_ESCREDS' });
+    await api.deleteToken('team/old', 'mine', 'prune');
+    await expect(api.deleteUserManagedAccount('team/old')).rejects.toMatchObject({ code: 'ESCRED_MAX_DELETIONS' });
+    expect(sent).toEqual(['DELETE team/old/mine']);
+  });
+
+  it('a sink that cannot tell proves nothing', async () => {
+    const { api, sent } = gate([], { sinkKeys: null });
+    await expect(api.deleteToken('team/old', 'mine', 'account-removal')).rejects.toMatchObject({ code: 'ESCRED_GATE_NOT_ESCREDS' });
+    expect(sent).toEqual([]);
+  });
+
+  it('account writes: put only a declared user-managed account, delete only an owned undeclared one', async () => {
+    const { api, sent } = gate([desiredAccount('team/a', { userManaged: { roles: [], isEnabled: true } })]);
+    await api.putUserManagedAccount('team/a', { roles: [], isEnabled: true });
+    await expect(api.putUserManagedAccount('team/b', { roles: [], isEnabled: true })).rejects.toMatchObject({ code: 'ESCRED_GATE_UNDECLARED' });
+    await expect(api.deleteUserManagedAccount('team/a')).rejects.toMatchObject({ code: 'ESCRED_GATE_DECLARED' });
+    await api.deleteUserManagedAccount('team/b');
+    expect(sent).toEqual(['PUT team/a', 'DELETE team/b']);
+  });
+
+  it('has no road to a cluster the manifest does not declare', () => {
+    expect(gate([owned]).writeGate.cluster('elsewhere')).toBeUndefined();
+  });
+});

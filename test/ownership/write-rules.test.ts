@@ -1,0 +1,125 @@
+/** Issue 20: the rules the write gate judges every write by, one row per rule and purpose. */
+import { describe, expect, it } from 'vitest';
+import type { DesiredAccount } from '../../src/model.js';
+import {
+  countsAsDeletion, judgeAccountDelete, judgeAccountPut, judgeTokenCreate, judgeTokenDelete, type TokenDeletePurpose, type WriteFacts,
+} from '../../src/ownership/write-rules.js';
+import { desiredAccount, desiredCluster, desiredToken } from '../support/state-builders.js';
+
+const FLEET = 'elastic/fleet-server';
+const fleet = (extra: Partial<DesiredAccount> = {}) => desiredAccount(FLEET, {
+  prune: 'owned', owns: ['gitops-*'], protect: ['gitops-keep'],
+  tokens: [desiredToken('gitops-a'), desiredToken('gitops-keep'), desiredToken('ci', { rotate: { everyMs: 1000, overlapMs: 10 } })], ...extra,
+});
+const cluster = (accounts: DesiredAccount[] = [fleet()], owns: string[] = ['team/*'], protect: string[] = ['team/keep']) =>
+  desiredCluster('prod', accounts, { userManagedAccounts: { prune: 'owned', owns, protect } });
+const facts = (made: string[] = [], inSink: string[] | null = []): WriteFacts => ({
+  isMadeThisRun: (p, t) => made.includes(`${p}/${t}`),
+  isInSink: (p, t) => (inSink === null ? null : inSink.includes(`${p}/${t}`)),
+});
+const verdictOf = (v: ReturnType<typeof judgeTokenDelete>) => (v.isAllowed ? 'allowed' : v.code);
+
+describe('token deletes', () => {
+  it.each<[string, TokenDeletePurpose, string, string]>([
+    ['an owned undeclared token is pruned', 'prune', 'gitops-old', 'allowed'],
+    ['a generation of a rotating token, owned', 'prune', 'ci-20260101T000000Z', 'ESCRED_GATE_UNOWNED'],
+    ['an unowned token is never pruned', 'prune', 'hand-1', 'ESCRED_GATE_UNOWNED'],
+    ['a protected token is never pruned', 'prune', 'gitops-keep', 'ESCRED_GATE_PROTECTED'],
+    ['a declared token is never pruned', 'prune', 'gitops-a', 'ESCRED_GATE_DECLARED'],
+    ['a declared token may be replaced', 'replace', 'gitops-a', 'allowed'],
+    ['a protected declared token is never replaced', 'replace', 'gitops-keep', 'ESCRED_GATE_PROTECTED'],
+    ['an undeclared token is never replaced', 'replace', 'gitops-old', 'ESCRED_GATE_UNDECLARED'],
+    ['a lost answer of a declared token may be replaced', 'lost-answer', 'gitops-a', 'allowed'],
+    ['a lost answer of a protected token is not', 'lost-answer', 'gitops-keep', 'ESCRED_GATE_PROTECTED'],
+    ['a 409 on an owned, pruned token may replace it', 'conflict', 'gitops-a', 'allowed'],
+    ['a 409 on a protected token never replaces it', 'conflict', 'gitops-keep', 'ESCRED_GATE_PROTECTED'],
+    ['a 409 on an unowned declared token never replaces it', 'conflict', 'hand-declared', 'ESCRED_GATE_UNOWNED'],
+    ['a rollback of what this run did not make is refused', 'rollback', 'gitops-a', 'ESCRED_GATE_NOT_MADE_HERE'],
+  ])('%s', (_, purpose, token, expected) => {
+    const account = fleet({ tokens: [...fleet().tokens, desiredToken('hand-declared')] });
+    expect(verdictOf(judgeTokenDelete(cluster([account]), FLEET, token, purpose, facts()))).toBe(expected);
+  });
+
+  it('a generation of a rotating token is judged by owns like any other name', () => {
+    const account = fleet({ owns: ['gitops-*', 'ci-*'] });
+    expect(verdictOf(judgeTokenDelete(cluster([account]), FLEET, 'ci-20260101T000000Z', 'prune', facts()))).toBe('allowed');
+  });
+
+  it('prune off: an owned token stays', () => {
+    expect(verdictOf(judgeTokenDelete(cluster([fleet({ prune: 'none' })]), FLEET, 'gitops-old', 'prune', facts()))).toBe('ESCRED_GATE_NOT_PRUNED');
+    expect(verdictOf(judgeTokenDelete(cluster([fleet({ prune: 'none' })]), FLEET, 'gitops-a', 'conflict', facts()))).toBe('ESCRED_GATE_NOT_PRUNED');
+  });
+
+  it('a rollback of a token this run made is allowed, even a protected one (it restores what was there before)', () => {
+    expect(verdictOf(judgeTokenDelete(cluster(), FLEET, 'gitops-keep', 'rollback', facts([`${FLEET}/gitops-keep`])))).toBe('allowed');
+  });
+
+  it('an account the manifest does not declare: no token of it is touched except as an account removal', () => {
+    for (const purpose of ['replace', 'conflict', 'lost-answer'] as const) {
+      expect(verdictOf(judgeTokenDelete(cluster(), 'elastic/kibana', 'x', purpose, facts()))).toBe('ESCRED_GATE_UNDECLARED');
+    }
+  });
+
+  it.each<[string, string, string[] | null, string]>([
+    ['a token escred made (its value is in the sink)', 'team/old', ['team/old/t'], 'allowed'],
+    ['a token made by hand', 'team/old', [], 'ESCRED_GATE_NOT_ESCREDS'],
+    ['a sink that cannot tell', 'team/old', null, 'ESCRED_GATE_NOT_ESCREDS'],
+    ['an account userManagedAccounts protects', 'team/keep', ['team/keep/t'], 'ESCRED_GATE_PROTECTED'],
+    ['an account nobody owns', 'other/app', ['other/app/t'], 'ESCRED_GATE_UNOWNED'],
+    ['the elastic namespace', 'elastic/kibana', ['elastic/kibana/t'], 'ESCRED_GATE_RESERVED'],
+  ])('removing an account: %s', (_, principal, inSink, expected) => {
+    for (const purpose of ['account-removal', 'prune'] as const) {
+      expect(verdictOf(judgeTokenDelete(cluster([], ['team/*', 'other/x', 'elastic/*']), principal, 't', purpose, facts([], inSink)))).toBe(expected);
+    }
+  });
+
+  it('a declared account is never being removed', () => {
+    expect(verdictOf(judgeTokenDelete(cluster(), FLEET, 'gitops-old', 'account-removal', facts([], [`${FLEET}/gitops-old`])))).toBe('ESCRED_GATE_DECLARED');
+  });
+
+  it('only removals count against maxDeletions', () => {
+    expect((['prune', 'account-removal', 'replace', 'conflict', 'lost-answer', 'rollback'] as const).filter(countsAsDeletion))
+      .toEqual(['prune', 'account-removal']);
+  });
+});
+
+describe('token creates', () => {
+  it.each([
+    ['a declared plain token', 'gitops-a', true],
+    ['a generation of a declared rotating token', 'ci-20261207T101010Z', true],
+    ['a name that only starts like a generation', 'ci-latest', false],
+    ['an undeclared name', 'sneaky', false],
+  ])('%s', (_, token, isAllowed) => {
+    expect(judgeTokenCreate(cluster(), FLEET, token).isAllowed).toBe(isAllowed);
+  });
+
+  it('an undeclared account', () => {
+    expect(judgeTokenCreate(cluster(), 'elastic/kibana', 'gitops-a')).toMatchObject({ isAllowed: false, code: 'ESCRED_GATE_UNDECLARED' });
+  });
+});
+
+describe('account writes', () => {
+  const declared = desiredAccount('team/a', { userManaged: { roles: [], isEnabled: true } });
+  it.each([
+    ['a declared user-managed account', 'team/a', 'allowed'],
+    ['an undeclared account', 'team/b', 'ESCRED_GATE_UNDECLARED'],
+    ['a built-in account', FLEET, 'ESCRED_GATE_RESERVED'],
+  ])('put: %s', (_, principal, expected) => {
+    expect(verdictOf(judgeAccountPut(cluster([declared, fleet()]), principal))).toBe(expected);
+  });
+
+  it.each([
+    ['an owned, pruned, undeclared account', 'team/b', 'allowed'],
+    ['a declared account', 'team/a', 'ESCRED_GATE_DECLARED'],
+    ['a protected account', 'team/keep', 'ESCRED_GATE_PROTECTED'],
+    ['an unowned account', 'other/b', 'ESCRED_GATE_UNOWNED'],
+    ['the elastic namespace, whatever owns says', 'ELASTIC/x', 'ESCRED_GATE_RESERVED'],
+  ])('delete: %s', (_, principal, expected) => {
+    expect(verdictOf(judgeAccountDelete(cluster([declared], ['team/*', '*/x']), principal))).toBe(expected);
+  });
+
+  it('prune off keeps an owned account', () => {
+    const c = desiredCluster('prod', [], { userManagedAccounts: { prune: 'none', owns: ['team/*'], protect: [] } });
+    expect(verdictOf(judgeAccountDelete(c, 'team/b'))).toBe('ESCRED_GATE_NOT_PRUNED');
+  });
+});
