@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   config: 'ESCRED_CONFIG',
   manifestInvalid: 'ESCRED_MANIFEST_INVALID',
   applyCancelled: 'ESCRED_APPLY_CANCELLED',
+  /** a watch pass that stopped before its plan was made */
+  passNotPlanned: 'ESCRED_PASS_NOT_PLANNED',
   // preconditions for writing (SafetyError) and plan errors
   planStale: 'ESCRED_PLAN_STALE',
   planWrongCluster: 'ESCRED_PLAN_WRONG_CLUSTER',

@@ -6,7 +6,8 @@
  * with a WriteRefusedError naming the rule; nothing is sent then. The connections under it are the
  * pass's, which the lease pass fences (src/reconcile/lease-pass.ts): a write to a cluster whose
  * lease this run no longer holds fails there, before it is sent. apply/ holds no other road: it is
- * given this gate, never a connection.
+ * given this gate, never a connection. A service_tokens line escred removes is judged by the same
+ * rule (deletionVerdict) in src/ownership/file-token-ownership.ts, which file-token delivery asks.
  */
 import type { ErrorCode } from '../error-codes.js';
 import { SafetyError } from '../errors.js';

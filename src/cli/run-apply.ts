@@ -3,12 +3,12 @@ import type { ForcedRotation } from '../plan/build-plan.js';
 import { assertPlanIsCurrent, loadPlanFile, type PlanFile } from '../plan/plan-file.js';
 import { actionsNotReplanned } from '../plan/saved-plan-actions.js';
 import { deletionVerdict, describeVerdict } from '../ownership/deletion-verdict.js';
-import type { ChangeSet } from '../apply/change-set.js';
+import type { ChangeEntry, ChangeSet } from '../apply/change-set.js';
 import { hasChanges, type Plan } from '../plan/plan-types.js';
 import { uncheckedFileTokens } from '../plan/render-human.js';
-import { applyPass, type AppliedPass } from '../reconcile/apply-pass.js';
-import { openPass, type Pass } from '../reconcile/open-pass.js';
-import { holdPassLeases, leaseOffWarnings, type LeasedPass } from '../reconcile/lease-pass.js';
+import type { Pass } from '../reconcile/open-pass.js';
+import { holdPassLeases, leaseOffWarnings } from '../reconcile/lease-pass.js';
+import { hasIndexWork, reconcile, type LeaseHolder, type ReconcileAdapter } from '../reconcile/reconcile-pass.js';
 import { holderIdOfThisProcess } from '../lease/holder-id.js';
 import { scopeFrom } from '../reconcile/plan-scope.js';
 import { partialPlanWarning } from '../plan/plan-scope.js';
@@ -26,7 +26,7 @@ import { applyResultDocument, emptyApplyOutcome, errorDocument, NO_CHANGES } fro
 import { renderApplySummary, renderChange, type ApplyOutcome, isApplyComplete } from './views/render-change-set.js';
 import { showSecretsSink } from './views/show-secrets-sink.js';
 
-/** `escred apply`: returns the exit code. */
+/** `escred apply` (and `rotate`, and node mode): an adapter around the one reconcile pass. Returns the exit code. */
 export async function runApply(paths: string[], options: ApplyCommandOptions): Promise<number> {
   try {
     const target = fileTokensTarget(options);
@@ -41,59 +41,62 @@ export async function runApply(paths: string[], options: ApplyCommandOptions): P
     // a saved plan is applied with the scope it was made with, whatever the flags say now
     const scope = savedPlan ? savedPlan.scope : scopeFrom(options);
     if (savedPlan && scopeFrom(options)) throw new ConfigError('a saved plan is applied exactly as it was made: drop --cluster and --account (it records its own scope)');
-    const opened = await openPass({
-      manifestArgs: savedPlan ? savedPlan.manifestFiles : paths, cwd: process.cwd(), isApplying: true,
-      connection: connectionOptions(options), // with X-Opaque-Id: escred/<holder id> (issue 15)
-      ...(options.stateDir ? { stateDir: options.stateDir } : {}), ...(scope ? { scope } : {}),
-    });
-    if (scope && savedPlan) writeErr(`Warning: ${partialPlanWarning(scope)}.`);
-    const unleased = options.showSecrets ? { ...opened, sink: showSecretsSink(opened.sink, writeOut) } : opened;
-    let leased: LeasedPass | undefined;
-    try {
-      printDiagnostics(unleased.diagnostics);
-      for (const line of leaseOffWarnings(unleased.desired)) writeErr(line);
+    const outcome = await reconcile<AppliedFileTokens>({
+      open: {
+        manifestArgs: savedPlan ? savedPlan.manifestFiles : paths, cwd: process.cwd(), isApplying: true,
+        connection: connectionOptions(options), // with X-Opaque-Id: escred/<holder id> (issue 15)
+        ...(options.stateDir ? { stateDir: options.stateDir } : {}), ...(scope ? { scope } : {}),
+      },
+      ...(options.showSecrets ? { decorate: (pass: Pass) => ({ ...pass, sink: showSecretsSink(pass.sink, writeOut) }) } : {}),
+      onOpened: (pass) => {
+        if (scope && savedPlan) writeErr(`Warning: ${partialPlanWarning(scope)}.`);
+        printDiagnostics(pass.diagnostics);
+        for (const line of leaseOffWarnings(pass.desired)) writeErr(line);
+      },
       // before the plan and before any write: a held lease or a lease index the credentials may not write stops here
-      leased = await holdPassLeases(unleased, { holderId: holderIdOfThisProcess(), waitMs: options.leaseWait ?? 0 });
-      const pass = leased.pass;
-      const planned = savedPlan ? await checkSavedPlan(pass, savedPlan) : await planAndConfirm(pass, options, target);
-      if (!planned) return 1;
-      if (!hasIndexWork(planned.plan) && !target) return reportNothingToApply(planned.plan, options);
-      const { result: applied, isInterrupted } = hasIndexWork(planned.plan)
-        ? await runInterruptible(async (stopSignal) => {
-          await leased!.renewAll(); // compare-and-set right before the batch of writes: a lost lease stops here
-          return applyIndexTokens(pass, planned, options, stopSignal);
-        })
-        : { result: undefined, isInterrupted: false };
-      if (applied && isInterrupted) return reportInterrupted(applied, options.output);
-      // file tokens only once every index token went well; the nodes as the plan saw them, at its instant
-      const afterIndexTokens = applied?.after ?? planned;
-      const fileTokens = target && !applied?.changeSet.hasFailures ? await applyFileTokens(pass, afterIndexTokens, target, options) : undefined;
-      return reportApplied(applied?.changeSet ?? NO_CHANGES, (fileTokens?.planned ?? afterIndexTokens).plan, fileTokens, options);
-    } finally {
-      await leased?.release().catch((error: unknown) => writeErr(`Warning: could not release a lease (${errorMessage(error)}); it is free again once unrenewed for its duration.`));
-      await unleased.close();
-    }
+      leases: cliLeases(options.leaseWait ?? 0),
+      isApplying: true,
+      plan: (pass) => (savedPlan ? checkSavedPlan(pass, savedPlan) : planFresh(pass, options, target)),
+      ...(savedPlan ? {} : { confirm: (planned: PlannedPass) => confirmPlan(planned, options) }),
+      runWrites: runInterruptible,
+      apply: applyOptions(options),
+      ...(target ? { deliver: (pass: Pass, planned: PlannedPass) => applyFileTokens(pass, planned, target, options) } : {}),
+    });
+    if (outcome.kind === 'cancelled') return 1;
+    const { planned, applied, delivered: fileTokens } = outcome;
+    if (!applied && !target) return reportNothingToApply(planned.plan, options);
+    if (applied && outcome.isInterrupted) return reportInterrupted(applied, options.output);
+    const afterIndexTokens = applied?.after ?? planned;
+    return reportApplied(applied?.changeSet ?? NO_CHANGES, (fileTokens?.planned ?? afterIndexTokens).plan, fileTokens, options);
   } catch (error) {
     reportError(error, { output: options.output });
     return 1;
   }
 }
 
+/** The CLI holds every lease of the run for its length, waiting up to --lease-wait, and gives them back at the end. */
+function cliLeases(waitMs: number): LeaseHolder {
+  return async (pass, work) => {
+    const leased = await holdPassLeases(pass, { holderId: holderIdOfThisProcess(), waitMs });
+    try {
+      return await work(leased.pass, () => leased.renewAll());
+    } finally {
+      await leased.release().catch((error: unknown) => writeErr(`Warning: could not release a lease (${errorMessage(error)}); it is free again once unrenewed for its duration.`));
+    }
+  };
+}
+
 const fileTokensHint = 'No index token changes. File tokens differ: deliver them with --file-tokens-out DIR or --node NAME --service-tokens-file PATH.';
 
-function hasIndexWork(plan: Plan): boolean {
-  return plan.clusters.some((c) => c.actions.length > 0 || (c.accountActions?.length ?? 0) > 0 || c.error !== undefined);
-}
-
-function applyIndexTokens(pass: Pass, planned: PlannedPass, options: ApplyCommandOptions, stopSignal: AbortSignal): Promise<AppliedPass> {
-  return applyPass(pass, planned, {
-    concurrency: options.concurrency, stopSignal,
+function applyOptions(options: ApplyCommandOptions): ReconcileAdapter<AppliedFileTokens>['apply'] {
+  return {
+    concurrency: options.concurrency,
     ...(options.auditLog ? { auditPath: options.auditLog } : {}),
-    ...(options.output === 'human' ? { onChange: (entry) => writeOut(renderChange(entry)) } : {}),
-  });
+    ...(options.output === 'human' ? { onChange: (entry: ChangeEntry) => writeOut(renderChange(entry)) } : {}),
+  };
 }
 
-async function planAndConfirm(pass: Pass, options: ApplyCommandOptions, target: FileTokensTarget | undefined): Promise<PlannedPass | undefined> {
+async function planFresh(pass: Pass, options: ApplyCommandOptions, target: FileTokensTarget | undefined): Promise<PlannedPass> {
   if (options.forcedRotations) assertDeclared(pass, options.forcedRotations);
   const planned = await planPass(pass, {
     nowMs: Date.now(), onProgress: writeErr, ...(target ? { fileTokensTarget: target } : {}),
@@ -101,11 +104,15 @@ async function planAndConfirm(pass: Pass, options: ApplyCommandOptions, target: 
     ...(options.maxDeletions !== undefined ? { maxDeletionsOverride: options.maxDeletions } : {}),
   });
   if (options.output === 'human') printPlan(planned.plan, options);
-  if (options.autoApprove || !hasChanges(planned.plan)) return planned;
-  if (await confirm('\nDo you want to perform these actions?')) return planned;
+  return planned;
+}
+
+async function confirmPlan(planned: PlannedPass, options: ApplyCommandOptions): Promise<boolean> {
+  if (options.autoApprove || !hasChanges(planned.plan)) return true;
+  if (await confirm('\nDo you want to perform these actions?')) return true;
   writeErr('Apply cancelled.');
   if (options.output === 'json') writeOut(JSON.stringify(errorDocument(new EscredError('ESCRED_APPLY_CANCELLED', 'apply cancelled')), null, 2));
-  return undefined;
+  return false;
 }
 
 /** `escred rotate` names a token of the manifest; a typo must not silently plan nothing. */

@@ -19,5 +19,6 @@ export function generationTime(baseName: string, name: string): number | null {
   if (!match) return null;
   const [, y, mo, d, h, mi, s] = match.map(Number) as number[];
   const ms = Date.UTC(y!, mo! - 1, d!, h!, mi!, s!);
-  return Number.isNaN(ms) ? null : ms;
+  // Date.UTC rolls month 13 over into the next year: only a name escred could have written is a generation
+  return Number.isNaN(ms) || generationName(baseName, ms) !== name ? null : ms;
 }

@@ -2,11 +2,11 @@ import type { ChangeSet } from '../apply/change-set.js';
 import type { ClusterConnectionOptions } from '../cluster/cluster-connection.js';
 import { EscredError, errorMessage } from '../errors.js';
 import { hasChanges, isRealDrift, summarize, type Plan } from '../plan/plan-types.js';
-import { applyPass } from '../reconcile/apply-pass.js';
 import { ManifestInvalidError } from '../reconcile/load-desired.js';
 import type { ConnectionCache } from '../reconcile/connection-cache.js';
 import { deliverFileTokens, type FileTokensTarget } from '../reconcile/deliver-pass.js';
-import { openPass, type Pass } from '../reconcile/open-pass.js';
+import type { Pass } from '../reconcile/open-pass.js';
+import { NO_LEASES, reconcile, type ReconcileAdapter } from '../reconcile/reconcile-pass.js';
 import { planPass, type PlannedPass } from '../reconcile/plan-pass.js';
 import { leaseOffWarnings } from '../reconcile/lease-pass.js';
 import type { WatchLeases } from './watch-leases.js';
@@ -69,14 +69,22 @@ export async function runWatchPass(trigger: PassTrigger, options: WatchPassOptio
     return { trigger, startedAtMs, durationMs, ...fields };
   };
   options.log('info', 'pass-start', { detail: `${trigger} pass`, trigger });
-  let pass: Pass;
   try {
-    pass = await openPass({
-      manifestArgs: options.manifestArgs, cwd: options.cwd, isApplying: options.isApplying,
-      ...(options.stateDir ? { stateDir: options.stateDir } : {}),
-      ...(options.connection ? { connection: options.connection } : {}),
-      ...(options.connectionCache ? { connectionCache: options.connectionCache } : {}),
-    });
+    const outcome = await reconcile<'delivered'>(watchAdapter(options, now));
+    if (outcome.kind === 'cancelled') throw new EscredError('ESCRED_PASS_NOT_PLANNED', 'the pass made no plan');
+    const planned = outcome.planned.plan;
+    const changeSet = outcome.applied?.changeSet;
+    let remaining = outcome.applied?.after.plan ?? planned;
+    // the nodes pick delivered files up on their own schedule; the next pass checks them
+    if (outcome.delivered === 'delivered') {
+      remaining = withoutFileTokenDrift(remaining);
+    }
+    if (outcome.applied && hasChanges(remaining)) logPlan(options.log, remaining, 'drift-remaining');
+    options.metrics.setDrift(outcome.pass.desired, remaining);
+    const verdict = verdictOf(planned, remaining, changeSet);
+    const hasRemainingChanges = hasChanges(remaining);
+    const result: PassResult = verdict !== 'ok' ? 'error' : hasRemainingChanges ? 'drift' : 'success';
+    return finish({ verdict, result, hasRemainingChanges, plan: remaining, ...(changeSet ? { changeSet } : {}) });
   } catch (error) {
     if (error instanceof ManifestInvalidError) {
       logManifestInvalid(options.log, error);
@@ -85,66 +93,56 @@ export async function runWatchPass(trigger: PassTrigger, options: WatchPassOptio
     options.log('error', 'pass-error', { detail: errorMessage(error), code: codeOf(error) });
     return finish({ verdict: isRetryable(error) ? 'retryable' : 'failed', result: 'error', hasRemainingChanges: false, error: passError(error) });
   }
-  try {
-    const { planned, remaining, changeSet } = options.leases && options.isApplying
-      ? await options.leases.run(pass, (leased, beforeWrites) => reconcile(leased, options, now, beforeWrites))
-      : await reconcile(pass, options, now);
-    options.metrics.setDrift(pass.desired, remaining);
-    const verdict = verdictOf(planned, remaining, changeSet);
-    const hasRemainingChanges = hasChanges(remaining);
-    const result: PassResult = verdict !== 'ok' ? 'error' : hasRemainingChanges ? 'drift' : 'success';
-    return finish({ verdict, result, hasRemainingChanges, plan: remaining, ...(changeSet ? { changeSet } : {}) });
-  } catch (error) {
-    options.log('error', 'pass-error', { detail: errorMessage(error), code: codeOf(error) });
-    return finish({ verdict: isRetryable(error) ? 'retryable' : 'failed', result: 'error', hasRemainingChanges: false, error: passError(error) });
-  } finally {
-    await pass.close();
-  }
 }
 
-/** Observe and plan; with --apply, carry the plan out and look again. */
-async function reconcile(
-  pass: Pass, options: WatchPassOptions, now: () => number, beforeWrites?: () => Promise<void>,
-): Promise<{ planned: Plan; remaining: Plan; changeSet?: ChangeSet }> {
-  for (const d of pass.diagnostics) options.log('warn', 'manifest-warning', { detail: `${d.file}:${d.line}:${d.col}: ${d.message}`, code: d.code });
-  if (options.isApplying) for (const line of leaseOffWarnings(pass.desired)) options.log('warn', 'lease-off', { detail: line });
-  const planned = await planPass(pass, { nowMs: now(), ...(options.fileTokens ? { fileTokensTarget: options.fileTokens } : {}) });
-  logPlan(options.log, planned.plan);
-  if (!options.isApplying) return { planned: planned.plan, remaining: planned.plan };
-  if (!hasChanges(planned.plan)) {
-    // files are rewritten only where they differ: this also restores a file edited by hand that the nodes have not read yet
-    if (options.fileTokens) await deliverAndLog(pass, planned, options.fileTokens, options.log);
-    return { planned: planned.plan, remaining: planned.plan };
-  }
-  await beforeWrites?.(); // compare-and-set of every held lease right before the writes: a lost one stops the pass here
-  const applied = await applyPass(pass, planned, {
-    concurrency: options.concurrency,
-    clock: () => new Date(now()),
-    onChange: (entry) => {
-      options.metrics.recordChange(entry);
-      options.log(entry.outcome === 'failed' ? 'error' : 'info', 'change', {
-        cluster: entry.cluster, account: entry.principal, token: entry.token,
-        detail: `${entry.action}: ${entry.outcome}${entry.detail ? ` (${entry.detail})` : ''}`, action: entry.action, outcome: entry.outcome,
-      });
+/**
+ * The daemon's side of the one reconcile pass: no confirmation, report-only unless --apply, the
+ * daemon's own leases (narrowed to the clusters this replica holds), reporting through logs and metrics.
+ */
+function watchAdapter(options: WatchPassOptions, now: () => number): ReconcileAdapter<'delivered'> {
+  const leases = options.leases;
+  return {
+    open: {
+      manifestArgs: options.manifestArgs, cwd: options.cwd, isApplying: options.isApplying,
+      ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+      ...(options.connection ? { connection: options.connection } : {}),
+      ...(options.connectionCache ? { connectionCache: options.connectionCache } : {}),
     },
-  });
-  let remaining = applied.after.plan;
-  if (options.fileTokens && !applied.changeSet.hasFailures) {
-    await deliverAndLog(pass, { ...applied.after, nowMs: planned.nowMs }, options.fileTokens, options.log);
-    // the nodes pick the files up on their own schedule; the next pass checks them
-    remaining = withoutFileTokenDrift(remaining);
-  }
-  if (hasChanges(remaining)) logPlan(options.log, remaining, 'drift-remaining');
-  return { planned: planned.plan, remaining, changeSet: applied.changeSet };
+    onOpened: (pass) => {
+      for (const d of pass.diagnostics) options.log('warn', 'manifest-warning', { detail: `${d.file}:${d.line}:${d.col}: ${d.message}`, code: d.code });
+      if (options.isApplying) for (const line of leaseOffWarnings(pass.desired)) options.log('warn', 'lease-off', { detail: line });
+    },
+    leases: leases && options.isApplying ? (pass, work) => leases.run(pass, work) : NO_LEASES,
+    isApplying: options.isApplying,
+    plan: async (pass) => {
+      const planned = await planPass(pass, { nowMs: now(), ...(options.fileTokens ? { fileTokensTarget: options.fileTokens } : {}) });
+      logPlan(options.log, planned.plan);
+      return planned;
+    },
+    apply: {
+      concurrency: options.concurrency,
+      clock: () => new Date(now()),
+      onChange: (entry) => {
+        options.metrics.recordChange(entry);
+        options.log(entry.outcome === 'failed' ? 'error' : 'info', 'change', {
+          cluster: entry.cluster, account: entry.principal, token: entry.token,
+          detail: `${entry.action}: ${entry.outcome}${entry.detail ? ` (${entry.detail})` : ''}`, action: entry.action, outcome: entry.outcome,
+        });
+      },
+    },
+    // files are rewritten only where they differ: this also restores a file edited by hand that the nodes have not read yet
+    ...(options.fileTokens ? { deliver: (pass: Pass, planned: PlannedPass) => deliverAndLog(pass, planned, options.fileTokens!, options.log) } : {}),
+  };
 }
 
-async function deliverAndLog(pass: Pass, planned: PlannedPass, target: FileTokensTarget, log: WatchLogger): Promise<void> {
+async function deliverAndLog(pass: Pass, planned: PlannedPass, target: FileTokensTarget, log: WatchLogger): Promise<'delivered'> {
   for (const { cluster, delivery } of await deliverFileTokens(pass, planned, target, { isDryRun: false })) {
     for (const file of delivery.files.filter((f) => f.isChanged || f.fixes.length > 0)) {
       log('info', 'file-tokens-written', { cluster, detail: [file.path, ...file.fixes].join('; ') });
     }
     for (const removed of delivery.removed) log('info', 'file-tokens-removed', { cluster, detail: removed.path });
   }
+  return 'delivered';
 }
 
 function withoutFileTokenDrift(plan: Plan): Plan {

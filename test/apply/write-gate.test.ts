@@ -104,7 +104,34 @@ describe('the write gate', () => {
     expect(sent).toEqual(['PUT team/a', 'DELETE team/b']);
   });
 
-  it('has no road to a cluster the manifest does not declare', () => {
+  it('has no road to a cluster the manifest does not declare, nor to one it has no connection for', () => {
     expect(gate([owned]).writeGate.cluster('elsewhere')).toBeUndefined();
+    const desired = desiredState([desiredCluster('prod', [owned]), desiredCluster('offline', [owned])]);
+    expect(new WriteGate({ desired, apis: new Map([['prod', recorder([])]]) }).cluster('offline')).toBeUndefined();
+  });
+
+  it('asks without sending (judgeDelete), and reads through to the credentials', async () => {
+    const { api, sent } = gate([owned]);
+    expect(api.judgeDelete(FLEET, 'g-keep', 'conflict')).toMatchObject({ isAllowed: false, code: 'ESCRED_GATE_PROTECTED' });
+    expect(api.judgeDelete(FLEET, 'g-a', 'conflict')).toEqual({ isAllowed: true });
+    expect(await api.getCredentials(FLEET)).toMatchObject({ principal: FLEET });
+    expect(sent).toEqual([]);
+  });
+
+  it('without what the sink holds, no token is proven escred\'s', async () => {
+    const { api, sent } = gate([]);
+    await expect(api.deleteToken('team/old', 'mine', 'prune')).rejects.toMatchObject({ code: 'ESCRED_GATE_NOT_ESCREDS' });
+    expect(sent).toEqual([]);
+  });
+
+  it.each(['putUserManagedAccount', 'deleteUserManagedAccount'] as const)('a connection without account calls (%s missing) fails plainly', async (missing) => {
+    const sent: string[] = [];
+    const api: TokenApi = { ...recorder(sent), [missing]: undefined };
+    const desired = desiredState([desiredCluster('prod', [desiredAccount('team/a', { userManaged: { roles: [], isEnabled: true } })],
+      { userManagedAccounts: { prune: 'owned', owns: ['team/*'], protect: [] } })]);
+    const gated = new WriteGate({ desired, apis: new Map([['prod', api]]) }).cluster('prod')!;
+    await expect(gated.putUserManagedAccount('team/a', { roles: [], isEnabled: true })).rejects.toMatchObject({ code: 'ESCRED_NO_ACCOUNT_API' });
+    await expect(gated.deleteUserManagedAccount('team/b')).rejects.toMatchObject({ code: 'ESCRED_NO_ACCOUNT_API' });
+    expect(sent).toEqual([]);
   });
 });

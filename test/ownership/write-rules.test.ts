@@ -83,11 +83,42 @@ describe('token deletes', () => {
   });
 });
 
+describe('refusals say why, naming the token, the account and the rule', () => {
+  const c = cluster([fleet({ tokens: [...fleet().tokens, desiredToken('hand-declared')] }),
+    desiredAccount('team/a', { userManaged: { roles: [], isEnabled: true } })], ['team/*'], ['team/keep']);
+  const reasonOf = (v: ReturnType<typeof judgeTokenDelete>) => (v.isAllowed ? '' : v.reason);
+  it.each<[string, () => ReturnType<typeof judgeTokenDelete>, string]>([
+    ['undeclared account', () => judgeTokenDelete(c, 'elastic/kibana', 'x', 'replace', facts()), 'the manifest declares no account elastic/kibana on cluster prod'],
+    ['create of an undeclared token', () => judgeTokenCreate(c, FLEET, 'sneaky'),
+      `the manifest declares no token sneaky (nor a rotating token it is a generation of) for ${FLEET}`],
+    ['create in an undeclared account', () => judgeTokenCreate(c, 'elastic/kibana', 'x'), 'the manifest declares no account elastic/kibana on cluster prod'],
+    ['rollback', () => judgeTokenDelete(c, FLEET, 'gitops-a', 'rollback', facts()), "gitops-a was not created by this run, so it is not escred's to roll back"],
+    ['replace of an undeclared token', () => judgeTokenDelete(c, FLEET, 'gitops-old', 'replace', facts()),
+      `gitops-old is not a declared token of ${FLEET}, so escred does not replace it`],
+    ['prune of a declared token', () => judgeTokenDelete(c, FLEET, 'gitops-a', 'prune', facts()), 'gitops-a is declared in the manifest, so it is never pruned'],
+    ['prune of an unowned token', () => judgeTokenDelete(c, FLEET, 'hand-1', 'prune', facts()), 'hand-1: no owns pattern matches it'],
+    ['409 on an unowned token', () => judgeTokenDelete(c, FLEET, 'hand-declared', 'conflict', facts()), 'hand-declared already exists and no owns pattern matches it'],
+    ['protected', () => judgeTokenDelete(c, FLEET, 'gitops-keep', 'conflict', facts()), "gitops-keep is protected: protect 'gitops-keep' matches it"],
+    ['removal from a declared account', () => judgeTokenDelete(c, FLEET, 'x', 'account-removal', facts()),
+      `account ${FLEET} is declared in the manifest, so it is not being removed`],
+    ['removal of a hand-made token', () => judgeTokenDelete(c, 'team/old', 'x', 'account-removal', facts()),
+      "x of removed account team/old has no value in escred's sink: escred cannot tell it made it"],
+    ['put in elastic', () => judgeAccountPut(c, FLEET), `${FLEET} is in the reserved elastic namespace`],
+    ['put of an undeclared account', () => judgeAccountPut(c, 'team/b'), 'the manifest declares no user-managed account team/b on cluster prod'],
+    ['delete in elastic', () => judgeAccountDelete(c, 'elastic/x'), 'elastic/x is in the reserved elastic namespace'],
+    ['delete of a declared account', () => judgeAccountDelete(c, 'team/a'), 'account team/a is declared in the manifest'],
+    ['delete of a protected account', () => judgeAccountDelete(c, 'team/keep'), "account team/keep: userManagedAccounts protect 'team/keep' matches it"],
+  ])('%s', (_, judge, reason) => {
+    expect(reasonOf(judge())).toBe(reason);
+  });
+});
+
 describe('token creates', () => {
   it.each([
     ['a declared plain token', 'gitops-a', true],
     ['a generation of a declared rotating token', 'ci-20261207T101010Z', true],
     ['a name that only starts like a generation', 'ci-latest', false],
+    ['a generation-like name of a plain token', 'gitops-a-20261207T101010Z', false],
     ['an undeclared name', 'sneaky', false],
   ])('%s', (_, token, isAllowed) => {
     expect(judgeTokenCreate(cluster(), FLEET, token).isAllowed).toBe(isAllowed);

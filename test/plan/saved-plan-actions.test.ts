@@ -30,6 +30,18 @@ describe('actionsNotReplanned', () => {
     expect(actionsNotReplanned(plan(cluster('c2', [del('g-1')])), plan(cluster('c1', [del('g-1')])))).toEqual([`delete ${FLEET} g-1 on cluster c2`]);
   });
 
+  it('an account action is the same whatever its reason or the order of its fields', () => {
+    const reordered = { reason: 'other words', rolesRemoved: [], enabledBefore: true, isEnabled: true, rolesAdded: ['a'], roles: ['a'],
+      principal: 'team/a', kind: 'update-account' } as AccountAction;
+    expect(actionsNotReplanned(plan(cluster('c1', [], [reordered])), plan(cluster('c1', [], [update(['a'])])))).toEqual([]);
+  });
+
+  it('a cluster entry without actions (an edited file) asks for nothing', () => {
+    const bare = { ...cluster('c1', []), actions: undefined } as unknown as ClusterPlan;
+    const saved: Plan = { formatVersion: PLAN_FORMAT_VERSION, clusters: [bare], summary: summarize([]) };
+    expect(actionsNotReplanned(saved, plan(cluster('c1', [del('g-1')])))).toEqual([]);
+  });
+
   it('an account action must write the same roles and enabled flag', () => {
     expect(actionsNotReplanned(plan(cluster('c1', [], [update(['a'])])), plan(cluster('c1', [], [update(['a'])])))).toEqual([]);
     expect(actionsNotReplanned(plan(cluster('c1', [], [update(['a', 'superuser'])])), plan(cluster('c1', [], [update(['a'])]))))
