@@ -8,7 +8,7 @@
  * Only `cli` and `demo` import the emulator.
  *
  * `ownership` (may this be deleted?) is a floor of its own just below `plan`: the planner, the
- * manifest rules, `cluster` and `file-tokens` all ask it, and it asks only `model`.
+ * manifest rules, `cluster`, `file-tokens` and the write gate all ask it, and it asks only the floor below.
  */
 
 /** Top to bottom. A name is a folder src/<name>/ or a file src/<name>.ts. */
