@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { TokenKey } from '../plan/plan-types.js';
+import type { IntentJournal } from './apply-ports.js';
 import { writeFileAtomic } from '../support/write-file-atomic.js';
 import { tokenKey } from '../plan/build-plan.js';
 import { readTextIfExists } from '../support/read-text-if-exists.js';
@@ -10,7 +11,7 @@ import { readTextIfExists } from '../support/read-text-if-exists.js';
  * value is in the sink. A key left behind means a process died in between: the token may exist
  * while its value exists nowhere, so the next plan replaces it. Writes are serialised and grouped.
  */
-export class ApplyJournal {
+export class ApplyJournal implements IntentJournal {
   private pending = new Set<string>();
   private inFlight: Promise<void> = Promise.resolve();
   private queued: Promise<void> | null = null;

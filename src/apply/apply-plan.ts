@@ -1,7 +1,8 @@
-import { EscredError, errorMessage } from '../errors.js';
+import { EscredError, errorMessage, isSinkError } from '../errors.js';
 import type { ClusterPlan, Plan, PlanAction, TokenKey } from '../plan/plan-types.js';
 import { mapConcurrent } from '../support/map-concurrent.js';
-import type { ApplyContext, WriteOptions } from './apply-ports.js';
+import type { ApplyContext } from './apply-context.js';
+import type { WriteOptions } from './apply-ports.js';
 import type { ChangeEntry, ChangeSet } from './change-set.js';
 import { deleteAudited } from './audited-calls.js';
 import { createToken } from './create-token.js';
@@ -111,7 +112,7 @@ async function runWrite(
     const outcome = result.isAdopted ? 'adopted' : action.kind === 'replace' || result.wasReplaced ? 'replaced' : 'created';
     return { ...base, outcome, ...(result.detail ? { detail: result.detail } : {}) };
   } catch (error) {
-    if (error instanceof EscredError && error.code.startsWith('ESCRED_SINK')) state.isAborted = true;
+    if (isSinkError(error)) state.isAborted = true;
     return { ...base, outcome: 'failed', detail: errorMessage(error) };
   }
 }

@@ -1,14 +1,12 @@
 /**
- * apply/'s ports: what it needs from a cluster connection and what it is given to carry a plan out.
- * A ClusterConnection provides TokenApi; apply code itself only ever holds the WriteGate over it.
+ * apply/'s ports: what it needs from a cluster connection (a ClusterConnection provides TokenApi;
+ * apply code itself only ever holds the WriteGate over it) and from the intent journal (the local
+ * ApplyJournal, or lease/'s LeasedJournal). In a file of their own so that apply-plan.ts, the steps
+ * it calls and the write gate import them without importing each other.
  */
 import type { WriteOptions } from '../cluster/write-options.js';
 import type { ObservedAccount, UserManagedAccountSpec } from '../model.js';
-import type { ApplyJournal } from './apply-journal.js';
-import type { AuditLog } from './audit-log.js';
-import type { ChangeEntry } from './change-set.js';
-import type { SecretSink } from './secret-sink.js';
-import type { WriteGate } from './write-gate.js';
+import type { TokenKey } from '../plan/plan-types.js';
 
 export type { WriteOptions } from '../cluster/write-options.js';
 
@@ -27,19 +25,15 @@ export interface TokenApi extends Partial<AccountApi> {
   getCredentials(principal: string): Promise<ObservedAccount>;
 }
 
-export interface ApplyContext {
-  /** the only road to the clusters: every create, delete and account write is judged there */
-  gate: WriteGate;
-  sink: SecretSink;
-  /** the local journal, or a LeasedJournal keeping leased clusters' intents in their lease (issue 15) */
-  journal: Pick<ApplyJournal, 'begin' | 'finish' | 'pendingKeys' | 'settle'>;
-  audit: AuditLog;
-  /** token calls in flight at once in the whole apply, across clusters (`--parallelism`) */
-  concurrency: number;
-  onChange?: (entry: ChangeEntry) => void;
-  /**
-   * Once aborted (a first Ctrl-C), no new action starts; the ones under way finish, values to the
-   * sink included. What did not start is recorded as skipped with NOT_STARTED_DETAIL.
-   */
-  stopSignal?: AbortSignal;
+/**
+ * Write-ahead intents (see apply-journal.ts): a key is begun before its create call and finished
+ * once its value is in the sink. The local ApplyJournal, or a LeasedJournal (issue 15).
+ */
+export interface IntentJournal {
+  begin(key: TokenKey): Promise<void>;
+  finish(key: TokenKey): Promise<void>;
+  /** keys (`cluster/principal/token`) begun and not finished */
+  pendingKeys(): Set<string>;
+  /** drops intents that turned out harmless */
+  settle(keys: Iterable<string>): Promise<void>;
 }

@@ -1,4 +1,6 @@
-import { EscredError, errorMessage } from '../errors.js';
+import { ERROR_CODES } from '../error-codes.js';
+import { isHttpStatus } from '../cluster/elasticsearch-error.js';
+import { errorMessage, hasErrorCode } from '../errors.js';
 import type { TokenKey } from '../plan/plan-types.js';
 import type { WriteOptions } from './apply-ports.js';
 import type { AuditLog } from './audit-log.js';
@@ -40,7 +42,7 @@ function outcomeOfFailure(error: unknown): 'failed' | 'refused' {
 
 /** 409: the name exists with a value we never saw. Lost: the POST may or may not have been committed. */
 export function whyValueIsUnknown(error: unknown): 'conflict' | 'lost' | null {
-  if ((error as { status?: unknown }).status === 409) return 'conflict';
-  if (error instanceof EscredError && error.code === 'ESCRED_CREATE_OUTCOME_UNKNOWN') return 'lost';
+  if (isHttpStatus(error, 409)) return 'conflict';
+  if (hasErrorCode(error, ERROR_CODES.createOutcomeUnknown)) return 'lost';
   return null;
 }

@@ -2,7 +2,8 @@ import { EscredError, errorMessage } from '../errors.js';
 import type { WriteVerdict } from '../ownership/write-rules.js';
 import type { TokenKey } from '../plan/plan-types.js';
 import { securedKey } from '../plan/secured-tokens.js';
-import type { ApplyContext, WriteOptions } from './apply-ports.js';
+import type { ApplyContext } from './apply-context.js';
+import type { WriteOptions } from './apply-ports.js';
 import { deleteAudited, postAudited, whyValueIsUnknown } from './audited-calls.js';
 import { WriteRefusedError, type GatedClusterApi } from './write-gate.js';
 

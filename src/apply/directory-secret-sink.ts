@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { EscredError } from '../errors.js';
 import type { TokenKey } from '../plan/plan-types.js';
 import { writeFileAtomic } from '../support/write-file-atomic.js';
-import type { SecretSink, SinkSecret } from './secret-sink.js';
+import type { SecretSink, SinkSecret } from '../sinks/secret-sink.js';
 
 /**
  * One file per token: <dir>/<cluster>/<namespace>/<service>/<token>, holding the bearer value

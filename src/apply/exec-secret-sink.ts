@@ -6,7 +6,7 @@ import {
   type ExecSinkAction, type ExecSinkRequest, type ExecSinkResponse,
 } from '../sinks/exec-sink-protocol.js';
 import { runProcess } from '../sinks/run-process.js';
-import type { SecretSink, SinkSecret } from './secret-sink.js';
+import type { SecretSink, SinkSecret } from '../sinks/secret-sink.js';
 
 const PROTOCOL_DOC = 'docs/exec-sink-protocol.md';
 

@@ -9,6 +9,7 @@
  * given this gate, never a connection. A service_tokens line escred removes is judged by the same
  * rule (deletionVerdict) in src/ownership/file-token-ownership.ts, which file-token delivery asks.
  */
+import type { ErrorCode } from '../error-codes.js';
 import { SafetyError } from '../errors.js';
 import type { DesiredCluster, DesiredState, ObservedAccount, UserManagedAccountSpec } from '../model.js';
 import {
@@ -20,9 +21,9 @@ import type { TokenApi, WriteOptions } from './apply-ports.js';
 
 export type { TokenDeletePurpose } from '../ownership/write-rules.js';
 
-/** A write the gate refused: nothing was sent. `code` names the rule (ESCRED_GATE_*, ESCRED_MAX_DELETIONS). */
+/** A write the gate refused: nothing was sent. `code` names the rule (ERROR_CODES.gate*, or ESCRED_MAX_DELETIONS). */
 export class WriteRefusedError extends SafetyError {
-  constructor(code: string, message: string) {
+  constructor(code: ErrorCode, message: string) {
     super(code, message);
   }
 }

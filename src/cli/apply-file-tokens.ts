@@ -3,7 +3,7 @@ import type { Pass } from '../reconcile/open-pass.js';
 import type { PlannedPass } from '../reconcile/plan-pass.js';
 import { describeUnsettled, unsettledFileTokens, waitForFileTokens } from '../reconcile/wait-file-tokens.js';
 import { describeDrift } from '../plan/render-human.js';
-import type { ApplyCommandOptions } from './commands/apply-command.js';
+import type { ApplyCommandOptions } from './command-options.js';
 import { writeErr, writeOut } from './terminal.js';
 import { renderDeliveries } from './views/render-deliveries.js';
 

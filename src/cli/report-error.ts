@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { errorMessage } from '../errors.js';
+import { codeOf, errorMessage } from '../errors.js';
 import type { Diagnostic } from '../manifest/diagnostic.js';
 import { ManifestInvalidError } from '../reconcile/load-desired.js';
 import { renderDiagnostics } from './render-diagnostics.js';
@@ -20,8 +20,8 @@ export function reportError(error: unknown, options: ReportErrorOptions = {}): v
     writeErr(`escred: ${errorMessage(error)}`);
     return;
   }
-  const code = (error as { code?: unknown }).code;
-  writeErr(`escred: ${errorMessage(error)}${typeof code === 'string' && code.startsWith('ESCRED_') ? ` [${code}]` : ''}`);
+  const code = codeOf(error);
+  writeErr(`escred: ${errorMessage(error)}${code ? ` [${code}]` : ''}`);
 }
 
 export function printDiagnostics(diagnostics: Diagnostic[]): void {

@@ -15,7 +15,7 @@ import { partialPlanWarning } from '../plan/plan-scope.js';
 import { planPass, type PlannedPass } from '../reconcile/plan-pass.js';
 import type { FileTokensTarget } from '../reconcile/deliver-pass.js';
 import { applyFileTokens, type AppliedFileTokens } from './apply-file-tokens.js';
-import type { ApplyCommandOptions } from './commands/apply-command.js';
+import type { ApplyCommandOptions } from './command-options.js';
 import { connectionOptions } from './commands/timeout-option.js';
 import { fileTokensTarget } from './file-tokens-options.js';
 import { reportInterrupted, runInterruptible } from './interrupt.js';

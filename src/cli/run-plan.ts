@@ -7,7 +7,7 @@ import { deliverFileTokens, type ClusterDelivery } from '../reconcile/deliver-pa
 import { openPass } from '../reconcile/open-pass.js';
 import { scopeFrom } from '../reconcile/plan-scope.js';
 import { planPass } from '../reconcile/plan-pass.js';
-import type { PlanCommandOptions } from './commands/plan-command.js';
+import type { PlanCommandOptions } from './command-options.js';
 import { connectionOptions } from './commands/timeout-option.js';
 import { fileTokensTarget } from './file-tokens-options.js';
 import { printDiagnostics, reportError } from './report-error.js';

@@ -1,5 +1,6 @@
 import { EscredError } from '../errors.js';
 import type { DesiredCluster } from '../model.js';
+import { ERROR_CODES } from '../error-codes.js';
 
 export interface ClusterInfo {
   clusterName: string;
@@ -7,11 +8,6 @@ export interface ClusterInfo {
   version: string;
   buildFlavor: string;
 }
-
-export const SERVERLESS_CODE = 'ESCRED_SERVERLESS';
-export const UNSUPPORTED_VERSION_CODE = 'ESCRED_UNSUPPORTED_VERSION';
-export const CLUSTER_UUID_MISMATCH_CODE = 'ESCRED_CLUSTER_UUID_MISMATCH';
-export const NOT_ELASTICSEARCH_CODE = 'ESCRED_NOT_ELASTICSEARCH';
 
 /** Service accounts appeared in 7.13 (spec §0). */
 const MIN_VERSION: readonly [number, number] = [7, 13];
@@ -23,16 +19,16 @@ const MIN_VERSION: readonly [number, number] = [7, 13];
 export function checkClusterInfo(cluster: DesiredCluster, info: ClusterInfo): void {
   const where = `cluster ${cluster.name}`;
   if (info.buildFlavor === 'serverless') {
-    throw new EscredError(SERVERLESS_CODE,
+    throw new EscredError(ERROR_CODES.serverless,
       `${where}: ${info.clusterName} is Elasticsearch Serverless, which has no service-account token APIs; escred needs a self-managed or hosted (stateful) cluster`);
   }
   const version = parseVersion(info.version);
   if (!version || compareVersion(version, MIN_VERSION) < 0) {
-    throw new EscredError(UNSUPPORTED_VERSION_CODE,
+    throw new EscredError(ERROR_CODES.unsupportedVersion,
       `${where}: Elasticsearch ${info.version} is not supported: service accounts need 7.13 or later`);
   }
   if (cluster.clusterUuid !== undefined && cluster.clusterUuid !== info.clusterUuid) {
-    throw new EscredError(CLUSTER_UUID_MISMATCH_CODE,
+    throw new EscredError(ERROR_CODES.clusterUuidMismatch,
       `${where}: the manifest pins clusterUuid ${cluster.clusterUuid} but ${cluster.urls.join(', ')} answered as ` +
         `cluster ${info.clusterName} with UUID ${info.clusterUuid}; refusing to touch a different cluster`);
   }
@@ -47,7 +43,7 @@ export function checkProductHeader(cluster: DesiredCluster, version: string, hea
   const parsed = parseVersion(version);
   if (!parsed || compareVersion(parsed, [7, 14]) < 0) return;
   if (header === 'Elasticsearch') return;
-  throw new EscredError(NOT_ELASTICSEARCH_CODE,
+  throw new EscredError(ERROR_CODES.notElasticsearch,
     `cluster ${cluster.name}: the server says it is version ${version} but does not send the header ` +
       `X-elastic-product: Elasticsearch that every Elasticsearch 7.14+ sends; it is not Elasticsearch, or a proxy drops the header`);
 }

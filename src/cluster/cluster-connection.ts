@@ -6,12 +6,13 @@ import { ConfigError, EscredError } from '../errors.js';
 import type { DesiredCluster, ObservedAccount, ObservedNode, UserManagedAccountSpec } from '../model.js';
 import { buildAuthHeader } from './auth-header.js';
 import { checkProductHeader, type ClusterInfo } from './check-cluster-info.js';
-import { ConnectionError, CREATE_OUTCOME_UNKNOWN_CODE, createOutcomeUnknown } from './connection-error.js';
+import { ConnectionError, createOutcomeUnknown } from './connection-error.js';
 import { isRecord } from './elasticsearch-error.js';
 import { badResponse, EsTransport, headerValue, type EsResponse, type HttpMethod, type SendOptions } from './es-transport.js';
 import { parseCredentials } from './parse-credentials.js';
 import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry-policy.js';
 import { buildTlsConnect } from './tls-connect.js';
+import { ERROR_CODES } from '../error-codes.js';
 
 export type { ClusterInfo } from './check-cluster-info.js';
 
@@ -118,7 +119,7 @@ export function createClusterConnection(cluster: DesiredCluster, options: Cluste
       // Never echo the body: it holds the secret. The token probably exists with a value we cannot
       // read, which apply handles like a lost answer (same code): check, then replace.
       if (!token || typeof token.value !== 'string' || typeof token.name !== 'string') {
-        throw new EscredError(CREATE_OUTCOME_UNKNOWN_CODE, `cluster ${cluster.name}: POST ${path}: the answer has no token name and value; ` +
+        throw new EscredError(ERROR_CODES.createOutcomeUnknown, `cluster ${cluster.name}: POST ${path}: the answer has no token name and value; ` +
           'the token may exist with a value escred cannot read');
       }
       return { name: token.name, value: token.value };

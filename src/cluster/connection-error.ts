@@ -1,11 +1,5 @@
 import { EscredError, errorMessage } from '../errors.js';
-import { FINGERPRINT_MISMATCH_CODE } from './tls-connect.js';
-
-export const CREATE_OUTCOME_UNKNOWN_CODE = 'ESCRED_CREATE_OUTCOME_UNKNOWN';
-/** No answer: refused, reset, timed out, DNS. Retryable. */
-export const CONNECTION_FAILED_CODE = 'ESCRED_CONNECTION_FAILED';
-/** The server's certificate was not accepted (CA, host name, pinned fingerprint). Not retryable. */
-export const TLS_FAILED_CODE = 'ESCRED_TLS_FAILED';
+import { ERROR_CODES, type ErrorCode } from '../error-codes.js';
 
 export interface ConnectionErrorFields {
   url: string;
@@ -25,7 +19,7 @@ export class ConnectionError extends EscredError {
   /** the request may have reached the server (the failure came after connecting) */
   readonly mayHaveBeenSent: boolean;
 
-  constructor(code: string, message: string, fields: ConnectionErrorFields) {
+  constructor(code: ErrorCode, message: string, fields: ConnectionErrorFields) {
     super(code, message, { cause: fields.cause, isRetryable: fields.isRetryable });
     this.url = fields.url;
     this.causeCode = fields.causeCode;
@@ -53,7 +47,7 @@ export interface TransportFailure {
 export function classifyTransportError(error: unknown): TransportFailure {
   const causeCode = errorCode(error) ?? errorCode((error as { cause?: unknown } | null)?.cause);
   const code = causeCode ?? '';
-  const isTls = code === FINGERPRINT_MISMATCH_CODE || /CERT|SSL|TLS|SIGNATURE|ISSUER|EPROTO/.test(code);
+  const isTls = code === ERROR_CODES.tlsFingerprintMismatch || /CERT|SSL|TLS|SIGNATURE|ISSUER|EPROTO/.test(code);
   return {
     causeCode,
     isBeforeSending: isTls || BEFORE_SENDING_CODES.has(code),
@@ -67,20 +61,20 @@ export function toConnectionError(error: unknown, fields: { clusterName: string;
   const failure = classifyTransportError(error);
   const where = `cluster ${fields.clusterName}: ${fields.call} to ${fields.url}`;
   if (failure.isTls) {
-    return new ConnectionError(TLS_FAILED_CODE,
+    return new ConnectionError(ERROR_CODES.tlsFailed,
       `${where}: the server's TLS certificate was refused: ${errorMessage(error)}` +
         ' (check tls.caFile / tls.caFingerprint in the manifest)',
       { url: fields.url, cause: error, causeCode: failure.causeCode, isRetryable: false, mayHaveBeenSent: false });
   }
   const what = failure.isTimeout ? 'timed out' : 'failed';
-  return new ConnectionError(CONNECTION_FAILED_CODE,
+  return new ConnectionError(ERROR_CODES.connectionFailed,
     `${where} ${what}: ${errorMessage(error)}${failure.causeCode ? ` (${failure.causeCode})` : ''}`,
     { url: fields.url, cause: error, causeCode: failure.causeCode, isRetryable: true, mayHaveBeenSent: !failure.isBeforeSending });
 }
 
 /** A create whose request was sent but not answered: the token may or may not exist now. */
 export function createOutcomeUnknown(cause: ConnectionError, tokenKey: string): ConnectionError {
-  return new ConnectionError(CREATE_OUTCOME_UNKNOWN_CODE,
+  return new ConnectionError(ERROR_CODES.createOutcomeUnknown,
     `${cause.message}; the create of ${tokenKey} may or may not have happened (not retried)`,
     { url: cause.url, cause: cause.cause, causeCode: cause.causeCode, isRetryable: false, mayHaveBeenSent: true });
 }

@@ -1,3 +1,4 @@
+import { httpStatusCode } from '../error-codes.js';
 import { EscredError } from '../errors.js';
 
 export interface ElasticsearchErrorFields {
@@ -12,7 +13,7 @@ export interface ElasticsearchErrorFields {
   hint?: string;
 }
 
-/** Elasticsearch answered with an error status. Code `ESCRED_ES_<status>`; 429 and 5xx are retryable. */
+/** Elasticsearch answered with an error status; its code is httpStatusCode(status) (ESCRED_ES_409 for a 409); 429 and 5xx are retryable. */
 export class ElasticsearchError extends EscredError {
   readonly cluster: string;
   readonly call: string;
@@ -25,7 +26,7 @@ export class ElasticsearchError extends EscredError {
     const what = [String(fields.status), fields.type].filter(Boolean).join(' ');
     const message = `cluster ${fields.cluster}: ${fields.call}: ${what}${fields.reason ? `: ${fields.reason}` : ''}` +
       (fields.hint ? ` (${fields.hint})` : '');
-    super(`ESCRED_ES_${fields.status}`, message, { isRetryable: fields.status === 429 || fields.status >= 500 });
+    super(httpStatusCode(fields.status), message, { isRetryable: fields.status === 429 || fields.status >= 500 });
     this.cluster = fields.cluster;
     this.call = fields.call;
     this.status = fields.status;
@@ -33,6 +34,11 @@ export class ElasticsearchError extends EscredError {
     this.reason = fields.reason;
     this.hint = fields.hint;
   }
+}
+
+/** Elasticsearch answered with one of these error statuses. */
+export function isHttpStatus(error: unknown, ...statuses: number[]): error is ElasticsearchError {
+  return error instanceof ElasticsearchError && statuses.includes(error.status);
 }
 
 const MAX_REASON_LENGTH = 300;

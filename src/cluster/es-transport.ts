@@ -4,9 +4,10 @@ import { request, type Dispatcher } from 'undici';
 import { EscredError } from '../errors.js';
 import type { AuthConfig } from '../model.js';
 import { describeAuth } from './auth-header.js';
-import { ConnectionError, TLS_FAILED_CODE, toConnectionError } from './connection-error.js';
+import { ConnectionError, toConnectionError } from './connection-error.js';
 import { ElasticsearchError, errorDetails, requiredPrivilegeHint } from './elasticsearch-error.js';
 import { isRetryableAnswer, parseRetryAfterMs, retryDelayMs, type RetryOptions } from './retry-policy.js';
+import { ERROR_CODES } from '../error-codes.js';
 
 /** undici's headers/body timeouts fire first (with their clearer codes); the signal is the backstop for connect */
 const ABORT_GRACE_MS = 100;
@@ -46,6 +47,12 @@ export interface EsResponse {
   headers: IncomingHttpHeaders;
   /** parsed JSON, or undefined for an empty or non-JSON body */
   body: unknown;
+}
+
+/** What a call on one cluster needs of its connection: its name (for errors) and send. */
+export interface ClusterCaller {
+  readonly clusterName: string;
+  send(method: HttpMethod, path: string, options?: SendOptions): Promise<EsResponse>;
 }
 
 interface Attempt {
@@ -127,7 +134,7 @@ export class EsTransport {
 
   /** Fails over to the next URL, backs off after every URL failed, or throws. */
   private async afterConnectionError(failure: ConnectionError, attempt: Attempt, isIdempotent: boolean): Promise<void> {
-    if (failure.code === TLS_FAILED_CODE) throw failure;
+    if (failure.code === ERROR_CODES.tlsFailed) throw failure;
     // A POST that may have reached the server must not be sent again: the caller decides.
     if (!isIdempotent && failure.mayHaveBeenSent) throw failure;
     const urls = this.options.urls.length;

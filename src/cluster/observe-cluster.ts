@@ -5,7 +5,7 @@ import { mapConcurrent } from '../support/map-concurrent.js';
 import { checkClusterInfo } from './check-cluster-info.js';
 import { hasUserManagedAccounts, observeUserManaged, prunableUndeclaredAccounts } from './observe-user-managed.js';
 import type { ClusterConnection } from './cluster-connection.js';
-import { ElasticsearchError } from './elasticsearch-error.js';
+import { isHttpStatus } from './elasticsearch-error.js';
 
 export interface ObserveClusterOptions {
   /** credentials GETs in flight at once; default all of them (the connection's socket pool still bounds it) */
@@ -59,7 +59,7 @@ async function readNodes(connection: ClusterConnection): Promise<ObservedNode[] 
   try {
     return (await connection.listNodes()).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch (error) {
-    if (error instanceof ElasticsearchError && error.status === 403) return null;
+    if (isHttpStatus(error, 403)) return null;
     throw error;
   }
 }
@@ -82,7 +82,7 @@ async function readAccountNames(connection: ClusterConnection): Promise<string[]
   try {
     return Object.keys(await connection.getServiceAccounts()).sort();
   } catch (error) {
-    if (error instanceof ElasticsearchError && error.status === 403) return null;
+    if (isHttpStatus(error, 403)) return null;
     throw error;
   }
 }

@@ -4,8 +4,7 @@ import { createSecureContext, type DetailedPeerCertificate, type SecureContext, 
 import { buildConnector, type Client } from 'undici';
 import { ConfigError, errorMessage } from '../errors.js';
 import type { TlsConfig } from '../model.js';
-
-export const FINGERPRINT_MISMATCH_CODE = 'ESCRED_TLS_FINGERPRINT_MISMATCH';
+import { ERROR_CODES } from '../error-codes.js';
 
 type ConnectOption = NonNullable<Client.Options['connect']>;
 
@@ -75,7 +74,7 @@ function pinnedConnector(fingerprint: string, timeoutMs: number): ConnectOption 
       const problem = pinProblem((socket as TLSSocket).getPeerCertificate(true), fingerprint);
       if (problem === undefined) return callback(null, socket);
       socket.destroy();
-      return callback(Object.assign(new Error(problem), { code: FINGERPRINT_MISMATCH_CODE }), null);
+      return callback(Object.assign(new Error(problem), { code: ERROR_CODES.tlsFingerprintMismatch }), null);
     });
   };
 }

@@ -3,9 +3,8 @@
  * Each one goes through the connection's transport: same retries, timeouts and failover as tokens.
  */
 import type { ObservedUserManagedAccount, UserManagedAccountSpec } from '../model.js';
-import type { ClusterConnection } from './cluster-connection.js';
-import { ElasticsearchError, isRecord } from './elasticsearch-error.js';
-import { badResponse } from './es-transport.js';
+import { isHttpStatus, isRecord } from './elasticsearch-error.js';
+import { badResponse, type ClusterCaller } from './es-transport.js';
 import { accountPath } from './service-paths.js';
 
 const CAPABILITY = 'user_managed_service_accounts';
@@ -16,14 +15,14 @@ const ACCOUNT_ROUTE = '/_security/service/{namespace}/{service}';
  * version number, since multi-project clusters have the version and not the feature. A cluster
  * without the capabilities API (before 8.14) or without the route answers no.
  */
-export async function supportsUserManagedAccounts(connection: ClusterConnection): Promise<boolean> {
+export async function supportsUserManagedAccounts(connection: ClusterCaller): Promise<boolean> {
   const path = `/_capabilities?method=PUT&path=${encodeURIComponent(ACCOUNT_ROUTE)}&capabilities=${CAPABILITY}`;
   const response = await connection.send('GET', path, { acceptStatuses: [400, 404, 405] });
   return response.status === 200 && isRecord(response.body) && response.body.supported === true;
 }
 
 /** Every user-managed account in one call: the default whole-cluster GET hides them (section 1.3). */
-export async function getUserManagedAccounts(connection: ClusterConnection): Promise<ObservedUserManagedAccount[]> {
+export async function getUserManagedAccounts(connection: ClusterCaller): Promise<ObservedUserManagedAccount[]> {
   const path = '/_security/service?type=user_managed';
   const { body } = await connection.send('GET', path);
   if (!isRecord(body)) throw badResponse(connection.clusterName, `GET ${path}`, 'not a JSON object');
@@ -36,27 +35,27 @@ export async function getUserManagedAccounts(connection: ClusterConnection): Pro
 
 /** PUT replaces the whole account; `enabled` is always sent, since an omitted one means true (section 1.1). */
 export async function putUserManagedAccount(
-  connection: ClusterConnection, principal: string, spec: UserManagedAccountSpec,
+  connection: ClusterCaller, principal: string, spec: UserManagedAccountSpec,
 ): Promise<{ created: boolean }> {
   const { body } = await connection.send('PUT', accountPath(principal), { body: { roles: spec.roles, enabled: spec.isEnabled } });
   return { created: isRecord(body) && body.created === true };
 }
 
 /** Never `force`: a forced delete leaves tokens that block re-creation (section 1.2); 404 {found:false} is an answer. */
-export async function deleteUserManagedAccount(connection: ClusterConnection, principal: string): Promise<{ found: boolean }> {
+export async function deleteUserManagedAccount(connection: ClusterCaller, principal: string): Promise<{ found: boolean }> {
   const response = await connection.send('DELETE', accountPath(principal), { acceptStatuses: [404] });
   return { found: response.status !== 404 && !(isRecord(response.body) && response.body.found === false) };
 }
 
 /** Which of these cluster privileges the credentials hold; null when the cluster cannot tell (the call itself refused). */
-export async function clusterPrivileges(connection: ClusterConnection, privileges: readonly string[]): Promise<Record<string, boolean> | null> {
+export async function clusterPrivileges(connection: ClusterCaller, privileges: readonly string[]): Promise<Record<string, boolean> | null> {
   try {
     const { body } = await connection.send('POST', '/_security/user/_has_privileges', { body: { cluster: privileges } });
     if (!isRecord(body) || !isRecord(body.cluster)) return null;
     const held = body.cluster;
     return Object.fromEntries(privileges.map((p) => [p, held[p] === true]));
   } catch (error) {
-    if (error instanceof ElasticsearchError && (error.status === 403 || error.status === 404)) return null;
+    if (isHttpStatus(error, 403, 404)) return null;
     throw error;
   }
 }
@@ -65,7 +64,7 @@ export async function clusterPrivileges(connection: ClusterConnection, privilege
  * Roles that do not exist grant nothing and are no error in Elasticsearch (section 4); the plan warns
  * about those it can see. Null when the credentials may not read roles.
  */
-export async function missingRoles(connection: ClusterConnection, roles: readonly string[]): Promise<string[] | null> {
+export async function missingRoles(connection: ClusterCaller, roles: readonly string[]): Promise<string[] | null> {
   if (roles.length === 0) return [];
   const path = `/_security/role/${roles.map(encodeURIComponent).join(',')}`;
   try {
@@ -73,7 +72,7 @@ export async function missingRoles(connection: ClusterConnection, roles: readonl
     const found = response.status === 200 && isRecord(response.body) ? new Set(Object.keys(response.body)) : new Set<string>();
     return roles.filter((role) => !found.has(role));
   } catch (error) {
-    if (error instanceof ElasticsearchError && error.status === 403) return null;
+    if (isHttpStatus(error, 403)) return null;
     throw error;
   }
 }

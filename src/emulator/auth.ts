@@ -6,24 +6,12 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { decodeBearer } from '../file-tokens/bearer.js';
 import { verifyServiceTokenHashAsync } from '../file-tokens/hasher.js';
 import { unauthorized, type EsHttpError } from './es-errors.js';
-import { isPasswordOf } from './security/native-users.js';
+import { isPasswordOf, type UserRecord } from './security/native-users.js';
 import type { RecordStore } from './security/record-store.js';
 import { isValidPrincipal, type StoredAccount } from './security/user-managed-accounts.js';
 import type { IndexTokenStore } from './index-token-store.js';
 import type { NodeFileTokens } from './node-file-tokens.js';
 import type { VersionProfile } from './version-profile.js';
-
-export interface UserRecord {
-  username: string;
-  roles: string[];
-  fullName: string | null;
-  email: string | null;
-  metadata: Record<string, unknown>;
-  enabled: boolean;
-  isReserved: boolean;
-  /** salted hash (see security/native-users.ts); the password itself is never kept */
-  passwordHash: string;
-}
 
 /** Who can authenticate with Basic credentials (and own API keys). */
 export interface UserLookup {

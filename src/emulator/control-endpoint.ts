@@ -4,7 +4,13 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseFaultSpec } from './fault-injector.js';
-import type { HttpServerOptions } from './http-server.js';
+import type { EmulatorState } from './emulator-state.js';
+
+/** What the control endpoint reads of the server's options (http-server.ts passes its own). */
+export interface ControlEndpointOptions {
+  state: EmulatorState;
+  counters: Map<string, number>;
+}
 
 function reply(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -23,7 +29,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   return text.trim() === '' ? {} : JSON.parse(text);
 }
 
-export async function handleControl(req: IncomingMessage, res: ServerResponse, url: URL, options: HttpServerOptions): Promise<void> {
+export async function handleControl(req: IncomingMessage, res: ServerResponse, url: URL, options: ControlEndpointOptions): Promise<void> {
   if (!isLoopback(req.socket.remoteAddress)) return reply(res, 403, { error: 'the /_emulator/ control endpoint is loopback only' });
   const route = `${req.method} ${url.pathname.replace(/\/$/, '')}`;
   const { faults } = options.state;

@@ -2,7 +2,8 @@
  * What the rest of the emulator needs to know about an authenticated principal: its cluster
  * privileges, how a 403 names it (spec section 6) and its `_authenticate` body (spec section 7).
  */
-import type { Principal, UserRecord } from './auth.js';
+import type { Principal } from './auth.js';
+import type { UserRecord } from './security/native-users.js';
 import { denied, isGranted } from './privileges.js';
 import { roleDescriptorFor } from './role-descriptors.js';
 import { resolveRoles, type ResolvedRoles, type StoredRole } from './security/native-roles.js';

@@ -10,7 +10,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import type { SecretSink } from '../apply/secret-sink.js';
+import type { SecretSink } from '../sinks/secret-sink.js';
 import { ConfigError, EscredError } from '../errors.js';
 import type { DesiredCluster, ObservedNode } from '../model.js';
 import { ownedFileTokenKeys } from '../ownership/file-token-ownership.js';
@@ -22,6 +22,11 @@ import { writeServiceTokensFile, type WriteServiceTokensFileResult } from './wri
 import { readTextIfExists } from '../support/read-text-if-exists.js';
 
 export const SERVICE_TOKENS_FILE = 'service_tokens';
+
+/** How file tokens reach the nodes (issue 5): rendered files for config management, or this node's own file. */
+export type FileTokensTarget =
+  | { kind: 'out-dir'; outDir: string; group?: string }
+  | { kind: 'node'; nodeName: string; path: string; cluster?: string; group?: string };
 
 export interface FileTokensDeliveryOptions {
   cluster: Pick<DesiredCluster, 'name' | 'serviceAccounts'>;

@@ -1,9 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DesiredCluster } from '../model.js';
-import type { FileTokensTarget } from '../reconcile/deliver-pass.js';
 import { readTextIfExists } from '../support/read-text-if-exists.js';
-import { SERVICE_TOKENS_FILE } from './deliver-file-tokens.js';
+import { SERVICE_TOKENS_FILE, type FileTokensTarget } from './deliver-file-tokens.js';
 import { splitFileTokenKey } from '../ownership/file-token-ownership.js';
 import { parseServiceTokens } from './service-tokens-parser.js';
 

@@ -9,7 +9,7 @@
  * - `isDryRun` (plan) stores nothing: a new token gets the hash of a throwaway secret, only to
  *   show the diff.
  */
-import type { SecretSink } from '../apply/secret-sink.js';
+import type { SecretSink } from '../sinks/secret-sink.js';
 import { EscredError } from '../errors.js';
 import { mapConcurrent } from '../support/map-concurrent.js';
 import type { DesiredAccount, DesiredCluster, DesiredFileToken, ObservedNode } from '../model.js';

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ClusterConnection } from '../cluster/cluster-connection.js';
 import { createDocument, deleteDocument, getDocument, replaceDocument, type DeleteResult, type DocumentVersion } from '../cluster/document-calls.js';
-import { ElasticsearchError } from '../cluster/elasticsearch-error.js';
+import { isHttpStatus } from '../cluster/elasticsearch-error.js';
 import { LeasePermissionError, LeaseRecordError, type LeaseWhere } from './lease-errors.js';
 import { parseLeaseRecord, type LeaseRecord } from './lease-record.js';
 
@@ -58,7 +58,7 @@ export class LeaseDocument {
     try {
       return await run();
     } catch (error) {
-      if (error instanceof ElasticsearchError && error.status === 403) {
+      if (isHttpStatus(error, 403)) {
         throw new LeasePermissionError(this.where, `${method} ${this.where.index}/${this.where.id}`, error.reason, { cause: error });
       }
       throw error;

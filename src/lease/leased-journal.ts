@@ -5,12 +5,10 @@
  * begin() is a CAS write on the lease: when the lease was lost it throws LeaseLostError before
  * the create call is made.
  */
-import type { ApplyJournal } from '../apply/apply-journal.js';
+import type { IntentJournal } from '../apply/apply-ports.js';
 import type { TokenKey } from '../plan/plan-types.js';
 import { securedKey } from '../plan/secured-tokens.js';
 import type { LeaseManager } from './lease-manager.js';
-
-export type IntentJournal = Pick<ApplyJournal, 'begin' | 'finish' | 'pendingKeys' | 'settle'>;
 
 type Lease = Pick<LeaseManager, 'addIntent' | 'clearIntent' | 'clearIntents' | 'heldIntents'>;
 

@@ -1,8 +1,5 @@
 import type { DesiredCluster } from '../model.js';
-import { warningAt, type Diagnostic } from './diagnostic.js';
-
-/** A warning, not an error: two names for one cluster can be meant (a migration), but rarely are. */
-export const SHARED_URL_CODE = 'ESCRED_SHARED_URL';
+import { DIAGNOSTIC_CODES, warningAt, type Diagnostic } from './diagnostic.js';
 
 /**
  * Two clusters of the manifest at the same URL are one Elasticsearch cluster managed twice: each
@@ -24,7 +21,7 @@ export function sharedUrlWarnings(clusters: readonly DesiredCluster[]): Diagnost
       if (first.name === cluster.name || warned.has(first.name)) continue; // a duplicate name is an error of its own
       warned.add(first.name);
       diagnostics.push({
-        ...warningAt(cluster.source, SHARED_URL_CODE, `cluster "${cluster.name}" has the same URL as cluster "${first.name}" (${url}): ` +
+        ...warningAt(cluster.source, DIAGNOSTIC_CODES.sharedUrl, `cluster "${cluster.name}" has the same URL as cluster "${first.name}" (${url}): ` +
           'one Elasticsearch cluster managed twice, where each plan sees the other\'s tokens and prune may delete them'),
         related: [{ ...first.source, message: `cluster "${first.name}" is declared here with that URL` }],
       });

@@ -5,7 +5,7 @@ import { GENERATION_SUFFIX_LENGTH, generationTime } from '../ownership/generatio
 import { deletionVerdict } from '../ownership/deletion-verdict.js';
 import { normalizeUserManagedSpec } from './normalize-user-managed.js';
 import { matchesAny } from '../ownership/glob.js';
-import { DIAGNOSTIC_CODES, errorAt, warningAt } from './diagnostic.js';
+import { DIAGNOSTIC_CODES, errorAt, warningAt, type DiagnosticCode } from './diagnostic.js';
 import type { FileToken, IndexToken, ServiceAccount } from './generated/manifest-types.js';
 import type { DataPath } from './node-locator.js';
 import { type NormalizeContext, toList } from './normalize-context.js';
@@ -185,7 +185,7 @@ function normalizeNodes(context: NormalizeContext, nodes: FileToken['nodes'], pa
 /** `earlier`: name -> where it was first declared in this account (a map: 100k tokens must stay linear). */
 function checkName(
   context: NormalizeContext, token: { name: string; source: SourceRef }, path: DataPath, earlier: Map<string, SourceRef>,
-  code: string, what: string): void {
+  code: DiagnosticCode, what: string): void {
   const { name } = token;
   // located only for a diagnostic: a lookup per token of a 5,000-token manifest is time a plan waits (issue 16)
   const at = () => context.locator.value([...path, 'name']);

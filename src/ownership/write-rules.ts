@@ -3,6 +3,7 @@
  * asks them): pure, from the manifest as loaded for this run and what this run knows. The planner
  * proposes; these dispose. A saved plan, a 409, `rotate` or an account deletion can only ask.
  */
+import type { ErrorCode } from '../error-codes.js';
 import { isReservedNamespace, namespaceOf } from '../es/principal.js';
 import type { DesiredAccount, DesiredCluster } from '../model.js';
 import { deletionVerdict, describeVerdict } from './deletion-verdict.js';
@@ -23,7 +24,7 @@ export type TokenDeletePurpose =
   /** a token of a user-managed account the manifest no longer declares, deleted before the account */
   | 'account-removal';
 
-export type WriteVerdict = { isAllowed: true } | { isAllowed: false; code: string; reason: string };
+export type WriteVerdict = { isAllowed: true } | { isAllowed: false; code: ErrorCode; reason: string };
 
 /** What the run knows besides the manifest. */
 export interface WriteFacts {
@@ -35,7 +36,7 @@ export interface WriteFacts {
 
 const ALLOWED: WriteVerdict = { isAllowed: true };
 
-function refuse(code: string, reason: string): WriteVerdict {
+function refuse(code: ErrorCode, reason: string): WriteVerdict {
   return { isAllowed: false, code, reason };
 }
 
@@ -86,7 +87,7 @@ export function judgeTokenDelete(
   }
 }
 
-function refusalCode(kind: 'unowned' | 'not-pruned'): string {
+function refusalCode(kind: 'unowned' | 'not-pruned'): ErrorCode {
   return kind === 'unowned' ? 'ESCRED_GATE_UNOWNED' : 'ESCRED_GATE_NOT_PRUNED';
 }
 

@@ -3,26 +3,11 @@ import { planUserAccounts } from './plan-user-accounts.js';
 import { planAccountFileTokens } from './plan-account-file-tokens.js';
 import { planAccountIndexTokens } from './plan-account-index-tokens.js';
 import { observedDigest } from './observed-digest.js';
-import { securedKey, type SecuredTokensOptions } from './secured-tokens.js';
+import type { BuildPlanOptions } from './build-plan-options.js';
+import { securedKey } from './secured-tokens.js';
 import { PLAN_FORMAT_VERSION, summarize, type ClusterPlan, type ClusterPlanError, type Plan, type TokenKey } from './plan-types.js';
 
-/** `escred rotate CLUSTER ACCOUNT TOKEN [--revoke-old]` */
-export interface ForcedRotation extends TokenKey {
-  isRevokingOld: boolean;
-}
-
-export interface BuildPlanOptions extends SecuredTokensOptions {
-  /** the planner's only clock */
-  nowMs: number;
-  /**
-   * file-token names in the service_tokens files escred delivers (`cluster/principal` -> names),
-   * when delivery is part of the run: rotation counts them as existing even before the nodes do
-   */
-  deliveredFileTokens?: ReadonlyMap<string, readonly string[]>;
-  forcedRotations?: readonly ForcedRotation[];
-  /** --max-deletions: overrides every cluster's maxDeletions after a human reviewed the plan */
-  maxDeletionsOverride?: number;
-}
+export type { BuildPlanOptions, ForcedRotation } from './build-plan-options.js';
 
 export function tokenKey(key: TokenKey): string {
   return securedKey(key.cluster, key.principal, key.token);

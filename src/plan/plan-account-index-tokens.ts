@@ -1,5 +1,5 @@
 import type { DesiredAccount, DesiredToken, ObservedAccount, RotationPolicy } from '../model.js';
-import type { BuildPlanOptions } from './build-plan.js';
+import type { BuildPlanOptions } from './build-plan-options.js';
 import { deletionVerdict, describeVerdict } from '../ownership/deletion-verdict.js';
 import { keptGenerationWarning } from './kept-generation-warning.js';
 import { planRotation, type RetiringGeneration } from './plan-rotation.js';

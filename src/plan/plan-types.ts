@@ -2,6 +2,7 @@
  * The plan is plain, versioned data (Terraform's internal/plans): rendering is separate from
  * diffing, and a saved plan is applied exactly as it was shown. Present tense: create, delete.
  */
+import type { ErrorCode, PlanWarningCode } from '../error-codes.js';
 import type { AccountAction } from './account-actions.js';
 import type { PlanScope } from './plan-scope.js';
 
@@ -44,7 +45,7 @@ export interface FileTokenDrift {
 export interface PlanWarning {
   principal?: string;
   token?: string;
-  code: string;
+  code: PlanWarningCode;
   message: string;
 }
 
@@ -64,7 +65,7 @@ export interface ClusterPlan {
 }
 
 export interface ClusterPlanError {
-  code: string;
+  code: ErrorCode;
   message: string;
   /** a later attempt may succeed (overload, connection trouble); absent for plan errors such as max-deletions */
   isRetryable?: boolean;

@@ -1,3 +1,4 @@
+import { PLAN_WARNING_CODES } from '../error-codes.js';
 import type { ClusterPlan, FileTokenDrift, Plan, PlanAction, PlanWarning } from './plan-types.js';
 import { changedPrincipals, hasChanges, isUnknownDrift } from './plan-types.js';
 import { describeAccountAction, type AccountAction } from './account-actions.js';
@@ -70,12 +71,12 @@ const UNOWNED_NAMES_SHOWN = 3;
 export function warningLines(warnings: readonly PlanWarning[]): string[] {
   const unowned = new Map<string, string[]>();
   for (const w of warnings) {
-    if (w.code === UNOWNED_CODE && w.principal !== undefined && w.token !== undefined) unowned.set(w.principal, [...(unowned.get(w.principal) ?? []), w.token]);
+    if (w.code === PLAN_WARNING_CODES.unownedToken && w.principal !== undefined && w.token !== undefined) unowned.set(w.principal, [...(unowned.get(w.principal) ?? []), w.token]);
   }
   const lines: string[] = [];
   const summarized = new Set<string>();
   for (const w of warnings) {
-    const names = w.code === UNOWNED_CODE && w.principal !== undefined ? unowned.get(w.principal) : undefined;
+    const names = w.code === PLAN_WARNING_CODES.unownedToken && w.principal !== undefined ? unowned.get(w.principal) : undefined;
     if (names && names.length > UNOWNED_LISTED_ONE_BY_ONE) {
       if (summarized.has(w.principal!)) continue;
       summarized.add(w.principal!);
@@ -89,7 +90,6 @@ export function warningLines(warnings: readonly PlanWarning[]): string[] {
   return lines;
 }
 
-const UNOWNED_CODE = 'ESCRED_UNOWNED_TOKEN';
 
 export function describeDrift(drift: FileTokenDrift): string {
   const parts = [

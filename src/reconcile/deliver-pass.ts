@@ -1,4 +1,4 @@
-import { applyNodeFileTokens, renderFileTokensOut, type FileTokensDelivery } from '../file-tokens/deliver-file-tokens.js';
+import { applyNodeFileTokens, renderFileTokensOut, type FileTokensDelivery, type FileTokensTarget } from '../file-tokens/deliver-file-tokens.js';
 import { ConfigError } from '../errors.js';
 import type { DesiredCluster, ObservedCluster } from '../model.js';
 import type { TokenKey } from '../plan/plan-types.js';
@@ -7,10 +7,7 @@ import { readDeliveredFileTokens } from '../file-tokens/delivered-file-tokens.js
 import type { Pass } from './open-pass.js';
 import type { PlannedPass } from './plan-pass.js';
 
-/** How file tokens reach the nodes (issue 5): rendered files for config management, or this node's own file. */
-export type FileTokensTarget =
-  | { kind: 'out-dir'; outDir: string; group?: string }
-  | { kind: 'node'; nodeName: string; path: string; cluster?: string; group?: string };
+export type { FileTokensTarget } from '../file-tokens/deliver-file-tokens.js';
 
 export interface ClusterDelivery {
   cluster: string;

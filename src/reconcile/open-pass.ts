@@ -1,6 +1,8 @@
 import { dirname, join, resolve } from 'node:path';
 import { ApplyJournal } from '../apply/apply-journal.js';
-import { createSecretSink, type SecretSink } from '../apply/secret-sink.js';
+import type { IntentJournal } from '../apply/apply-ports.js';
+import { createSecretSink } from '../apply/create-secret-sink.js';
+import type { SecretSink } from '../sinks/secret-sink.js';
 import { createClusterConnection, type ClusterConnection, type ClusterConnectionOptions } from '../cluster/cluster-connection.js';
 import type { Diagnostic } from '../manifest/diagnostic.js';
 import type { DesiredState } from '../model.js';
@@ -36,7 +38,7 @@ export interface Pass {
   stateDir: string;
   sink: SecretSink;
   /** the local journal; holdPassLeases puts a LeasedJournal here (issue 15) */
-  journal: Pick<ApplyJournal, 'begin' | 'finish' | 'pendingKeys' | 'settle'>;
+  journal: IntentJournal;
   connections: Map<string, ClusterConnection>;
   close(): Promise<void>;
 }

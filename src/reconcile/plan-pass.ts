@@ -5,7 +5,7 @@ import { buildPlan, unobservedClusterPlan, type ForcedRotation } from '../plan/b
 import { summarize, type ClusterPlan, type Plan } from '../plan/plan-types.js';
 import { mapConcurrent } from '../support/map-concurrent.js';
 import type { Pass } from './open-pass.js';
-import type { FileTokensTarget } from './deliver-pass.js';
+import type { FileTokensTarget } from '../file-tokens/deliver-file-tokens.js';
 import { readDeliveredFileTokens } from '../file-tokens/delivered-file-tokens.js';
 
 export interface PlanPassOptions {

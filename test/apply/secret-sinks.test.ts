@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSecretSink } from '../../src/apply/secret-sink.js';
+import { createSecretSink } from '../../src/apply/create-secret-sink.js';
 import { execSinkSchema } from '../sinks/exec-sink-schemas.js';
 
 const KEY = { cluster: 'prod', principal: 'elastic/fleet-server', token: 'gitops-a' };

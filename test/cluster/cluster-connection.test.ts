@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createClusterConnection, type ClusterConnection } from '../../src/cluster/cluster-connection.js';
-import { CREATE_OUTCOME_UNKNOWN_CODE, TLS_FAILED_CODE } from '../../src/cluster/connection-error.js';
 import { ElasticsearchError } from '../../src/cluster/elasticsearch-error.js';
 import { ConfigError, type EscredError } from '../../src/errors.js';
 import type { DesiredCluster } from '../../src/model.js';
 import { desiredAccount } from '../support/state-builders.js';
 import { emulatorCluster, startFixture, type EmulatorFixture } from './emulator-fixture.js';
 import { deadUrl } from './tls-test-server.js';
+import { ERROR_CODES } from '../../src/error-codes.js';
 
 const FLEET = 'elastic/fleet-server';
 let fixture: EmulatorFixture;
@@ -52,7 +52,7 @@ describe('cluster connection against the emulator', () => {
   it('refuses a wrong fingerprint with a clear error', async () => {
     const cluster = emulatorCluster(fixture, [], { tls: { caFingerprint: '00'.repeat(32), isInsecure: false } });
     const error = await failure(() => connect(cluster).info());
-    expect(error.code).toBe(TLS_FAILED_CODE);
+    expect(error.code).toBe(ERROR_CODES.tlsFailed);
     expect(error.message).toMatch(/no certificate in the server's chain has the pinned SHA-256 fingerprint (00:){31}00 /);
   });
 
@@ -83,7 +83,7 @@ describe('cluster connection against the emulator', () => {
     fixture.emu.setFaults({ rules: [{ method: 'POST', action: 'reset', times: 1 }] });
     const connection = connect();
     const error = await failure(() => connection.createToken(FLEET, 'conn-reset'));
-    expect(error.code).toBe(CREATE_OUTCOME_UNKNOWN_CODE);
+    expect(error.code).toBe(ERROR_CODES.createOutcomeUnknown);
     expect(connection.requestCount()).toBe(1);
     expect((await connection.getCredentials(FLEET)).indexTokens).not.toContain('conn-reset');
   });
@@ -92,7 +92,7 @@ describe('cluster connection against the emulator', () => {
     fixture.emu.setFaults({ rules: [{ method: 'POST', action: 'lose-response', times: 1 }] });
     const connection = connect();
     const error = await failure(() => connection.createToken(FLEET, 'conn-lost'));
-    expect(error.code).toBe(CREATE_OUTCOME_UNKNOWN_CODE);
+    expect(error.code).toBe(ERROR_CODES.createOutcomeUnknown);
     expect(postCount()).toBe(1);
     expect((await connection.getCredentials(FLEET)).indexTokens).toContain('conn-lost');
     await connection.deleteToken(FLEET, 'conn-lost');

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLUSTER_UUID_MISMATCH_CODE } from '../../src/cluster/check-cluster-info.js';
 import { createClusterConnection, type ClusterConnection } from '../../src/cluster/cluster-connection.js';
 import { observeCluster, observeClusters } from '../../src/cluster/observe-cluster.js';
 import { desiredAccount, desiredFileToken, desiredState } from '../support/state-builders.js';
 import { CREDENTIALS_ROUTE, emulatorCluster, startFixture, writeFileTokens, type EmulatorFixture } from './emulator-fixture.js';
+import { ERROR_CODES } from '../../src/error-codes.js';
 
 const FLEET = 'elastic/fleet-server';
 const KIBANA = 'elastic/kibana';
@@ -73,7 +73,7 @@ describe.each([
     const good = emulatorCluster(fixture, [desiredAccount(FLEET)], { name: 'good' });
     const connections = new Map([['pinned', connection], ['good', connection]]);
     const results = await observeClusters(desiredState([pinned, good]), connections);
-    expect(results[0]).toMatchObject({ cluster: 'pinned', error: { code: CLUSTER_UUID_MISMATCH_CODE } });
+    expect(results[0]).toMatchObject({ cluster: 'pinned', error: { code: ERROR_CODES.clusterUuidMismatch } });
     expect(results[0]?.observed).toBeUndefined();
     expect(results[1]?.observed?.serviceAccounts[0]?.indexTokens).toEqual(['obs-a', 'obs-b']);
   });

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createClusterConnection, type ClusterConnectionOptions } from '../../src/cluster/cluster-connection.js';
-import { CONNECTION_FAILED_CODE, CREATE_OUTCOME_UNKNOWN_CODE, TLS_FAILED_CODE } from '../../src/cluster/connection-error.js';
 import { ElasticsearchError } from '../../src/cluster/elasticsearch-error.js';
 import type { EscredError } from '../../src/errors.js';
 import type { DesiredCluster, TlsConfig } from '../../src/model.js';
 import { desiredCluster } from '../support/state-builders.js';
 import { deadUrl, makeTestCa, sendJson, startTestServer, type Handler, type TestCa, type TestServer } from './tls-test-server.js';
+import { ERROR_CODES } from '../../src/error-codes.js';
 
 const env = { PW: 'pw' };
 const INFO = { name: 'n0', cluster_name: 'es', cluster_uuid: 'uuid-1', version: { number: '9.4.0', build_flavor: 'default' }, tagline: 'You Know, for Search' };
@@ -63,7 +63,7 @@ describe('TLS', () => {
   it('refuses a wrong fingerprint with a clear error, without retrying or failing over', async () => {
     const wrong = 'AB:'.repeat(31) + 'AB';
     const error = await failure(() => withConnection(cluster({ caFingerprint: wrong }, { urls: [server.url, server.url] }), (conn) => conn.info()));
-    expect(error.code).toBe(TLS_FAILED_CODE);
+    expect(error.code).toBe(ERROR_CODES.tlsFailed);
     expect(error.isRetryable).toBe(false);
     expect(error.message).toMatch(/certificate was refused.*pinned SHA-256 fingerprint (AB:){31}AB /);
     expect(server.requests).toHaveLength(0);
@@ -71,7 +71,7 @@ describe('TLS', () => {
 
   it('refuses a server whose CA is not trusted (system CAs only)', async () => {
     const error = await failure(() => withConnection(cluster({}), (conn) => conn.info()));
-    expect(error.code).toBe(TLS_FAILED_CODE);
+    expect(error.code).toBe(ERROR_CODES.tlsFailed);
   });
 });
 
@@ -110,7 +110,7 @@ describe('retries and failover', () => {
     server.setHandler((req) => req.socket.destroy());
     const error = await failure(() => withConnection(cluster({ caFile: ca.caFile }, { urls: [server.url, server.url] }),
       (conn) => conn.createToken('elastic/fleet-server', 't1')));
-    expect(error.code).toBe(CREATE_OUTCOME_UNKNOWN_CODE);
+    expect(error.code).toBe(ERROR_CODES.createOutcomeUnknown);
     expect(error.message).toContain('elastic/fleet-server/t1');
     expect(server.requests).toHaveLength(1);
   });
@@ -131,7 +131,7 @@ describe('retries and failover', () => {
     const urls = [await deadUrl(), await deadUrl()];
     const error = await failure(() => withConnection(cluster({ caFile: ca.caFile }, { urls }),
       (conn) => conn.info(), { retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 } }));
-    expect(error.code).toBe(CONNECTION_FAILED_CODE);
+    expect(error.code).toBe(ERROR_CODES.connectionFailed);
     expect(error.isRetryable).toBe(true);
     expect(error.message).toMatch(/ECONNREFUSED/);
   });
@@ -140,7 +140,7 @@ describe('retries and failover', () => {
     server.setHandler(() => undefined);
     const error = await failure(() => withConnection(cluster({ caFile: ca.caFile }), (conn) => conn.info(),
       { timeoutMs: 300, retry: { maxRetries: 0 } }));
-    expect(error.code).toBe(CONNECTION_FAILED_CODE);
+    expect(error.code).toBe(ERROR_CODES.connectionFailed);
     expect(error.message).toMatch(/timed out/);
   });
 });
@@ -154,7 +154,7 @@ describe('answers', () => {
   it('never puts a token value from an odd create answer into the error', async () => {
     server.setHandler((_req, res) => sendJson(res, 200, { created: true, token: { value: 'AAEAAleaked-secret' } }));
     const error = await failure(() => withConnection(cluster({ caFile: ca.caFile }), (conn) => conn.createToken('elastic/fleet-server', 't1')));
-    expect(error.code).toBe(CREATE_OUTCOME_UNKNOWN_CODE);
+    expect(error.code).toBe(ERROR_CODES.createOutcomeUnknown);
     expect(JSON.stringify({ m: error.message, s: error.stack })).not.toContain('leaked-secret');
   });
 

@@ -1,5 +1,5 @@
 /** An in-memory SecretSink that records every call in order, for ordering assertions. */
-import type { SecretSink, SinkSecret } from '../../src/apply/secret-sink.js';
+import type { SecretSink, SinkSecret } from '../../src/sinks/secret-sink.js';
 import type { TokenKey } from '../../src/plan/plan-types.js';
 
 export class MemorySink implements SecretSink {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PLAN_WARNING_CODES } from '../../src/error-codes.js';
 import { buildPlan } from '../../src/plan/build-plan.js';
 import { summarize, type ClusterPlan, type FileTokenDrift, type Plan, type PlanAction } from '../../src/plan/plan-types.js';
 import { GITHUB_COMMENT_LIMIT, renderMarkdownPlan } from '../../src/plan/render-markdown.js';
@@ -75,7 +76,7 @@ describe('markdown plan (a pull-request comment)', () => {
   it('drift, unchecked nodes and warnings: warnings in plain sight, drift in the details', () => {
     const drift: FileTokenDrift = { principal: FLEET, token: 'bootstrap', missingOn: ['node-1'], unexpectedOn: [], unknownOn: [] };
     const unknown: FileTokenDrift = { principal: FLEET, token: 'edge', missingOn: [], unexpectedOn: [], unknownOn: ['node-2'] };
-    const warning = { principal: FLEET, code: 'UNOWNED_TOKEN', message: 'by-hand is not declared and no owns pattern matches it: nobody owns it' };
+    const warning = { principal: FLEET, code: PLAN_WARNING_CODES.unownedToken, message: 'by-hand is not declared and no owns pattern matches it: nobody owns it' };
     expect(renderMarkdownPlan(planOf(cluster('prod', { fileTokenDrift: [drift, unknown], warnings: [warning] })))).toMatchInlineSnapshot(`
       "### escred plan: 0 to create, 0 to replace, 0 to delete, 1 file token drifted
 
@@ -134,7 +135,7 @@ describe('markdown plan (a pull-request comment)', () => {
   });
 
   it('many tokens nobody owns are one warning line per account, as in the human plan', () => {
-    const warnings = Array.from({ length: 200 }, (_, i) => ({ principal: KIBANA, token: `hand-${i}`, code: 'ESCRED_UNOWNED_TOKEN', message: `hand-${i} is not declared and no owns pattern matches it` }));
+    const warnings = Array.from({ length: 200 }, (_, i) => ({ principal: KIBANA, token: `hand-${i}`, code: PLAN_WARNING_CODES.unownedToken, message: `hand-${i} is not declared and no owns pattern matches it` }));
     const text = renderMarkdownPlan(planOf(cluster('prod', { warnings })));
     expect(text.match(/^- \*\*prod\*\* /gm)).toHaveLength(1);
     expect(text).toContain('- **prod** elastic/kibana: 200 tokens nobody owns (first: hand-0, hand-1, hand-2 ...)');

@@ -22,7 +22,7 @@ interface Spawned {
  */
 function spawnWatch(e2e: WatchE2e, paths: string[], flags: string[], options: Record<string, unknown>): Spawned {
   const isWired = readFileSync(join(DIST, 'cli', 'commands', 'index.js'), 'utf8').includes('registerWatchCommand');
-  const launcher = `const { runWatchCommand } = await import(${JSON.stringify(join(DIST, 'watch', 'run-watch-command.js'))});
+  const launcher = `const { runWatchCommand } = await import(${JSON.stringify(join(DIST, 'cli', 'run-watch-command.js'))});
     process.exitCode = await runWatchCommand(${JSON.stringify(paths)}, ${JSON.stringify(options)});`;
   const argv = isWired ? [CLI, 'watch', ...paths, ...flags] : ['--input-type=module', '-e', launcher];
   const child = spawn(process.execPath, argv, {

@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { ClusterAccounts } from '../../cluster/account-summary.js';
+import { ERROR_CODES } from '../../error-codes.js';
+import { codeOf } from '../../errors.js';
 import type { DesiredCluster } from '../../model.js';
 import { connectionOptions, timeoutOption } from './timeout-option.js';
 
@@ -91,6 +93,5 @@ async function readClusterAccounts(cluster: DesiredCluster, options: AccountsCom
 }
 
 function errorJson(error: unknown): { code: string; message: string } {
-  const code = (error as { code?: unknown }).code;
-  return { code: typeof code === 'string' ? code : 'ESCRED_ERROR', message: error instanceof Error ? error.message : String(error) };
+  return { code: codeOf(error) ?? ERROR_CODES.unknown, message: error instanceof Error ? error.message : String(error) };
 }

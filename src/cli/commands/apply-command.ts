@@ -1,27 +1,10 @@
 import { Option, type Command } from 'commander';
-import type { ForcedRotation } from '../../plan/build-plan.js';
-import { addFileTokensOptions, SCOPE_CLUSTER, type FileTokensCliOptions } from '../file-tokens-options.js';
+import type { ApplyCommandOptions } from '../command-options.js';
+import { addFileTokensOptions, SCOPE_CLUSTER } from '../file-tokens-options.js';
 import { parseCountAtLeastOne, parsePositiveInteger } from '../terminal.js';
-import { addTimeoutOption, type TimeoutCliOptions } from './timeout-option.js';
-import { leaseWaitOption, type LeaseWaitCliOptions } from './lease-wait-option.js';
-import { addScopeOptions, type ScopeCliOptions } from './scope-options.js';
-
-export interface ApplyCommandOptions extends FileTokensCliOptions, TimeoutCliOptions, ScopeCliOptions, LeaseWaitCliOptions {
-  /** seconds to wait until every declared node reports its file tokens */
-  wait?: number | true;
-  autoApprove?: boolean;
-  /** calls in flight at once, across clusters: `--parallelism` (or its old name `--concurrency`) */
-  concurrency: number;
-  parallelism?: number;
-  maxDeletions?: number;
-  auditLog?: string;
-  stateDir?: string;
-  output: 'human' | 'json';
-  color: boolean;
-  showSecrets?: boolean;
-  /** set by `escred rotate` */
-  forcedRotations?: ForcedRotation[];
-}
+import { addTimeoutOption } from './timeout-option.js';
+import { leaseWaitOption } from './lease-wait-option.js';
+import { addScopeOptions } from './scope-options.js';
 
 /** Terraform's -parallelism default: 10 calls at once. */
 export const DEFAULT_PARALLELISM = 10;

@@ -1,17 +1,9 @@
 import type { Command } from 'commander';
-import { addFileTokensOptions, SCOPE_CLUSTER, type FileTokensCliOptions } from '../file-tokens-options.js';
+import type { PlanCommandOptions } from '../command-options.js';
+import { addFileTokensOptions, SCOPE_CLUSTER } from '../file-tokens-options.js';
 import { parsePositiveInteger } from '../terminal.js';
-import { addTimeoutOption, type TimeoutCliOptions } from './timeout-option.js';
-import { addScopeOptions, type ScopeCliOptions } from './scope-options.js';
-
-export interface PlanCommandOptions extends FileTokensCliOptions, TimeoutCliOptions, ScopeCliOptions {
-  out?: string;
-  output: 'human' | 'json' | 'markdown';
-  detailedExitcode?: boolean;
-  maxDeletions?: number;
-  stateDir?: string;
-  color: boolean;
-}
+import { addTimeoutOption } from './timeout-option.js';
+import { addScopeOptions } from './scope-options.js';
 
 export function registerPlanCommand(program: Command): void {
   const command = program

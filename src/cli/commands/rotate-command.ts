@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors.js';
 import { parseCountAtLeastOne } from '../terminal.js';
-import type { ApplyCommandOptions } from './apply-command.js';
+import type { ApplyCommandOptions } from '../command-options.js';
 import { timeoutOption } from './timeout-option.js';
 import { leaseWaitOption } from './lease-wait-option.js';
 

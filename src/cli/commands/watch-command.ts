@@ -1,25 +1,10 @@
 import { Option, type Command } from 'commander';
 import { parseDuration } from '../../manifest/parse-duration.js';
-import { addFileTokensOptions, type FileTokensCliOptions } from '../file-tokens-options.js';
+import type { WatchCommandOptions } from '../command-options.js';
+import { addFileTokensOptions } from '../file-tokens-options.js';
 import { parseCountAtLeastOne, parsePositiveInteger } from '../terminal.js';
 import { timeoutOption } from './timeout-option.js';
-import { parseNotifyFormat, parseNotifySpec, type NotifyFormat, type NotifyTargetSpec } from '../../watch/notify-targets.js';
-
-export interface WatchCommandOptions extends FileTokensCliOptions {
-  apply?: boolean;
-  once?: boolean;
-  listen: string;
-  resync: number;
-  debounce: number;
-  shutdownTimeout: number;
-  concurrency: number;
-  stateDir?: string;
-  /** `--timeout`, in milliseconds */
-  timeout?: number;
-  /** `--notify`, repeatable; [] without it */
-  notify: NotifyTargetSpec[];
-  notifyFormat: NotifyFormat;
-}
+import { parseNotifyFormat, parseNotifySpec, type NotifyTargetSpec } from '../../watch/notify-targets.js';
 
 /** "300ms", "45s", "5m", "1h30m" -> milliseconds. */
 export function parseWatchDuration(value: string, flag: string): number {
@@ -63,7 +48,7 @@ export function registerWatchCommand(program: Command): void {
       'the lease duration plus a pass. /readyz, the logs and escred_lease_held{cluster} say which leases it holds.',
     ].join('\n'))
     .action(async (paths: string[], options: WatchCommandOptions) => {
-      const { runWatchCommand } = await import('../../watch/run-watch-command.js');
+      const { runWatchCommand } = await import('../run-watch-command.js');
       process.exitCode = await runWatchCommand(paths, options);
     });
 }

@@ -6,6 +6,8 @@
  * output against.
  */
 import { countOutcomes, type ChangeSet } from '../../apply/change-set.js';
+import { ERROR_CODES } from '../../error-codes.js';
+import { codeOf } from '../../errors.js';
 import type { Diagnostic } from '../../manifest/diagnostic.js';
 import type { Plan } from '../../plan/plan-types.js';
 import type { ClusterDelivery } from '../../reconcile/deliver-pass.js';
@@ -20,11 +22,10 @@ export interface ErrorDocument {
 
 /** Any failure that ends a command before its own document: the code is an ESCRED_* code where there is one. */
 export function errorDocument(error: unknown, diagnostics?: Diagnostic[]): ErrorDocument {
-  const code = (error as { code?: unknown } | null)?.code;
   return {
     formatVersion: OUTPUT_FORMAT_VERSION,
     error: {
-      code: typeof code === 'string' && code.startsWith('ESCRED_') ? code : 'ESCRED_ERROR',
+      code: codeOf(error) ?? ERROR_CODES.unknown,
       message: error instanceof Error ? error.message : String(error),
       ...(diagnostics ? { diagnostics } : {}),
     },

@@ -1,4 +1,4 @@
-import type { SecretSink, SinkSecret } from '../../apply/secret-sink.js';
+import type { SecretSink, SinkSecret } from '../../sinks/secret-sink.js';
 
 /**
  * `apply --show-secrets`: prints each new value once it is durable in the real sink. The only

@@ -1,11 +1,10 @@
 /** Request-body reading shared by the security write APIs (users, roles, user-managed accounts). */
 import { simpleError } from '../es-errors.js';
-import type { RequestContext } from '../request-context.js';
 
 export type JsonObject = Record<string, unknown>;
 
 /** The body as a JSON object: no body -> 400 parse_exception, bad JSON or not an object -> 400 x_content_parse_exception. */
-export function readJsonObject(ctx: RequestContext): JsonObject {
+export function readJsonObject(ctx: { readBody(): Buffer }): JsonObject {
   const body = ctx.readBody();
   if (body.length === 0) throw simpleError(400, 'parse_exception', 'request body is required');
   let parsed: unknown;

@@ -4,8 +4,20 @@
  * ES hashes with bcrypt; a salted SHA-256 is enough for an emulator and keeps authentication cheap.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { UserRecord } from '../auth.js';
 import type { RecordStore } from './record-store.js';
+
+/** A user as authentication and the privilege checks see it. */
+export interface UserRecord {
+  username: string;
+  roles: string[];
+  fullName: string | null;
+  email: string | null;
+  metadata: Record<string, unknown>;
+  enabled: boolean;
+  isReserved: boolean;
+  /** salted hash (see hashPassword below); the password itself is never kept */
+  passwordHash: string;
+}
 
 /** ClientReservedRealm users (7.x and 8.x; `kibana` is deprecated in 8.x but still reserved). */
 export const RESERVED_USERS = ['elastic', 'kibana', 'kibana_system', 'logstash_system', 'beats_system', 'apm_system', 'remote_monitoring_user'];

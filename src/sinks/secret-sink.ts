@@ -1,7 +1,8 @@
-import type { SecretSinkConfig } from '../model.js';
+/**
+ * The port every secret sink implements (the directory and exec sinks in apply/), down here so that
+ * apply/, file-tokens/ and reconcile/ all see it without importing each other.
+ */
 import type { TokenKey } from '../plan/plan-types.js';
-import { DirectorySecretSink } from './directory-secret-sink.js';
-import { ExecSecretSink } from './exec-secret-sink.js';
 
 export interface SinkSecret {
   key: TokenKey;
@@ -24,10 +25,4 @@ export interface SecretSink {
   listKeys(): Promise<Set<string> | null>;
   /** the stored value, for file tokens whose line must match it; null when absent or unreadable */
   read(key: TokenKey): Promise<string | null>;
-}
-
-export function createSecretSink(config: SecretSinkConfig, options: { timeoutMs?: number } = {}): SecretSink {
-  return config.kind === 'directory'
-    ? new DirectorySecretSink(config.directory)
-    : new ExecSecretSink(config.command, options.timeoutMs ?? 30_000);
 }
