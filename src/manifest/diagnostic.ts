@@ -61,6 +61,8 @@ export const DIAGNOSTIC_CODES = {
   tooManyDiagnostics: 'ESCRED_TOO_MANY_DIAGNOSTICS',
   ownsEverything: 'ESCRED_OWNS_EVERYTHING',
   plainHttp: 'ESCRED_PLAIN_HTTP',
+  patternCharacter: 'ESCRED_PATTERN_CHARACTER',
+  patternMatchesNothing: 'ESCRED_PATTERN_MATCHES_NOTHING',
 } as const;
 
 export function errorAt(position: DiagnosticPosition, code: string, message: string): Diagnostic {
