@@ -61,6 +61,7 @@ export const DIAGNOSTIC_CODES = {
   tooManyDiagnostics: 'ESCRED_TOO_MANY_DIAGNOSTICS',
   ownsEverything: 'ESCRED_OWNS_EVERYTHING',
   plainHttp: 'ESCRED_PLAIN_HTTP',
+  tlsInsecure: 'ESCRED_TLS_INSECURE',
   patternCharacter: 'ESCRED_PATTERN_CHARACTER',
   patternMatchesNothing: 'ESCRED_PATTERN_MATCHES_NOTHING',
 } as const;

@@ -9,6 +9,7 @@ import { deliverFileTokens, type FileTokensTarget } from '../reconcile/deliver-p
 import { openPass, type Pass } from '../reconcile/open-pass.js';
 import { planPass, type PlannedPass } from '../reconcile/plan-pass.js';
 import { leaseOffWarnings } from '../reconcile/lease-pass.js';
+import type { StandingWarnings } from './standing-warnings.js';
 import type { WatchLeases } from './watch-leases.js';
 import { logPlan, logManifestInvalid } from './log-plan.js';
 import type { WatchLogger } from './watch-logger.js';
@@ -33,6 +34,8 @@ export interface WatchPassOptions {
   now?: () => number;
   /** with --apply: the pass reconciles only the clusters whose lease this replica holds (issue 15) */
   leases?: WatchLeases;
+  /** the daemon's: a manifest warning is logged when it appears, not on every pass */
+  warnings?: StandingWarnings;
 }
 
 export interface WatchPassRecord {
@@ -106,7 +109,7 @@ export async function runWatchPass(trigger: PassTrigger, options: WatchPassOptio
 async function reconcile(
   pass: Pass, options: WatchPassOptions, now: () => number, beforeWrites?: () => Promise<void>,
 ): Promise<{ planned: Plan; remaining: Plan; changeSet?: ChangeSet }> {
-  for (const d of pass.diagnostics) options.log('warn', 'manifest-warning', { detail: `${d.file}:${d.line}:${d.col}: ${d.message}`, code: d.code });
+  for (const d of options.warnings?.fresh(pass.diagnostics) ?? pass.diagnostics) options.log('warn', 'manifest-warning', { detail: `${d.file}:${d.line}:${d.col}: ${d.message}`, code: d.code });
   if (options.isApplying) for (const line of leaseOffWarnings(pass.desired)) options.log('warn', 'lease-off', { detail: line });
   const planned = await planPass(pass, { nowMs: now(), ...(options.fileTokens ? { fileTokensTarget: options.fileTokens } : {}) });
   logPlan(options.log, planned.plan);
