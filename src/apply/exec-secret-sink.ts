@@ -89,7 +89,7 @@ export class ExecSecretSink implements SecretSink {
     } catch (error) {
       if (!(error instanceof ExecSinkProtocolError)) throw error;
       throw new EscredError('ESCRED_SINK_FAILED',
-        `secret sink ${this.describe()} does not speak escred's exec-sink protocol ${EXEC_SINK_PROTOCOL_VERSION}: its ${error.message} ` +
+        `secret sink ${this.describe()} does not speak escred's exec-sink protocol ${EXEC_SINK_PROTOCOL_VERSION}: ${error.message} ` +
         `(see ${PROTOCOL_DOC}; for Vault or Kubernetes use exec: [escred, sink, vault-kv2, ...] or [escred, sink, kubernetes, ...])`);
     }
   }

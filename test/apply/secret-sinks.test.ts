@@ -134,9 +134,9 @@ else if (m.action === 'list') answer({ keys: readdirSync(store).map((f) => { con
     });
 
     it.each([
-      ['another protocol version', '{"protocolVersion":2,"status":"ok"}', 'answered store with protocolVersion 2; escred speaks 1'],
-      ['"unsupported" for store', '{"protocolVersion":1,"status":"unsupported"}', 'answered store "unsupported", but every sink must implement store'],
-      ['an unknown status', '{"protocolVersion":1,"status":"done"}', 'answered store with status "done"'],
+      ['another protocol version', '{"protocolVersion":2,"status":"ok"}', 'protocol 1: it answered store with protocolVersion 2; escred speaks 1'],
+      ['"unsupported" for store', '{"protocolVersion":1,"status":"unsupported"}', 'protocol 1: it answered store "unsupported", but every sink must implement store'],
+      ['an unknown status', '{"protocolVersion":1,"status":"done"}', 'protocol 1: it answered store with status "done"'],
     ])('an answer with %s is a failed store', async (_name, answer, says) => {
       const path = script(tempDir(), `import { readFileSync } from 'node:fs';\nreadFileSync(0);\nprocess.stdout.write(${JSON.stringify(answer)});\n`);
       const sink = createSecretSink({ kind: 'exec', command: [process.execPath, path] });
