@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   config: 'ESCRED_CONFIG',
   manifestInvalid: 'ESCRED_MANIFEST_INVALID',
   applyCancelled: 'ESCRED_APPLY_CANCELLED',
+  /** the local journal.json cannot be read as one */
+  journalCorrupt: 'ESCRED_JOURNAL_CORRUPT',
   /** a watch pass that stopped before its plan was made */
   passNotPlanned: 'ESCRED_PASS_NOT_PLANNED',
   // preconditions for writing (SafetyError) and plan errors
@@ -34,7 +36,6 @@ export const ERROR_CODES = {
   tlsFailed: 'ESCRED_TLS_FAILED',
   tlsFingerprintMismatch: 'ESCRED_TLS_FINGERPRINT_MISMATCH',
   createOutcomeUnknown: 'ESCRED_CREATE_OUTCOME_UNKNOWN',
-  createNameMismatch: 'ESCRED_CREATE_NAME_MISMATCH',
   createConflictKept: 'ESCRED_CREATE_CONFLICT_KEPT',
   badResponse: 'ESCRED_BAD_RESPONSE',
   noConnection: 'ESCRED_NO_CONNECTION',
@@ -127,6 +128,9 @@ export const DIAGNOSTIC_CODES = {
   tooManyDiagnostics: 'ESCRED_TOO_MANY_DIAGNOSTICS',
   ownsEverything: 'ESCRED_OWNS_EVERYTHING',
   plainHttp: 'ESCRED_PLAIN_HTTP',
+  tlsInsecure: 'ESCRED_TLS_INSECURE',
+  patternCharacter: 'ESCRED_PATTERN_CHARACTER',
+  patternMatchesNothing: 'ESCRED_PATTERN_MATCHES_NOTHING',
 } as const;
 
 /** Codes of the plan's warnings (PlanWarning). */

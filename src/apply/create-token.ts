@@ -34,7 +34,7 @@ export async function createToken(key: TokenKey, api: GatedClusterApi, context: 
   let created: { value: string };
   let result: CreateResult = { wasReplaced: false };
   try {
-    created = await checkedPost(key, api, context, options);
+    created = await postAudited(key, api, context, options);
   } catch (error) {
     const reason = whyValueIsUnknown(error);
     if (!reason) {
@@ -49,23 +49,12 @@ export async function createToken(key: TokenKey, api: GatedClusterApi, context: 
     const verdict = api.judgeDelete(key.principal, key.token, purpose);
     if (!verdict.isAllowed) return onExisting(key, verdict, reason, context);
     await deleteAudited(key, api, purpose, context, early);
-    created = await checkedPost(key, api, context, options);
+    created = await postAudited(key, api, context, options);
     result = { wasReplaced: true, detail: reason === 'conflict'
       ? 'it already existed (made by an earlier, interrupted run?) with a value escred never saw: replaced'
       : 'the create response was lost after Elasticsearch made the token: replaced, so its value is known' };
   }
   return finish(key, created.value, api, context, options, result);
-}
-
-/** POST, and an answer naming another token than the one asked for is not taken for it. */
-async function checkedPost(key: TokenKey, api: GatedClusterApi, context: CreateContext, options: WriteOptions): Promise<{ value: string }> {
-  const created = await postAudited(key, api, context, options);
-  if (created.name !== key.token) {
-    // the value is for a token we did not ask for: storing it under our name would authenticate nothing we declared
-    throw new EscredError('ESCRED_CREATE_NAME_MISMATCH', `POST /_security/service/${key.principal}/credential/token/${key.token} ` +
-      `on cluster ${key.cluster} answered with token ${created.name}; its value was not stored, and ${key.token} is left to the next plan`);
-  }
-  return created;
 }
 
 /**
@@ -98,7 +87,7 @@ async function finish(key: TokenKey, value: string, api: GatedClusterApi, contex
  */
 async function postAgainAfterLoss(key: TokenKey, api: GatedClusterApi, context: CreateContext, options: WriteOptions): Promise<{ value: string } | undefined> {
   try {
-    return await checkedPost(key, api, context, options);
+    return await postAudited(key, api, context, options);
   } catch (error) {
     if (whyValueIsUnknown(error) === 'conflict') return undefined;
     throw error;

@@ -6,6 +6,7 @@ import {
   type ExecSinkAction, type ExecSinkRequest, type ExecSinkResponse,
 } from '../sinks/exec-sink-protocol.js';
 import { runProcess } from '../sinks/run-process.js';
+import { redactSecret } from '../sinks/redact-secret.js';
 import type { SecretSink, SinkSecret } from '../sinks/secret-sink.js';
 
 const PROTOCOL_DOC = 'docs/exec-sink-protocol.md';
@@ -79,7 +80,7 @@ export class ExecSecretSink implements SecretSink {
     if (result.isTimedOut) throw failed(`was killed (SIGKILL, timed out after ${this.timeoutMs} ms)`);
     if (result.isStdoutTooLarge) throw failed('wrote more than 16 MiB on stdout');
     if (result.code !== 0) {
-      const said = mask(result.stderr.trim(), secret).slice(0, 500);
+      const said = redactSecret(result.stderr.trim(), secret).slice(0, 500);
       const how = result.signal ? `was killed (${result.signal})` : `exited with ${result.code}`;
       throw new EscredError('ESCRED_SINK_FAILED', `secret sink ${this.describe()} ${how} (${action})${said ? `: ${said}` : ''}`);
     }
@@ -88,7 +89,7 @@ export class ExecSecretSink implements SecretSink {
     } catch (error) {
       if (!(error instanceof ExecSinkProtocolError)) throw error;
       throw new EscredError('ESCRED_SINK_FAILED',
-        `secret sink ${this.describe()} does not speak escred's exec-sink protocol ${EXEC_SINK_PROTOCOL_VERSION}: its ${error.message} ` +
+        `secret sink ${this.describe()} does not speak escred's exec-sink protocol ${EXEC_SINK_PROTOCOL_VERSION}: ${error.message} ` +
         `(see ${PROTOCOL_DOC}; for Vault or Kubernetes use exec: [escred, sink, vault-kv2, ...] or [escred, sink, kubernetes, ...])`);
     }
   }
@@ -96,8 +97,4 @@ export class ExecSecretSink implements SecretSink {
 
 function fieldsOf(key: TokenKey) {
   return { cluster: key.cluster, serviceAccount: key.principal, token: key.token };
-}
-
-function mask(text: string, secret: string | undefined): string {
-  return secret ? text.split(secret).join('[redacted]') : text;
 }

@@ -122,6 +122,15 @@ export function createClusterConnection(cluster: DesiredCluster, options: Cluste
         throw new EscredError(ERROR_CODES.createOutcomeUnknown, `cluster ${cluster.name}: POST ${path}: the answer has no token name and value; ` +
           'the token may exist with a value escred cannot read');
       }
+      if (token.name !== name) {
+        // An answer for another token (a proxy that mixed up answers, or a server that made another
+        // name): its value is dropped, never stored under `name` and never shown. The token that was
+        // made stays: this create's intent stays in the apply journal, so the next plan replaces `name`
+        // if it exists (nobody has its value) or creates it; a token under the other name is pruned
+        // like any undeclared one where the account owns it, else left alone with a warning.
+        throw unexpected('POST', path, `the answer names token ${JSON.stringify(token.name.slice(0, 300))}, not ${name}; ` +
+          'its value was dropped, and the next apply replaces or creates this token');
+      }
       return { name: token.name, value: token.value };
     },
     async deleteToken(principal, name, writeOptions = {}) {

@@ -12,6 +12,16 @@ import { ERROR_CODES } from '../error-codes.js';
 /** undici's headers/body timeouts fire first (with their clearer codes); the signal is the backstop for connect */
 const ABORT_GRACE_MS = 100;
 
+/**
+ * The most escred reads of one answer. The largest answer it expects is a credentials GET: an index
+ * token is `"<name>":{},` in it, at most 256 + 6 bytes (262; ~272 pretty-printed), so 100,000 tokens
+ * of the longest names are about 27 MB, and the file tokens' node lists and `_nodes` failures of a
+ * large cluster add some MB more. 64 MiB is twice that with room to spare, and small enough that a
+ * proxy or a server answering an endless body (issue 20: 2.5 GB, then a V8 crash) costs a bounded
+ * amount of memory and a named error instead.
+ */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
 
 export interface EsTransportOptions {
@@ -172,7 +182,12 @@ export class EsTransport {
   }
 
   private async readResponse(response: Dispatcher.ResponseData, method: HttpMethod, path: string, options: SendOptions): Promise<EsResponse> {
-    const text = await response.body.text();
+    const text = await readBounded(response.body);
+    if (text === undefined) {
+      throw badResponse(this.options.clusterName, `${method} ${path}`,
+        `the body is larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB, the most escred reads of one answer ` +
+        '(a credentials list of 100,000 tokens is about 27 MB): is this URL Elasticsearch, or a proxy in front of it?');
+    }
     const body = parseJson(text);
     const status = response.statusCode;
     if ((status >= 200 && status < 300) || options.acceptStatuses?.includes(status)) {
@@ -198,6 +213,22 @@ export class EsTransport {
 /** A 2xx body that must be JSON but is not: a proxy page, or not Elasticsearch at all. */
 export function badResponse(clusterName: string, call: string, what: string): EscredError {
   return new EscredError('ESCRED_BAD_RESPONSE', `cluster ${clusterName}: ${call}: unexpected answer: ${what}`);
+}
+
+/** The body as text, or undefined once it passes MAX_RESPONSE_BYTES (the rest is not read: the stream is destroyed). */
+async function readBounded(body: Dispatcher.ResponseData['body']): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_RESPONSE_BYTES) {
+      body.destroy();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  // TextDecoder drops a BOM, as undici's body.text() did
+  return new TextDecoder().decode(Buffer.concat(chunks, size));
 }
 
 function parseJson(text: string): unknown {

@@ -5,9 +5,12 @@
 export interface FaultRule {
   method?: string;
   path?: string;
-  action: 'status' | 'reset' | 'lose-response';
+  /** misname-token: the create is committed, but the answer names another token (a proxy that mixed up answers) */
+  action: 'status' | 'reset' | 'lose-response' | 'misname-token';
   status?: number;
   retryAfterSeconds?: number;
+  /** misname-token: the name the answer gives; default `<requested>-other` */
+  tokenName?: string;
   times?: number;
 }
 
@@ -22,7 +25,7 @@ export interface FaultSpec {
   isCacheClearFailing?: boolean;
 }
 
-const ACTIONS = new Set(['status', 'reset', 'lose-response']);
+const ACTIONS = new Set(['status', 'reset', 'lose-response', 'misname-token']);
 
 /** Validates a FaultSpec coming from JSON (control endpoint, CLI); throws Error with a readable message. */
 export function parseFaultSpec(value: unknown): FaultSpec {
@@ -39,7 +42,8 @@ export function parseFaultSpec(value: unknown): FaultSpec {
   if (!Array.isArray(rules)) throw new Error('rules must be an array');
   for (const [i, rule] of rules.entries()) {
     const r = rule as Record<string, unknown>;
-    if (typeof r !== 'object' || r === null || !ACTIONS.has(r.action as string)) throw new Error(`rules[${i}].action must be status, reset or lose-response`);
+    if (typeof r !== 'object' || r === null || !ACTIONS.has(r.action as string)) throw new Error(`rules[${i}].action must be status, reset, lose-response or misname-token`);
+    if (r.tokenName !== undefined && typeof r.tokenName !== 'string') throw new Error(`rules[${i}].tokenName must be a string`);
     if (r.action === 'status' && !(Number.isInteger(r.status) && (r.status as number) >= 400 && (r.status as number) <= 599)) {
       throw new Error(`rules[${i}].status must be an HTTP error status (400-599)`);
     }

@@ -111,7 +111,14 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: HttpSe
     req.socket.destroy();
     return;
   }
+  if (fault?.action === 'misname-token') misnameToken(outcome, fault.tokenName);
   send(req, res, outcome, state, url.searchParams.has('pretty'));
+}
+
+/** The create happened as asked; only its answer claims another name. */
+function misnameToken(outcome: Outcome, tokenName: string | undefined): void {
+  const token = (outcome.body as { token?: { name?: unknown } } | undefined)?.token;
+  if (token && typeof token.name === 'string') token.name = tokenName ?? `${token.name}-other`;
 }
 
 export function createEmulatorServer(options: HttpServerOptions): Server {

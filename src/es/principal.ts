@@ -11,3 +11,11 @@ export function isReservedNamespace(namespace: string): boolean {
 export function namespaceOf(principal: string): string {
   return principal.split('/')[0] ?? '';
 }
+
+/**
+ * Validation.UserManagedServiceAccounts (user-managed-service-accounts.md section 2): the namespace
+ * and the service name of a user-managed account each match this, at most
+ * MAX_ACCOUNT_COMPONENT_LENGTH characters. Shared by the manifest, its patterns and the emulator.
+ */
+export const ACCOUNT_COMPONENT = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+export const MAX_ACCOUNT_COMPONENT_LENGTH = 128;

@@ -10,6 +10,7 @@ import type { FileToken, IndexToken, ServiceAccount } from './generated/manifest
 import type { DataPath } from './node-locator.js';
 import { type NormalizeContext, toList } from './normalize-context.js';
 import { parseDuration } from './parse-duration.js';
+import { checkTokenPatterns } from './pattern-rules.js';
 
 /** any timestamp suffix: used to ask whether `owns` covers the generations of a rotated token */
 const SAMPLE_GENERATION_SUFFIX = '-20260101T000000Z';
@@ -31,6 +32,7 @@ export function normalizeAccount(context: NormalizeContext, principal: string, r
   };
   const userManaged = match ? normalizeUserManagedSpec(context, { namespace: account.namespace, service: account.service, text: principal }, raw, path) : undefined;
   if (userManaged) account.userManaged = userManaged;
+  checkTokenPatterns(context, raw, path);
   if (account.prune === 'owned' && account.owns.length === 0) {
     diagnostics.push(errorAt(locator.value([...path, 'prune']), DIAGNOSTIC_CODES.pruneWithoutOwns,
       'prune: owned needs owns (the token names this manifest owns); without it nothing could be pruned safely'));

@@ -94,6 +94,12 @@ function normalizeTls(context: NormalizeContext, raw: Tls | undefined, path: Dat
     context.diagnostics.push(errorAt(context.locator.key(path), DIAGNOSTIC_CODES.tlsConflict,
       `tls: choose one of caFile, caFingerprint or insecure: true (found ${chosen.join(' and ')})`));
   }
+  if (raw.insecure === true && chosen.length === 1) {
+    // allowed for throw-away clusters; like http://, it hands the credentials to anyone in between
+    context.diagnostics.push(warningAt(context.locator.value([...path, 'insecure']), DIAGNOSTIC_CODES.tlsInsecure,
+      'tls.insecure: true turns certificate verification off: anyone between escred and the cluster can read the credentials ' +
+      'and new token values; use caFile or caFingerprint'));
+  }
   if (raw.caFile !== undefined) tls.caFile = resolvePath(context, raw.caFile);
   if (raw.caFingerprint !== undefined) tls.caFingerprint = raw.caFingerprint.replace(/:/g, '').toLowerCase();
   return tls;

@@ -2,16 +2,14 @@
  * Manifest rules for user-managed service accounts (Elasticsearch 9.6+, spec
  * user-managed-service-accounts.md sections 1-2 and 9): any namespace but `elastic` names one.
  */
-import { isReservedNamespace } from '../es/principal.js';
+import { ACCOUNT_COMPONENT, MAX_ACCOUNT_COMPONENT_LENGTH, isReservedNamespace } from '../es/principal.js';
 import type { AccountOwnership, UserManagedAccountSpec } from '../model.js';
-import { DIAGNOSTIC_CODES, errorAt } from './diagnostic.js';
+import { DIAGNOSTIC_CODES, errorAt, warningAt } from './diagnostic.js';
 import type { AccountOwnership as RawOwnership, ServiceAccount } from './generated/manifest-types.js';
 import type { DataPath } from './node-locator.js';
 import { type NormalizeContext, toList } from './normalize-context.js';
+import { checkAccountPatterns } from './pattern-rules.js';
 
-/** Validation.UserManagedServiceAccounts: each component `^[A-Za-z0-9][A-Za-z0-9_-]*$`, at most 128 characters */
-const COMPONENT = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
-const MAX_COMPONENT_LENGTH = 128;
 
 /**
  * The account spec of a user-managed account, or undefined for a built-in one. Reports the rules
@@ -34,8 +32,8 @@ export function normalizeUserManagedSpec(
     return undefined;
   }
   for (const [what, value] of [['namespace', principal.namespace], ['service name', principal.service]] as const) {
-    const problem = value.length > MAX_COMPONENT_LENGTH ? `may not be more than ${MAX_COMPONENT_LENGTH} characters long`
-      : COMPONENT.test(value) ? undefined : 'must begin with a letter or digit and may contain only letters, digits, hyphens (-) and underscores (_)';
+    const problem = value.length > MAX_ACCOUNT_COMPONENT_LENGTH ? `may not be more than ${MAX_ACCOUNT_COMPONENT_LENGTH} characters long`
+      : ACCOUNT_COMPONENT.test(value) ? undefined : 'must begin with a letter or digit and may contain only letters, digits, hyphens (-) and underscores (_)';
     if (problem) diagnostics.push(errorAt(locator.key(path), DIAGNOSTIC_CODES.invalidPrincipal, `service account ${what} [${value}] ${problem}`));
   }
   if (raw.fileTokens !== undefined) {
@@ -55,6 +53,13 @@ export function normalizeAccountOwnership(context: NormalizeContext, raw: RawOwn
   if (ownership.prune === 'owned' && ownership.owns.length === 0) {
     context.diagnostics.push(errorAt(context.locator.value([...path, 'prune']), DIAGNOSTIC_CODES.pruneWithoutOwns,
       'prune: owned needs owns (the account principals this manifest owns, e.g. team/*); without it no account could be pruned safely'));
+  }
+  checkAccountPatterns(context, raw, path);
+  // `*` and `*/*` both match every principal (a principal has exactly one `/`)
+  if (ownership.prune === 'owned' && ownership.owns.some((pattern) => /^\*+(\/\*+)?$/.test(pattern))) {
+    context.diagnostics.push(warningAt(context.locator.value([...path, 'owns']), DIAGNOSTIC_CODES.ownsEverything,
+      'owns "*" claims every user-managed service account of this cluster, also those made outside escred (by hand or by other tools): ' +
+      'with prune: owned, any such account not declared here is deleted'));
   }
   return ownership;
 }

@@ -23,14 +23,12 @@ export function schemaDiagnostics(data: unknown, locator: ManifestLocator, skipP
   if (validateManifest(data)) return [];
   const skipped = new Set(skipPointers);
   const errors = (validateManifest.errors ?? []).filter((e) => !isUnder(e.instancePath, skipped));
-  // Errors left under a oneOf belong to a failed oneOf (ajv drops them when a branch passes), and
-  // schema paths are per schema, not per instance: a few distinct prefixes cover every error.
-  const oneOfPaths = [...new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => `${e.schemaPath}/`))];
+  const { hidden, replacedOneOfs } = oneOfBranchErrors(errors);
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const error of errors) {
-    // The branches of a failed oneOf each report why they failed; the oneOf message says it once.
-    if (oneOfPaths.some((prefix) => error.schemaPath.startsWith(prefix))) continue;
+    if (hidden.has(error)) continue;
+    if (error.keyword === 'oneOf' && replacedOneOfs.has(`${error.instancePath} ${error.schemaPath}`)) continue;
     const diagnostic = toDiagnostic(error, locator);
     const key = `${diagnostic.line}:${diagnostic.col}:${diagnostic.message}`;
     if (seen.has(key)) continue;
@@ -78,6 +76,60 @@ function toDiagnostic(error: ErrorObject, locator: ManifestLocator): Diagnostic 
     default:
       return errorAt(locator.value(path), DIAGNOSTIC_CODES.schema, `${where}: ${error.message ?? error.keyword}`);
   }
+}
+
+/**
+ * The branches of a failed oneOf each report why they failed; the oneOf message ("must be a string
+ * or a list of strings") says it once. But when the value has the type of exactly one branch, that
+ * branch is what the user wrote, and its own errors say what is wrong (`owns: [gitops-*, ""]`: the
+ * second item is empty), so they are shown instead of the oneOf message.
+ * Errors left under a oneOf belong to a failed oneOf (ajv drops them when a branch passes), and
+ * schema paths are per schema, not per instance: a few distinct prefixes cover every error.
+ */
+function oneOfBranchErrors(errors: readonly ErrorObject[]): { hidden: Set<ErrorObject>; replacedOneOfs: Set<string> } {
+  const oneOfs = new Map(errors.filter((e) => e.keyword === 'oneOf').map((e) => [`${e.instancePath} ${e.schemaPath}`, e]));
+  // "<oneOf instance> <oneOf schema path>" -> branch index -> its errors; found by walking up each
+  // error's paths, so a file with thousands of failed oneOfs stays linear
+  const branches = new Map<string, Map<string, ErrorObject[]>>();
+  const hidden = new Set<ErrorObject>();
+  for (const error of errors) {
+    for (const [oneOfKey, branch] of enclosingOneOfs(error, oneOfs)) {
+      const byBranch = branches.get(oneOfKey) ?? new Map<string, ErrorObject[]>();
+      const branchErrors = byBranch.get(branch) ?? [];
+      branchErrors.push(error);
+      byBranch.set(branch, branchErrors);
+      branches.set(oneOfKey, byBranch);
+      hidden.add(error);
+    }
+  }
+  const replacedOneOfs = new Set<string>();
+  for (const [oneOfKey, byBranch] of branches) {
+    // the schema path has no space; an instance path (a YAML key) may
+    const instancePath = oneOfKey.slice(0, oneOfKey.lastIndexOf(' '));
+    const schemaPath = oneOfKey.slice(oneOfKey.lastIndexOf(' ') + 1);
+    // the user meant a branch whose declared type the value has (a `const` branch declares none)
+    const schemas = (oneOfs.get(oneOfKey)?.parentSchema as SchemaNode | undefined)?.oneOf ?? [];
+    const meant = [...byBranch].filter(([branch, branchErrors]) => schemas[Number(branch)]?.type !== undefined && !branchErrors.some((e) =>
+      e.keyword === 'type' && e.schemaPath === `${schemaPath}/${branch}/type` && e.instancePath === instancePath));
+    if (meant.length !== 1) continue;
+    replacedOneOfs.add(oneOfKey);
+    for (const error of meant[0]![1]) hidden.delete(error);
+  }
+  return { hidden, replacedOneOfs };
+}
+
+/** The failed oneOfs an error sits under, each with the branch index it belongs to. */
+function enclosingOneOfs(error: ErrorObject, oneOfs: ReadonlyMap<string, ErrorObject>): Array<[string, string]> {
+  const found: Array<[string, string]> = [];
+  for (let at = error.schemaPath.indexOf('/oneOf/'); at >= 0; at = error.schemaPath.indexOf('/oneOf/', at + 1)) {
+    const schemaPath = error.schemaPath.slice(0, at + '/oneOf'.length);
+    const branch = error.schemaPath.slice(at + '/oneOf/'.length).split('/')[0] ?? '';
+    for (let end = error.instancePath.length; end >= 0; end = end === 0 ? -1 : error.instancePath.lastIndexOf('/', end - 1)) {
+      const key = `${error.instancePath.slice(0, end)} ${schemaPath}`;
+      if (oneOfs.has(key)) found.push([key, branch]);
+    }
+  }
+  return found;
 }
 
 /** Whether the pointer or one of its ancestors is in `pointers` (a lookup per ancestor, not a scan). */

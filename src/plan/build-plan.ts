@@ -2,7 +2,7 @@ import type { DesiredAccount, DesiredCluster, DesiredState, ObservedAccount, Obs
 import { planUserAccounts } from './plan-user-accounts.js';
 import { planAccountFileTokens } from './plan-account-file-tokens.js';
 import { planAccountIndexTokens } from './plan-account-index-tokens.js';
-import { observedDigest } from './observed-digest.js';
+import { observedDigest, observedParts } from './observed-digest.js';
 import type { BuildPlanOptions } from './build-plan-options.js';
 import { securedKey } from './secured-tokens.js';
 import { PLAN_FORMAT_VERSION, summarize, type ClusterPlan, type ClusterPlanError, type Plan, type TokenKey } from './plan-types.js';
@@ -33,6 +33,7 @@ function planCluster(cluster: DesiredCluster, observed: ObservedCluster, options
     clusterUuid: observed.clusterUuid,
     version: observed.version,
     observedDigest: observedDigest(observed),
+    observedParts: observedParts(observed),
     actions: [],
     fileTokenDrift: [],
     warnings: [],

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { ConfigError, SafetyError } from '../errors.js';
 import type { ObservedCluster } from '../model.js';
 import { writeFileAtomic } from '../support/write-file-atomic.js';
-import { observedDigest } from './observed-digest.js';
+import { describePartChanges, observedDigest, observedParts } from './observed-digest.js';
 import { PLAN_FORMAT_VERSION, type Plan } from './plan-types.js';
 
 /** What `escred plan --out` writes: the plan plus what it was made from. Never holds a secret. */
@@ -57,9 +57,17 @@ export function assertPlanIsCurrent(plan: Plan, observed: readonly ObservedClust
     }
     if (observedDigest(now) !== clusterPlan.observedDigest) {
       throw new SafetyError('ESCRED_PLAN_STALE',
-        `cluster ${clusterPlan.cluster} changed since the plan was made (its tokens differ); run escred plan again`);
+        `cluster ${clusterPlan.cluster} changed since the plan was made (${whatChanged(clusterPlan.observedParts, now)}); run escred plan again`);
     }
   }
+}
+
+function whatChanged(before: Readonly<Record<string, string>> | undefined, now: ObservedCluster): string {
+  const changes = before ? describePartChanges(before, observedParts(now)) : [];
+  // a plan file from before observedParts, or a change the parts do not hold
+  if (changes.length === 0) return 'its service tokens or user-managed accounts differ';
+  const shown = changes.slice(0, 5).join('; ');
+  return changes.length > 5 ? `${shown}; and ${changes.length - 5} more` : shown;
 }
 
 export function digestOf(text: string): string {

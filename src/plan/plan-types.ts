@@ -55,6 +55,8 @@ export interface ClusterPlan {
   version: string;
   /** digest of the observed state this plan was made from; apply refuses the plan when it changed */
   observedDigest: string;
+  /** the same state in parts (see observedParts), so that a refusal says what changed; absent in older plans */
+  observedParts?: Record<string, string>;
   actions: PlanAction[];
   /** user-managed service accounts themselves (Elasticsearch 9.6+); absent when the manifest has none */
   accountActions?: AccountAction[];

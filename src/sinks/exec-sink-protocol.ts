@@ -60,27 +60,30 @@ export function parseExecSinkRequest(text: string): ExecSinkRequest {
   return { protocolVersion: 1, action, ...key, kind, value };
 }
 
-/** escred's side: the sink's answer to `action`, checked field by field (stdout is never quoted: it may hold a value). */
+/**
+ * escred's side: the sink's answer to `action`, checked field by field (stdout is never quoted: it may hold a value).
+ * Messages speak of the sink ("it answered ...", "its answer to ..."): they follow "<sink> does not speak the protocol: ".
+ */
 export function parseExecSinkResponse(action: ExecSinkAction, text: string): ExecSinkResponse {
-  const message = parseObject(text, `answer to ${action}`);
+  const message = parseObject(text, `its answer to ${action}`);
   if (message['protocolVersion'] !== EXEC_SINK_PROTOCOL_VERSION) {
-    throw new ExecSinkProtocolError(`answered ${action} with protocolVersion ${JSON.stringify(message['protocolVersion'] ?? null)}; escred speaks ${EXEC_SINK_PROTOCOL_VERSION}`);
+    throw new ExecSinkProtocolError(`it answered ${action} with protocolVersion ${JSON.stringify(message['protocolVersion'] ?? null)}; escred speaks ${EXEC_SINK_PROTOCOL_VERSION}`);
   }
   const status = message['status'];
   if (status === 'unsupported') {
-    if (!OPTIONAL_ACTIONS.has(action)) throw new ExecSinkProtocolError(`answered ${action} "unsupported", but every sink must implement ${action}`);
+    if (!OPTIONAL_ACTIONS.has(action)) throw new ExecSinkProtocolError(`it answered ${action} "unsupported", but every sink must implement ${action}`);
     return { protocolVersion: 1, status };
   }
-  if (status !== 'ok') throw new ExecSinkProtocolError(`answered ${action} with status ${JSON.stringify(status ?? null)}; expected "ok" or "unsupported"`);
+  if (status !== 'ok') throw new ExecSinkProtocolError(`it answered ${action} with status ${JSON.stringify(status ?? null)}; expected "ok" or "unsupported"`);
   if (action === 'list') {
     const keys = message['keys'];
-    if (!Array.isArray(keys)) throw new ExecSinkProtocolError('answered list without a keys array');
+    if (!Array.isArray(keys)) throw new ExecSinkProtocolError('it answered list without a keys array');
     return { protocolVersion: 1, status, keys: keys.map((k: unknown) => readKey(isObject(k) ? k : {}, 'list answer')) };
   }
   if (action === 'read') {
     const value = message['value'];
     if (value !== null && (typeof value !== 'string' || value.length === 0)) {
-      throw new ExecSinkProtocolError('answered read without a value (a non-empty string, or null when it holds none)');
+      throw new ExecSinkProtocolError('it answered read without a value (a non-empty string, or null when it holds none)');
     }
     return { protocolVersion: 1, status, value };
   }

@@ -1,4 +1,5 @@
 import { EXEC_SINK_PROTOCOL_VERSION, ExecSinkProtocolError, parseExecSinkRequest, type ExecSinkResponse } from './exec-sink-protocol.js';
+import { redactSecret } from './redact-secret.js';
 import type { SinkAdapter } from './sink-adapter.js';
 
 export interface ServedRequest {
@@ -30,7 +31,7 @@ export async function serveSinkRequest(adapter: SinkAdapter, input: string): Pro
     return { exitCode: 0, stdout: `${JSON.stringify(response)}\n`, stderr: '' };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const masked = request.action === 'store' ? message.split(request.value).join('[redacted]') : message;
+    const masked = request.action === 'store' ? redactSecret(message, request.value) : message;
     return { exitCode: 1, stdout: '', stderr: `escred sink: ${request.action} failed: ${masked}\n` };
   }
 }

@@ -1,5 +1,6 @@
 import type { ExecSinkKey } from './exec-sink-protocol.js';
 import { runProcess } from './run-process.js';
+import { redactSecret } from './redact-secret.js';
 
 /** What an adapter does for each protocol action; `escred sink <name>` turns requests into these calls. */
 export interface SinkAdapter {
@@ -46,15 +47,11 @@ export async function callCli(binary: string, call: CliCall): Promise<CliOutcome
   }
   if (result.isTimedOut) throw new BackingCliError(`${shown} did not finish within ${BACKING_CALL_TIMEOUT_MS / 1000} s`);
   if (result.code === null) throw new BackingCliError(`${shown} was killed (${result.signal ?? 'signal'})`);
-  return { code: result.code, stdout: result.stdout, stderr: mask(result.stderr, call.secret) };
+  return { code: result.code, stdout: result.stdout, stderr: redactSecret(result.stderr, call.secret) };
 }
 
 /** The CLI's own failure, as an error that quotes its first line of stderr. */
 export function failure(binary: string, call: CliCall, outcome: CliOutcome): BackingCliError {
   const said = outcome.stderr.trim().split('\n').slice(0, 3).join(' ').slice(0, 400);
   return new BackingCliError(`${binary} ${call.argv.slice(0, 3).join(' ')} exited with ${outcome.code}${said ? `: ${said}` : ''}`);
-}
-
-function mask(text: string, secret: string | undefined): string {
-  return secret ? text.split(secret).join('[redacted]') : text;
 }

@@ -64,5 +64,11 @@ function toUrl(text: string, what: string): URL {
     throw new Error(`${what} must be an http:// or https:// URL (or env:NAME)`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`${what} must be an http:// or https:// URL, got a ${url.protocol} URL`);
+  // fetch refuses such a URL with a bare TypeError, on every try of every notification: say it once, at start,
+  // without the user name or password
+  if (url.username !== '' || url.password !== '') {
+    throw new Error(`${what} must not hold a user name or password (user:pass@${url.host}): escred does not send credentials that way; ` +
+      'use a webhook URL that carries its key in the path or query, and give it as env:NAME to keep it off the command line');
+  }
   return url;
 }

@@ -9,6 +9,7 @@ import type { Pass } from '../reconcile/open-pass.js';
 import { NO_LEASES, reconcile, type ReconcileAdapter } from '../reconcile/reconcile-pass.js';
 import { planPass, type PlannedPass } from '../reconcile/plan-pass.js';
 import { leaseOffWarnings } from '../reconcile/lease-pass.js';
+import type { StandingWarnings } from './standing-warnings.js';
 import type { WatchLeases } from './watch-leases.js';
 import { logPlan, logManifestInvalid } from './log-plan.js';
 import type { WatchLogger } from './watch-logger.js';
@@ -33,6 +34,8 @@ export interface WatchPassOptions {
   now?: () => number;
   /** with --apply: the pass reconciles only the clusters whose lease this replica holds (issue 15) */
   leases?: WatchLeases;
+  /** the daemon's: a manifest warning is logged when it appears, not on every pass */
+  warnings?: StandingWarnings;
 }
 
 export interface WatchPassRecord {
@@ -109,7 +112,7 @@ function watchAdapter(options: WatchPassOptions, now: () => number): ReconcileAd
       ...(options.connectionCache ? { connectionCache: options.connectionCache } : {}),
     },
     onOpened: (pass) => {
-      for (const d of pass.diagnostics) options.log('warn', 'manifest-warning', { detail: `${d.file}:${d.line}:${d.col}: ${d.message}`, code: d.code });
+      for (const d of options.warnings?.fresh(pass.diagnostics) ?? pass.diagnostics) options.log('warn', 'manifest-warning', { detail: `${d.file}:${d.line}:${d.col}: ${d.message}`, code: d.code });
       if (options.isApplying) for (const line of leaseOffWarnings(pass.desired)) options.log('warn', 'lease-off', { detail: line });
     },
     leases: leases && options.isApplying ? (pass, work) => leases.run(pass, work) : NO_LEASES,

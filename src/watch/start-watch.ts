@@ -5,6 +5,7 @@ import { ConnectionCache } from '../reconcile/connection-cache.js';
 import type { FileTokensTarget } from '../reconcile/deliver-pass.js';
 import { startHealthServer, type HealthServer } from './health-server.js';
 import { runWatchPass, type WatchPassRecord } from './run-watch-pass.js';
+import { StandingWarnings } from './standing-warnings.js';
 import type { WatchClock } from './watch-clock.js';
 import { createWatchLogger, type WatchLogger } from './watch-logger.js';
 import { Notifier, type NotifierOptions } from './notify.js';
@@ -83,10 +84,11 @@ export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
     holderId, host: hostname(), pid: process.pid, log, metrics, ...(notifier ? { notifier } : {}),
     onAcquired: () => scheduler.markDirty(),
   }) : undefined;
+  const warnings = new StandingWarnings();
   const scheduler = new WatchScheduler(async (trigger) => {
     const record = await runWatchPass(trigger, {
       manifestArgs: options.paths, cwd, isApplying: options.isApplying ?? false, concurrency: options.concurrency ?? 4, log, metrics,
-      connectionCache, ...(leases ? { leases } : {}),
+      connectionCache, warnings, ...(leases ? { leases } : {}),
       ...(options.stateDir ? { stateDir: options.stateDir } : {}),
       ...(options.fileTokens ? { fileTokens: options.fileTokens } : {}),
     });

@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApplyJournal } from '../../src/apply/apply-journal.js';
 
@@ -46,5 +46,20 @@ describe('apply journal', () => {
     expect(second.pendingKeys()).toEqual(new Set(['prod/elastic/fleet-server/lost']));
     await second.settle(['prod/elastic/fleet-server/lost']);
     expect(onDisk(path)).toEqual([]);
+  });
+
+  it.each([
+    ['not JSON (a truncated write)', '{"pending": ["prod/elastic/fleet-server/a",', /it is not valid JSON \(.+\)\. It lists/],
+    ['JSON of another shape', '{"pending": "prod/elastic/fleet-server/a"}', /it is not \{"pending": \[<cluster\/namespace\/service\/token>, \.\.\.\]\}\. It lists/],
+    ['a bare list', '["a"]', /it is not \{"pending"/],
+  ])('a corrupt journal (%s) is an error naming the file and what to do', async (_what, text, why) => {
+    const path = journalPath();
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+    const failure = await ApplyJournal.open(path).then(() => undefined, (error: unknown) => error as Error & { code: string });
+    expect(failure?.code).toBe('ESCRED_JOURNAL_CORRUPT');
+    expect(failure?.message).toContain(`apply journal ${path} cannot be read: `);
+    expect(failure?.message).toMatch(why);
+    expect(failure?.message).toContain('Repair it, or delete it: the next plan then warns about every declared token whose value the sink lacks');
   });
 });

@@ -134,9 +134,9 @@ else if (m.action === 'list') answer({ keys: readdirSync(store).map((f) => { con
     });
 
     it.each([
-      ['another protocol version', '{"protocolVersion":2,"status":"ok"}', 'answered store with protocolVersion 2; escred speaks 1'],
-      ['"unsupported" for store', '{"protocolVersion":1,"status":"unsupported"}', 'answered store "unsupported", but every sink must implement store'],
-      ['an unknown status', '{"protocolVersion":1,"status":"done"}', 'answered store with status "done"'],
+      ['another protocol version', '{"protocolVersion":2,"status":"ok"}', 'protocol 1: it answered store with protocolVersion 2; escred speaks 1'],
+      ['"unsupported" for store', '{"protocolVersion":1,"status":"unsupported"}', 'protocol 1: it answered store "unsupported", but every sink must implement store'],
+      ['an unknown status', '{"protocolVersion":1,"status":"done"}', 'protocol 1: it answered store with status "done"'],
     ])('an answer with %s is a failed store', async (_name, answer, says) => {
       const path = script(tempDir(), `import { readFileSync } from 'node:fs';\nreadFileSync(0);\nprocess.stdout.write(${JSON.stringify(answer)});\n`);
       const sink = createSecretSink({ kind: 'exec', command: [process.execPath, path] });
@@ -151,6 +151,15 @@ else if (m.action === 'list') answer({ keys: readdirSync(store).map((f) => { con
       expect(failure).toMatchObject({ code: 'ESCRED_SINK_FAILED' });
       expect(failure!.message).toContain('exited with 3 (store): vault refused [redacted]');
       expect(failure!.message).not.toContain(VALUE);
+    });
+
+    it('a failing command that prints pieces of the value, of its secret or of their base64 has each masked', async () => {
+      const echo = "const s = Buffer.from(m.value, 'base64').toString().split(':')[1];\n" +
+        "console.error('refused ' + m.value.slice(5, 30) + ' / ' + s.slice(3) + ' / ' + Buffer.from(m.value).toString('base64').slice(9, 40) + ' / ' + Buffer.from(s).toString('base64url'));";
+      const path = script(tempDir(), `import { readFileSync } from 'node:fs';\nconst m = JSON.parse(readFileSync(0, 'utf8'));\n${echo}\nprocess.exit(3);\n`);
+      const sink = createSecretSink({ kind: 'exec', command: [process.execPath, path] });
+      const failure = await sink.store({ key: KEY, kind: 'index', value: VALUE }).catch((error: unknown) => error as Error);
+      expect(failure!.message).toContain('exited with 3 (store): refused [redacted] / [redacted] / [redacted] / [redacted]');
     });
 
     it('stdout is never quoted in an error: a read answer holding a value but malformed says so without it', async () => {

@@ -60,6 +60,24 @@ describe('faults during plan and apply', () => {
     expect((await e2e.whoIs(e2e.sinkValue(FLEET, 'gitops-reset'))).token?.name).toBe('gitops-reset');
   });
 
+  it('a create answer naming another token fails that create, stores no value under either name, and the next apply replaces it', async () => {
+    e2e.writeManifest(fleet(['gitops-lost', 'gitops-reset', 'gitops-misnamed']));
+    e2e.emulator.setFaults({ rules: [{ method: 'POST', path: '/credential/token/gitops-misnamed', action: 'misname-token', tokenName: 'gitops-other', times: 1 }] });
+    const apply = await e2e.cli(['apply', '--auto-approve']);
+    expect(apply.code).toBe(1);
+    expect(apply.stdout).toContain(`gitops-misnamed: failed: cluster e2e: POST /_security/service/${FLEET}/credential/token/gitops-misnamed`);
+    expect(apply.stdout).toContain('unexpected answer: the answer names token "gitops-other", not gitops-misnamed; its value was dropped');
+    expect(apply.stdout).not.toMatch(/gitops-misnamed: created/);
+    expect(e2e.sinkValue(FLEET, 'gitops-misnamed')).toBeUndefined();
+    expect(e2e.sinkValue(FLEET, 'gitops-other')).toBeUndefined();
+    // the token was made, with a value nobody has: the apply journal makes the next apply replace it
+    expect(await e2e.indexTokens(FLEET)).toContain('gitops-misnamed');
+    const again = await e2e.cli(['apply', '--auto-approve']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/gitops-misnamed: replaced/);
+    expect((await e2e.whoIs(e2e.sinkValue(FLEET, 'gitops-misnamed'))).token?.name).toBe('gitops-misnamed');
+  });
+
   it('a sink that cannot store deletes the token it just made and fails loudly; a rerun converges', async () => {
     const kibana = { 'elastic/kibana': { tokens: [{ name: 'gitops-sink' }] } };
     e2e.writeManifest(kibana);

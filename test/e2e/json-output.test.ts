@@ -122,7 +122,7 @@ describe('--output json', () => {
     expect(documentOf(plan, 'plan').clusters[0].error).toMatchObject({ code: 'ESCRED_CONNECTION_FAILED', isRetryable: true });
     expect(plan.code).toBe(1);
     const apply = await e2e.cli(['apply', '--auto-approve', '--output', 'json']);
-    expect(documentOf(apply, 'apply')).toMatchObject({ isComplete: false, summary: { clustersFailed: 1 } });
+    expect(documentOf(apply, 'apply')).toMatchObject({ isComplete: false, hasFailures: true, summary: { clustersFailed: 1 } });
     expect(apply.code).toBe(1);
     const listed = await e2e.cli(['accounts', '--output', 'json']);
     expect(documentOf(listed, 'accounts').errors).toEqual([expect.objectContaining({ code: 'ESCRED_CONNECTION_FAILED' })]);

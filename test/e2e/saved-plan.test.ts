@@ -29,7 +29,7 @@ describe('saved plans and cluster identity', () => {
     await e2e.es('POST', `/_security/service/${FLEET}/credential/token/someone-else`);
     const apply = await e2e.cli(['apply', 'plan.json']);
     expect(apply.code).toBe(1);
-    expect(apply.stderr).toContain('cluster e2e changed since the plan was made');
+    expect(apply.stderr).toContain(`cluster e2e changed since the plan was made (the tokens of ${FLEET}); run escred plan again`);
     expect(apply.stderr).toContain('[ESCRED_PLAN_STALE]');
     expect(await e2e.indexTokens(FLEET)).toEqual(['gitops-a', 'someone-else']);
   });

@@ -89,6 +89,19 @@ describe('user-managed service accounts, end to end', () => {
     expect((await authenticate(env, 'team/ingest', 't1')).status).toBe(200);
   });
 
+  it('a saved plan is refused when an account\'s roles changed since, saying so (not "its tokens differ")', async () => {
+    const env = await start();
+    env.writeManifest(twoAccounts(['logs-writer']), OWNERSHIP);
+    expect((await env.cli(['apply', '--auto-approve'])).code).toBe(0);
+    env.writeManifest({ ...twoAccounts(['logs-writer']), 'team/later': { roles: [], tokens: [{ name: 'l1' }] } }, OWNERSHIP);
+    expect((await env.cli(['plan', '--out', 'plan.json'])).code).toBe(0);
+    await env.es('PUT', '/_security/service/team/ingest', { roles: ['logs-writer', 'audit'] });
+    const apply = await env.cli(['apply', 'plan.json']);
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toContain('cluster e2e changed since the plan was made (the roles of user-managed account team/ingest); run escred plan again');
+    expect(Object.keys(await accountsOf(env))).not.toContain('team/later');
+  });
+
   it('a new account declared disabled still gets its tokens; they authenticate once it is enabled', async () => {
     const env = await start();
     env.writeManifest({ 'team/later': { roles: ['logs-writer'], enabled: false, tokens: [{ name: 'l1' }] } }, OWNERSHIP);

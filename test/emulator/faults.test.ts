@@ -76,6 +76,14 @@ describe('emulator faults and counters', () => {
     expect(again.status).toBe(409);
   });
 
+  it('misname-token commits the create as asked, but its answer names another token', async () => {
+    kit.emu.setFaults({ rules: [{ method: 'POST', path: '/token/asked', action: 'misname-token', times: 1 }] });
+    const answer = await kit.call('POST', `${FLEET_TOKENS}/token/asked`);
+    expect(answer.json.token.name).toBe('asked-other');
+    expect(Object.keys((await kit.call('GET', FLEET_TOKENS)).json.tokens)).toContain('asked');
+    expect((await kit.call('POST', `${FLEET_TOKENS}/token/asked-too`)).json.token.name).toBe('asked-too');
+  });
+
   it('counters count per route template and in total; resetCounters empties them', async () => {
     kit.emu.resetCounters();
     await kit.call('GET', FLEET_TOKENS);

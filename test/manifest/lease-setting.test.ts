@@ -21,9 +21,10 @@ describe('lease setting', () => {
 
   it.each([
     { case: 'a duration too short to renew in', line: '    lease: { duration: 100ms }', message: 'lease duration must be at least 300ms, e.g. 15s', col: 24 },
-    // the schema's oneOf (off, or the mapping) is reported once, at the lease value
-    { case: 'a duration without a unit', line: '    lease: { duration: "15" }', message: 'clusters[0].lease: must be "off" or a mapping (key: value)', col: 12 },
-    { case: 'a dot-prefixed index', line: '    lease: { index: .leases }', message: 'clusters[0].lease: must be "off" or a mapping (key: value)', col: 12 },
+    // a mapping is the oneOf's mapping branch: its own error says what is wrong inside it, at the field
+    { case: 'a duration without a unit', line: '    lease: { duration: "15" }', message: 'clusters[0].lease.duration: must be a duration like 15s, 1500ms or 1m', col: 24 },
+    { case: 'a dot-prefixed index', line: '    lease: { index: .leases }', message: 'clusters[0].lease.index: must be an index name', col: 21 },
+    // a string is neither branch's type: the schema's oneOf (off, or the mapping) is reported once, at the lease value
     { case: 'something other than off', line: '    lease: maybe', message: 'clusters[0].lease: must be "off" or a mapping (key: value)', col: 12 },
   ])('$case is an error at file:line:col', async ({ line, message, col }) => {
     const { desired, diagnostics } = await loadText(yamlLines(...HEAD, ...CLUSTER, line));

@@ -105,6 +105,9 @@ const cases: RuleCase[] = [
     expected: error('ESCRED_INVALID_URL', 'not a valid URL', 6, 10) },
   { rule: 'plain http (allowed, warned)', text: yamlLines(...HEAD, '  - name: prod', '    url: http://es:9200', '    auth:', '      apiKey: { env: K }'),
     expected: warning('ESCRED_PLAIN_HTTP', 'http:// sends credentials and new token values unencrypted; use https://', 6, 10) },
+  { rule: 'tls: insecure (allowed, warned)', text: cluster('    tls: { insecure: true }'),
+    expected: warning('ESCRED_TLS_INSECURE', 'tls.insecure: true turns certificate verification off: anyone between escred and the cluster ' +
+      'can read the credentials and new token values; use caFile or caFingerprint', 9, 22) },
   { rule: 'owns "*" under prune: owned (allowed, warned)', text: fleet('        prune: owned', '        owns: "*"'),
     expected: warning('ESCRED_OWNS_EVERYTHING', 'owns "*" claims every token of this account, also those made outside escred (by Fleet, Kibana or by hand): with prune: owned, any token not listed here is deleted', 12, 15) },
   { rule: 'file token nodes: "*" mixed with names', text: fleet('        fileTokens:', '          - name: b', '            nodes: ["*", es-0]'),

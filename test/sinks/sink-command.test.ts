@@ -63,4 +63,17 @@ describe('escred sink', () => {
     expect(refused.stderr).toContain('store failed: vault kv put -mount=secret exited with 2');
     expect(refused.stderr).not.toContain(VALUE);
   });
+
+  it.each([
+    ['vault-kv2', ['vault-kv2', '--mount', 'secret', '--prefix', 'escred'], 'vault'],
+    ['kubernetes', ['kubernetes', '--namespace', 'search'], 'kubectl'],
+  ])('%s: a backing CLI that prints pieces of the value, of its secret and of its base64 has each masked', async (_name, args, binary) => {
+    const refused = await run(args, request({ action: 'store', ...KEY, kind: 'index', value: VALUE }), { STANDIN_ECHO_VALUE: '1' });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`stand-in ${binary}: refused [redacted]... (secret [redacted], stored as [redacted])`);
+    const secret = Buffer.from(VALUE, 'base64').toString('utf8').split(':')[1]!;
+    for (const piece of [VALUE.slice(3, 19), secret.slice(2, 14), Buffer.from(VALUE).toString('base64').slice(6, 30)]) {
+      expect(refused.stderr).not.toContain(piece);
+    }
+  });
 });

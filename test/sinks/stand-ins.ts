@@ -44,6 +44,13 @@ appendFileSync(process.env.STANDIN_LOG, JSON.stringify([NAME, ...argv]) + '\\n')
 const fail = (code, message) => { process.stderr.write(message + '\\n'); process.exit(code); };
 const unexpected = () => fail(1, 'stand-in ' + NAME + ': unexpected arguments: ' + JSON.stringify(argv));
 if ((process.env.STANDIN_FAIL ?? '') !== '' && argv.join(' ').includes(process.env.STANDIN_FAIL)) fail(2, 'stand-in ' + NAME + ': refused (STANDIN_FAIL)');
+// STANDIN_ECHO_VALUE: a store fails, quoting pieces of the value as a careless CLI might: a slice of
+// it, a slice of the secret inside the bearer, a slice of its base64 (none of them the whole value)
+const echoPieces = (value) => {
+  if (!process.env.STANDIN_ECHO_VALUE) return;
+  const secret = Buffer.from(value, 'base64').toString('utf8').split(':').slice(1).join(':');
+  fail(2, 'stand-in ' + NAME + ': refused ' + value.slice(3, 19) + '... (secret ' + secret.slice(2, 14) + ', stored as ' + Buffer.from(value).toString('base64').slice(6, 30) + ')');
+};
 const writeAtomic = (file, text) => { mkdirSync(dirname(file), { recursive: true }); writeFileSync(file + '.tmp', text); renameSync(file + '.tmp', file); };
 `;
 
@@ -61,6 +68,7 @@ if (a1 === 'put' && argv.length === 5 && a4 === 'value=-') {
   const mount = mountOf(a2);
   const value = readFileSync(0, 'utf8');
   if (value === '') fail(1, 'stand-in vault: value=- but stdin is empty');
+  echoPieces(value);
   // the value as is, one file per path: a test's leak check can treat the state folder as the sink
   writeAtomic(leaf(mount, a3), value);
   process.stdout.write('== Secret Path ==\\n' + mount + '/data/' + a3 + '\\n');
@@ -106,6 +114,7 @@ if (same(head, ['apply']) && same(rest, ['--server-side', '--field-manager=escre
   if (object.apiVersion !== 'v1' || object.kind !== 'Secret' || !DNS.test(metadata.name ?? '') || metadata.name.length > 253) fail(1, 'stand-in kubectl: not a valid Secret');
   if (metadata.namespace !== undefined && metadata.namespace !== namespace) fail(1, 'error: the namespace from the provided object does not match the namespace sent on the request');
   for (const v of Object.values(data)) if (Buffer.from(v, 'base64').toString('base64') !== v) fail(1, 'stand-in kubectl: data must be base64');
+  for (const v of Object.values(data)) echoPieces(Buffer.from(v, 'base64').toString('utf8'));
   writeAtomic(join(folder, metadata.name + '.json'), JSON.stringify({ ...object, metadata: { ...metadata, namespace } }));
   process.stdout.write('secret/' + metadata.name + '\\n');
 } else if (same(head, ['get', 'secrets']) && rest.length === 4 && rest[0] === '-l' && same(rest.slice(2), ['-o', 'json'])) {

@@ -22,10 +22,20 @@ describe('escred watch --notify (CLI)', () => {
   it.each([
     [['--notify', 'ftp://x.example/hook'], '--notify must be an http:// or https:// URL, got a ftp: URL'],
     [['--notify-format', 'xml'], "--notify-format must be slack or json, got 'xml'"],
+    [['--notify', 'https://hook-user:hook-password@x.example/hook'], '--notify must not hold a user name or password (user:pass@x.example)'],
   ])('%j is refused by the option parser', (args, message) => {
     const result = run(['watch', '--once', ...args]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(message);
+    expect(result.stdout + result.stderr).not.toContain('hook-password');
+  });
+
+  it('an env: target with user:pass@ fails the start naming the flag and the variable, never the password', () => {
+    const result = run(['watch', '--once', '--notify', 'env:ESCRED_TEST_HOOK', '/nonexistent/escred.yaml'], { ESCRED_TEST_HOOK: 'https://u:hook-password@x.example/h' });
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout.trim().split('\n')[0]!)).toMatchObject({ event: 'start-failed',
+      detail: expect.stringContaining('--notify env:ESCRED_TEST_HOOK must not hold a user name or password (user:pass@x.example)') });
+    expect(result.stdout + result.stderr).not.toContain('hook-password');
   });
 
   it('an env: target whose variable is unset fails the start naming the variable', () => {

@@ -45,8 +45,11 @@ describe('--notify targets', () => {
     ['not a url with-key-abc123', '--notify must be an http:// or https:// URL (or env:NAME)'],
     ['env:1BAD', "--notify env:NAME needs an environment variable name, got 'env:1BAD'"],
     ['teams=https://x.example', '--notify must be an http:// or https:// URL (or env:NAME)'],
+    ['https://user:pass-abc123@hooks.example.com/x', '--notify must not hold a user name or password (user:pass@hooks.example.com): escred does not send credentials that way'],
+    ['json=https://only-user@hooks.example.com/x', '--notify must not hold a user name or password (user:pass@hooks.example.com)'],
   ])('refuses %s without echoing a URL', (value, message) => {
     expect(() => parseNotifySpec(value)).toThrow(message);
+    expect(() => parseNotifySpec(value)).not.toThrow(/abc123|only-user/);
   });
 
   it('reads env: URLs when the daemon starts, naming the variable, never its value', () => {
@@ -54,6 +57,9 @@ describe('--notify targets', () => {
     expect(() => resolveNotifyTargets(specs, 'slack', {})).toThrow('--notify env:HOOK: the environment variable is not set');
     expect(() => resolveNotifyTargets(specs, 'slack', { HOOK: 'key-abc123' })).toThrow(/^--notify env:HOOK must be an http/);
     expect(() => resolveNotifyTargets(specs, 'slack', { HOOK: 'key-abc123' })).not.toThrow(/key-abc123/);
+    expect(() => resolveNotifyTargets(specs, 'slack', { HOOK: 'https://u:key-abc123@hooks.example.com/x' }))
+      .toThrow(/^--notify env:HOOK must not hold a user name or password \(user:pass@hooks.example.com\)/);
+    expect(() => resolveNotifyTargets(specs, 'slack', { HOOK: 'https://u:key-abc123@hooks.example.com/x' })).not.toThrow(/key-abc123/);
     expect(resolveNotifyTargets(specs, 'slack', { HOOK: 'https://hooks.slack.com:443/services/T/B/K?x=1' })[0])
       .toMatchObject({ format: 'slack', label: 'https://hooks.slack.com' });
     expect(() => parseNotifyFormat('xml')).toThrow("--notify-format must be slack or json, got 'xml'");

@@ -71,6 +71,21 @@ describe('escred watch against the emulator', () => {
     expect(await e2e.indexTokens(ACCOUNT)).toEqual(['gitops-a', 'gitops-fixed']);
   });
 
+  it('a standing manifest warning (tls.insecure: true) is logged once, not on every pass; again once it left and came back', async () => {
+    e2e = await startWatchE2e();
+    const insecure = () => e2e!.events().filter((e) => e.event === 'manifest-warning' && e.code === 'ESCRED_TLS_INSECURE');
+    e2e.writeManifest(tokens('gitops-a'), { tls: { insecure: true } });
+    const watch = await e2e.watch({ resyncMs: 150, jitter: 0 });
+    await watch.waitForPass(() => watch.passes().length >= 3);
+    expect(insecure()).toEqual([expect.objectContaining({ level: 'warn', detail: expect.stringMatching(/escred\.yaml:\d+:\d+: tls\.insecure: true turns certificate verification off/) })]);
+    e2e.writeManifest(tokens('gitops-a'), { tls: { caFile: e2e.emulator.caFile } });
+    await watch.waitForPass((p) => p.trigger === 'change');
+    e2e.writeManifest(tokens('gitops-a'), { tls: { insecure: true } });
+    await watch.waitForPass((p) => p.trigger === 'change');
+    await watch.waitForPass((p) => p.trigger === 'resync');
+    expect(insecure()).toHaveLength(2);
+  });
+
   it('turns a burst of 50 edits into a few passes that end at the last edit', async () => {
     e2e = await startWatchE2e();
     e2e.writeManifest(tokens('gitops-0'));

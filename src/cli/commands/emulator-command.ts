@@ -68,6 +68,8 @@ FaultRule: {"method": "POST", "path": "/credential/token", "action": "status", "
                  reset          destroy the connection before the request is handled
                  lose-response  handle the request fully (a create IS committed), then drop the
                                 connection without answering
+                 misname-token  handle a create fully, but answer with another token name
+                                ("tokenName", default <name>-other), as a proxy mixing up answers
   times          fire this many times, then stop (default: always)
 
 Example:

@@ -51,7 +51,8 @@ export function applyResultDocument(outcome: ApplyOutcome, extras: ApplyResultEx
   return {
     formatVersion: OUTPUT_FORMAT_VERSION,
     isComplete: isApplyComplete(outcome),
-    hasFailures: outcome.changeSet.hasFailures,
+    // a cluster that could not be observed is a failure too, though no change of it failed (issue 20)
+    hasFailures: outcome.changeSet.hasFailures || outcome.remaining.summary.errors > 0,
     summary: { ...counts, clustersFailed: outcome.remaining.summary.errors },
     changes: outcome.changeSet.entries,
     remaining: outcome.remaining,

@@ -3,6 +3,7 @@
  * validation rules of Validation.UserManagedServiceAccounts (section 2). Documents live in the security
  * index as `service_account-<ns>/<svc>`; here one RecordStore keyed by principal.
  */
+import { ACCOUNT_COMPONENT, MAX_ACCOUNT_COMPONENT_LENGTH } from '../../es/principal.js';
 import { ROLE_NAME_RULE, isValidRoleName } from './role-parser.js';
 
 export interface StoredAccount {
@@ -12,17 +13,15 @@ export interface StoredAccount {
   enabled: boolean;
 }
 
-const MAX_COMPONENT_LENGTH = 128;
 const MAX_ROLES = 1000;
-const COMPONENT = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
 function componentErrors(label: string, value: string): string[] {
   if (value === '') return [`service account ${label} is missing`];
-  if (value.length > MAX_COMPONENT_LENGTH) {
+  if (value.length > MAX_ACCOUNT_COMPONENT_LENGTH) {
     // [unsure] the tail after "but [<value>]" (spec section 7, point 4).
-    return [`service account ${label} may not be more than ${MAX_COMPONENT_LENGTH} characters long, but [${value}] is ${value.length} characters long`];
+    return [`service account ${label} may not be more than ${MAX_ACCOUNT_COMPONENT_LENGTH} characters long, but [${value}] is ${value.length} characters long`];
   }
-  if (!COMPONENT.test(value)) {
+  if (!ACCOUNT_COMPONENT.test(value)) {
     return [`service account ${label} [${value}] must begin with a letter or digit and may contain only letters, digits, hyphens (-) and underscores (_)`];
   }
   return [];

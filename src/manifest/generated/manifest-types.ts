@@ -183,7 +183,7 @@ export interface Tls {
    */
   caFingerprint?: string;
   /**
-   * Turn certificate verification off. Only for throw-away test clusters.
+   * Turn certificate verification off. Only for throw-away test clusters: escred warns about it (ESCRED_TLS_INSECURE), once per run and once for a watch daemon.
    */
   insecure?: boolean;
 }
