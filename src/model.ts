@@ -63,6 +63,26 @@ export interface UserManagedAccountSpec {
   /** sorted, distinct: Elasticsearch stores them so, and they compare as a set */
   roles: string[];
   isEnabled: boolean;
+  /**
+   * Desired: undefined when the manifest does not declare one (escred then sends back what the cluster has).
+   * Observed and written: undefined is none; `""` is a description (Elasticsearch keeps the two apart).
+   */
+  description?: string;
+  /**
+   * Written: fields the cluster reported that escred neither manages nor knows as read-only, sent back as they
+   * were, because a PUT replaces the account wholesale (issue 22). Observed: the same, as read.
+   */
+  keptFields?: Record<string, unknown>;
+}
+
+/** Who wrote a user-managed account, as the cluster reports it (Elasticsearch 9.6+: `creator`, `editor`). */
+export interface AccountAuthor {
+  principal: string;
+  fullName?: string;
+  email?: string;
+  realm: string;
+  realmType: string;
+  apiKey?: { id: string; name?: string };
 }
 
 /** Which user-managed accounts (the accounts, not their tokens) a cluster's manifest owns. */
@@ -163,6 +183,13 @@ export interface ObservedCluster {
 
 export interface ObservedUserManagedAccount extends UserManagedAccountSpec {
   principal: string;
+  /** absent on clusters that do not record attribution */
+  creator?: AccountAuthor;
+  /** epoch ms */
+  createdAt?: number;
+  /** absent until the account is first replaced */
+  editor?: AccountAuthor;
+  editedAt?: number;
 }
 
 export interface ObservedUserManaged {

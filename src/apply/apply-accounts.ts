@@ -7,7 +7,7 @@
  */
 import { errorMessage } from '../errors.js';
 import type { UserManagedAccountSpec } from '../model.js';
-import type { AccountAction } from '../plan/account-actions.js';
+import { accountWriteOf, type AccountAction } from '../plan/account-actions.js';
 import type { ClusterPlan } from '../plan/plan-types.js';
 import { mapConcurrent } from '../support/map-concurrent.js';
 import type { AuditLog } from './audit-log.js';
@@ -40,7 +40,7 @@ export async function applyAccountUpserts(cluster: ClusterPlan, api: AccountApi,
     if (context.isStopped()) return context.record(entry(cluster.cluster, action, 'skipped', context.notStartedDetail));
     const audit = { cluster: cluster.cluster, account: action.principal, action: 'put-account' as const };
     try {
-      const { created } = await api.putUserManagedAccount(action.principal, { roles: action.roles, isEnabled: action.isEnabled });
+      const { created } = await api.putUserManagedAccount(action.principal, accountWriteOf(action));
       await context.audit.record({ ...audit, outcome: 'ok' });
       context.record(entry(cluster.cluster, action, created ? 'created' : 'updated'));
     } catch (error) {

@@ -54,6 +54,8 @@ export const DIAGNOSTIC_CODES = {
   builtInAccountSpec: 'ESCRED_BUILT_IN_ACCOUNT_SPEC',
   userManagedFileTokens: 'ESCRED_USER_MANAGED_FILE_TOKENS',
   userManagedRoles: 'ESCRED_USER_MANAGED_ROLES',
+  userManagedDescription: 'ESCRED_USER_MANAGED_DESCRIPTION',
+  ownsKibanaAccounts: 'ESCRED_OWNS_KIBANA_ACCOUNTS',
   generationClash: 'ESCRED_GENERATION_NAME_CLASH',
   rotationNotPruned: 'ESCRED_ROTATION_NOT_PRUNED',
   invalidRotation: 'ESCRED_INVALID_ROTATION',

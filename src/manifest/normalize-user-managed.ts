@@ -12,6 +12,8 @@ import { type NormalizeContext, toList } from './normalize-context.js';
 /** Validation.UserManagedServiceAccounts: each component `^[A-Za-z0-9][A-Za-z0-9_-]*$`, at most 128 characters */
 const COMPONENT = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const MAX_COMPONENT_LENGTH = 128;
+/** [inferred] Validation.UserManagedServiceAccounts.MAX_DESCRIPTION_LENGTH (docs/user-managed-accounts-es-main.md) */
+const MAX_DESCRIPTION_LENGTH = 1000;
 
 /**
  * The account spec of a user-managed account, or undefined for a built-in one. Reports the rules
@@ -26,7 +28,7 @@ export function normalizeUserManagedSpec(
       diagnostics.push(errorAt(locator.key(path), DIAGNOSTIC_CODES.invalidPrincipal,
         `the [elastic] namespace is reserved for built-in service accounts: write elastic/${principal.service} in lower case`));
     }
-    for (const field of ['roles', 'enabled'] as const) {
+    for (const field of ['roles', 'enabled', 'description'] as const) {
       if (raw[field] === undefined) continue;
       diagnostics.push(errorAt(locator.key([...path, field]), DIAGNOSTIC_CODES.builtInAccountSpec,
         `${field} is for user-managed service accounts; built-in ${principal.text} has fixed privileges and is always enabled`));
@@ -47,7 +49,12 @@ export function normalizeUserManagedSpec(
       `${principal.text} is a user-managed service account (its namespace is not elastic): declare its roles, e.g. roles: [logs-writer] (roles: [] grants nothing)`));
     return undefined;
   }
-  return { roles: [...new Set(raw.roles)].sort(), isEnabled: raw.enabled ?? true };
+  if (raw.description !== undefined && raw.description.length > MAX_DESCRIPTION_LENGTH) {
+    // Elasticsearch counts UTF-16 code units, as JavaScript does (PutUserManagedServiceAccountRequestTests [test])
+    diagnostics.push(errorAt(locator.value([...path, 'description']), DIAGNOSTIC_CODES.userManagedDescription,
+      `a service account description may not be more than ${MAX_DESCRIPTION_LENGTH} characters long, but [${raw.description.length}] were given`));
+  }
+  return { roles: [...new Set(raw.roles)].sort(), isEnabled: raw.enabled ?? true, ...(raw.description === undefined ? {} : { description: raw.description }) };
 }
 
 export function normalizeAccountOwnership(context: NormalizeContext, raw: RawOwnership | undefined, path: DataPath): AccountOwnership {

@@ -1,4 +1,4 @@
-import type { DesiredCluster, ObservedAccount, ObservedUserManagedAccount } from '../model.js';
+import type { DesiredCluster, ObservedAccount, ObservedUserManagedAccount, UserManagedAccountSpec } from '../model.js';
 import type { AccountAction } from './account-actions.js';
 import { isReservedNamespace, namespaceOf } from '../es/principal.js';
 import { deletionVerdict } from './deletion-gate.js';
@@ -37,15 +37,24 @@ export function planUserAccounts(
   return plan;
 }
 
-function planDeclared(principal: string, spec: { roles: string[]; isEnabled: boolean }, seen: ObservedUserManagedAccount | undefined): AccountAction | undefined {
-  if (!seen) return { kind: 'create-account', principal, roles: spec.roles, isEnabled: spec.isEnabled, reason: 'declared, not in the cluster' };
+/**
+ * A declared account: roles (as a set), enabled, and the description where the manifest declares one. The
+ * write carries what the cluster has for everything the manifest leaves out (issue 22: a PUT is wholesale).
+ */
+function planDeclared(principal: string, spec: UserManagedAccountSpec, seen: ObservedUserManagedAccount | undefined): AccountAction | undefined {
+  const declared = spec.description === undefined ? {} : { description: spec.description };
+  if (!seen) return { kind: 'create-account', principal, roles: spec.roles, isEnabled: spec.isEnabled, ...declared, reason: 'declared, not in the cluster' };
   const have = new Set(seen.roles);
   const want = new Set(spec.roles);
   const rolesAdded = spec.roles.filter((r) => !have.has(r));
   const rolesRemoved = [...have].filter((r) => !want.has(r)).sort();
-  if (rolesAdded.length + rolesRemoved.length === 0 && seen.isEnabled === spec.isEnabled) return undefined;
+  const isDescriptionChanged = spec.description !== undefined && spec.description !== seen.description;
+  if (rolesAdded.length + rolesRemoved.length === 0 && seen.isEnabled === spec.isEnabled && !isDescriptionChanged) return undefined;
+  const description = spec.description ?? seen.description;
   return { kind: 'update-account', principal, roles: spec.roles, isEnabled: spec.isEnabled, rolesAdded, rolesRemoved,
-    enabledBefore: seen.isEnabled, reason: 'differs from the manifest' };
+    enabledBefore: seen.isEnabled, ...(description === undefined ? {} : { description }),
+    ...(isDescriptionChanged ? { descriptionBefore: seen.description ?? null } : {}),
+    ...(seen.keptFields ? { keptFields: seen.keptFields } : {}), reason: 'differs from the manifest' };
 }
 
 function planUndeclared(cluster: DesiredCluster, principal: string, credentials: readonly ObservedAccount[], plan: UserAccountPlan): void {

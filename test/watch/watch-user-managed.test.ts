@@ -22,12 +22,12 @@ describe('escred watch and user-managed accounts', () => {
     const first = await watch.waitForPass(() => true);
     expect({ result: first.result, error: first.error }).toEqual({ result: 'success', error: undefined });
     const account = async () => (await e2e!.es('GET', '/_security/service/team/ingest')).json['team/ingest'];
-    expect(await account()).toEqual({ type: 'user_managed', roles: ['logs-writer'], enabled: true });
+    expect(await account()).toMatchObject({ type: 'user_managed', roles: ['logs-writer'], enabled: true });
 
     await e2e.es('PUT', '/_security/service/team/ingest', { roles: ['logs-writer', 'superuser'], enabled: false });
     const repaired = await watch.waitForPass((p) => p.trigger === 'resync' && (p.changeSet?.entries.length ?? 0) > 0);
     expect(repaired.changeSet?.entries.map((c) => `${c.principal} ${c.action} ${c.outcome}`)).toEqual(['team/ingest update-account updated']);
-    expect(await account()).toEqual({ type: 'user_managed', roles: ['logs-writer'], enabled: true });
+    expect(await account()).toMatchObject({ type: 'user_managed', roles: ['logs-writer'], enabled: true });
     expect(e2e.events().filter((e) => e.event === 'change' && e.action === 'update-account').map((e) => [e.account, e.detail]))
       .toEqual([['team/ingest', 'update-account: updated']]);
     const applied = await (await request(`${watch.url}/metrics`)).body.text();

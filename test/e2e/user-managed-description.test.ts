@@ -1,0 +1,52 @@
+/**
+ * Issue 22 end to end against the 9.6 emulator: a PUT replaces a user-managed account wholesale, so escred
+ * sends back what the cluster reported for every field the manifest does not declare (a description written
+ * by hand survives a role change), and manages `description` like `roles` where the manifest declares it.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { startE2e, type E2e } from '../support/e2e-harness.js';
+
+const OWNERSHIP = { userManagedAccounts: { prune: 'owned', owns: ['team/*'] } };
+
+describe('user-managed account descriptions, end to end', () => {
+  let e2e: E2e | undefined;
+  afterEach(async () => {
+    await e2e?.close();
+    e2e = undefined;
+  });
+
+  async function start(): Promise<E2e> {
+    e2e = await startE2e({ esVersion: '9.6.0', nodeCount: 1 });
+    await e2e.es('PUT', '/_security/role/logs-writer', { cluster: ['monitor'] });
+    return e2e;
+  }
+  const accountOf = async (env: E2e, principal: string) => (await env.es('GET', `/_security/service/${principal}`)).json[principal];
+
+  it('a description written by hand survives escred\'s role change', async () => {
+    const env = await start();
+    env.writeManifest({ 'team/ingest': { roles: ['logs-writer'] } }, OWNERSHIP);
+    expect((await env.cli(['apply', '--auto-approve'])).code).toBe(0);
+    // a person describes the account (Kibana's page or the API): the same roles, a description
+    await env.es('PUT', '/_security/service/team/ingest', { roles: ['logs-writer'], description: 'Ships the ingest logs; ask #ingest' });
+    env.writeManifest({ 'team/ingest': { roles: ['audit', 'logs-writer'] } }, OWNERSHIP);
+    const apply = await env.cli(['apply', '--auto-approve']);
+    expect(apply.code).toBe(0);
+    expect(await accountOf(env, 'team/ingest')).toMatchObject({ roles: ['audit', 'logs-writer'], description: 'Ships the ingest logs; ask #ingest' });
+  });
+
+  it('a declared description is planned, applied, and repaired after a change by hand', async () => {
+    const env = await start();
+    env.writeManifest({ 'team/ingest': { roles: ['logs-writer'], description: 'Ingest pipeline' } }, OWNERSHIP);
+    expect((await env.cli(['apply', '--auto-approve'])).code).toBe(0);
+    expect((await accountOf(env, 'team/ingest')).description).toBe('Ingest pipeline');
+    await env.es('PUT', '/_security/service/team/ingest', { roles: ['logs-writer'], description: 'changed by hand' });
+    const plan = await env.cli(['plan']);
+    expect(plan.stdout).toMatch(/~ update account team\/ingest\s+description: "changed by hand" -> "Ingest pipeline"/);
+    const json = JSON.parse((await env.cli(['plan', '--output', 'json'])).stdout);
+    expect(json.clusters[0].accountActions).toContainEqual(expect.objectContaining({
+      kind: 'update-account', principal: 'team/ingest', description: 'Ingest pipeline', descriptionBefore: 'changed by hand' }));
+    expect((await env.cli(['apply', '--auto-approve'])).code).toBe(0);
+    expect((await accountOf(env, 'team/ingest')).description).toBe('Ingest pipeline');
+    expect((await env.cli(['plan', '--detailed-exitcode'])).code).toBe(0);
+  });
+});
