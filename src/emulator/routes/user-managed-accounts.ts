@@ -92,13 +92,24 @@ async function putAccount(ctx: RequestContext): Promise<Reply> {
   return { status: 200, body: { created: isCreated } };
 }
 
+let lastStamp = 0;
+
+/**
+ * Epoch ms, strictly increasing across writes: two writes over HTTP to a real cluster are practically never in the
+ * same millisecond, and 23_user_managed_attribution.yml sorts on created_at expecting the later write last.
+ */
+function nextStamp(): number {
+  lastStamp = Math.max(Date.now(), lastStamp + 1);
+  return lastStamp;
+}
+
 /**
  * A PUT replaces the account wholesale (description and enabled included): only the creator and created_at of
  * the account it replaces survive; the caller becomes the editor (23_user_managed_attribution.yml@31080cc5 [test]).
  */
 function replacement(ctx: RequestContext, principal: string, request: PutAccountRequest, previous: StoredAccount | undefined): StoredAccount {
   const author = authorOf(ctx.principal, ctx.state.profile);
-  const now = Date.now();
+  const now = nextStamp();
   const written = {
     username: principal, roles: sortedDistinct(request.roles), enabled: request.enabled,
     ...(request.description === undefined ? {} : { description: request.description }),
