@@ -11,6 +11,7 @@ import type { RecordStore } from './security/record-store.js';
 import { isValidPrincipal, type StoredAccount } from './security/user-managed-accounts.js';
 import type { IndexTokenStore } from './index-token-store.js';
 import type { NodeFileTokens } from './node-file-tokens.js';
+import type { AccessTokens } from './security/access-tokens.js';
 import type { VersionProfile } from './version-profile.js';
 
 export interface UserRecord {
@@ -48,6 +49,8 @@ export type Principal =
       source: 'file' | 'index';
       /** set for a user-managed account (9.6+): its roles, resolved through the role stores at each request */
       userManagedRoles?: string[];
+      /** set when the request came with an OAuth2 access token granted for this account */
+      isAccessToken?: boolean;
     };
 
 export interface AuthContext {
@@ -63,6 +66,8 @@ export interface AuthContext {
   isTlsCheckFailing: boolean;
   /** successful (store, token, secret digest) verifications, as ES's per-store caches */
   verifiedCache: Set<string>;
+  /** OAuth2 access tokens granted by POST /_security/oauth2/token */
+  accessTokens: AccessTokens;
 }
 
 export function sha256(text: string): string {
@@ -115,6 +120,10 @@ function authenticateApiKey(credentials: string, ctx: AuthContext): Principal {
 }
 
 async function authenticateBearer(value: string, ctx: AuthContext): Promise<Principal> {
+  const granted = ctx.accessTokens.lookup(value);
+  // [unsure] the reasons of an expired or invalidated access token: ES says "token expired" for both
+  if (granted === 'expired' || granted === 'invalidated') throw unauthorized('token expired');
+  if (granted !== 'unknown') return granted;
   const token = decodeBearer(value);
   if (!token) throw unauthorized(GENERIC_FAILURE);
   const principal = `${token.namespace}/${token.service}`;

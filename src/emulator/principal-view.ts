@@ -71,7 +71,8 @@ export function authenticateBody(principal: Principal, profile: VersionProfile):
       // 20_user_managed.yml@03f56605: full_name and metadata of a user-managed account.
       full_name: `${isUserManaged ? 'User-managed service account' : 'Service account'} - ${principal.principal}`,
       email: null,
-      token,
+      // [unsure] whether an OAuth2 access token of the account reports the service token it was granted for
+      ...(principal.isAccessToken ? {} : { token }),
       metadata: isUserManaged ? { _user_managed_service_account: true } : { _elastic_service_account: true },
       enabled: true,
       authentication_realm: realm,

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { StoredRole } from './security/native-roles.js';
 import { RESERVED_USERS, UserDirectory, hashPassword, isPasswordOf, type StoredUser } from './security/native-users.js';
+import { AccessTokens } from './security/access-tokens.js';
 import { RecordStore } from './security/record-store.js';
 import type { StoredAccount } from './security/user-managed-accounts.js';
 import { loadClusterState } from './cluster-state.js';
@@ -21,6 +22,7 @@ import { NodeFileTokens } from './node-file-tokens.js';
 import { CLUSTER_INFO_ROUTES, registerApiKey } from './routes/cluster-info.js';
 import { serviceAccountRoutes } from './routes/service-accounts.js';
 import { USER_MANAGED_ACCOUNT_ROUTES } from './routes/user-managed-accounts.js';
+import { OAUTH2_TOKEN_ROUTES } from './routes/oauth2-token.js';
 import { QUERY_SERVICE_ACCOUNT_ROUTES } from './routes/query-service-accounts.js';
 import { SERVICE_TOKEN_ROUTES } from './routes/service-tokens.js';
 import { capabilitiesRoute } from './routes/capabilities.js';
@@ -95,7 +97,8 @@ function routesFor(profile: VersionProfile, documentRoutes: Route[]): Route[] {
     ...CLUSTER_INFO_ROUTES, ...CLUSTER_HEALTH_ROUTES, ...serviceAccountRoutes(profile.hasUserManagedAccounts), ...SERVICE_TOKEN_ROUTES,
     ...USER_ROUTES, ...ROLE_ROUTES, ...HAS_PRIVILEGES_ROUTES,
   ];
-  if (profile.hasUserManagedAccounts) routes.push(...USER_MANAGED_ACCOUNT_ROUTES, ...QUERY_SERVICE_ACCOUNT_ROUTES);
+  // the token API exists on every version; modelled only where its user-managed grant does (9.6+)
+  if (profile.hasUserManagedAccounts) routes.push(...USER_MANAGED_ACCOUNT_ROUTES, ...QUERY_SERVICE_ACCOUNT_ROUTES, ...OAUTH2_TOKEN_ROUTES);
   if (profile.hasCapabilitiesApi) routes.push(capabilitiesRoute(() => routes));
   return routes;
 }
@@ -195,6 +198,7 @@ async function buildState(options: EmulatorOptions, resolved: Resolved): Promise
     // Production mode in ES terms: more than one node and no HTTPS (spec section 9).
     isTlsCheckFailing: profile.hasHttpTlsCheck && !resolved.isTls && resolved.nodeCount > 1,
     verifiedCache,
+    accessTokens: new AccessTokens(),
     coordinatingFileTokens: () => nodes.find((node) => !faults.isNodeFailing(node.name))?.files,
   };
   return { state, superuserPassword: persisted.superuserPassword };
