@@ -192,11 +192,22 @@ export interface ObservedUserManagedAccount extends UserManagedAccountSpec {
   editedAt?: number;
 }
 
+/** Who escred's credentials are on a cluster (`_authenticate`): tells escred's own edits from a person's. */
+export interface CredentialIdentity {
+  principal: string;
+  /** the effective user's realm, as an account's `editor.realm` records it */
+  realm: string;
+  /** set when the credentials are an API key: an edit through it names the key's owner and the key */
+  apiKeyId?: string;
+}
+
 export interface ObservedUserManaged {
-  /** GET /_security/service?type=user_managed */
+  /** the query API's pages where the cluster has it, else GET /_security/service?type=user_managed */
   accounts: ObservedUserManagedAccount[];
   /** declared roles the cluster does not have; null when the credentials may not read roles */
   missingRoles: string[] | null;
   /** whether the credentials hold manage_security (needed for every write); null when the cluster cannot tell */
   canManageSecurity: boolean | null;
+  /** who escred's credentials are; null or absent when not known */
+  self?: CredentialIdentity | null;
 }

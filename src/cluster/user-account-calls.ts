@@ -18,7 +18,12 @@ const ACCOUNT_ROUTE = '/_security/service/{namespace}/{service}';
  * without the capabilities API (before 8.14) or without the route answers no.
  */
 export async function supportsUserManagedAccounts(connection: ClusterConnection): Promise<boolean> {
-  const path = `/_capabilities?method=PUT&path=${encodeURIComponent(ACCOUNT_ROUTE)}&capabilities=${CAPABILITY}`;
+  return hasCapability(connection, 'PUT', ACCOUNT_ROUTE);
+}
+
+/** `GET /_capabilities` for one route of the user-managed accounts: false where the API or the route is missing. */
+export async function hasCapability(connection: ClusterConnection, method: string, route: string): Promise<boolean> {
+  const path = `/_capabilities?method=${method}&path=${encodeURIComponent(route)}&capabilities=${CAPABILITY}`;
   const response = await connection.send('GET', path, { acceptStatuses: [400, 404, 405] });
   return response.status === 200 && isRecord(response.body) && response.body.supported === true;
 }

@@ -11,6 +11,7 @@ import { RESERVED_USERS, UserDirectory, hashPassword, isPasswordOf, type StoredU
 import { AccessTokens } from './security/access-tokens.js';
 import { RecordStore } from './security/record-store.js';
 import type { StoredAccount } from './security/user-managed-accounts.js';
+import { seedAccounts } from './security/seed-accounts.js';
 import { loadClusterState } from './cluster-state.js';
 import type { EmulatorNode, EmulatorState } from './emulator-state.js';
 import { FaultInjector, parseFaultSpec, type FaultSpec } from './fault-injector.js';
@@ -74,6 +75,8 @@ export interface RunningEmulator {
   nodes: ReadonlyArray<{ id: string; name: string }>;
   superuser: { username: string; password: string };
   createApiKey(name: string, username?: string): Promise<{ id: string; apiKey: string; encoded: string }>;
+  /** 9.6+: many user-managed accounts at once, written by the superuser (tests and benchmarks; as a bulk write would) */
+  seedUserManagedAccounts(accounts: ReadonlyArray<{ principal: string; roles?: string[]; description?: string }>): Promise<void>;
   setFaults(faults: FaultSpec): void;
   clearFaults(): void;
   counters(): Record<string, number>;
@@ -255,6 +258,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       const created = registerApiKey(state, name, username);
       return { id: created.id, apiKey: created.apiKey, encoded: created.encoded };
     },
+    seedUserManagedAccounts: (accounts) => seedAccounts(state, accounts),
     setFaults: (spec) => state.faults.set(parseFaultSpec(spec)),
     clearFaults: () => state.faults.clear(),
     counters: () => Object.fromEntries(counters),

@@ -1,7 +1,8 @@
 import { relative } from 'node:path';
 import type { ClusterConnection } from '../cluster/cluster-connection.js';
 import { checkClusterInfo } from '../cluster/check-cluster-info.js';
-import { getUserManagedAccounts, supportsUserManagedAccounts } from '../cluster/user-account-calls.js';
+import { listUserManagedAccounts } from '../cluster/query-user-accounts.js';
+import { supportsUserManagedAccounts } from '../cluster/user-account-calls.js';
 import type { AuthConfig, DesiredCluster, DesiredState, ObservedAccount, SecretRef } from '../model.js';
 import { mapConcurrent } from '../support/map-concurrent.js';
 
@@ -25,7 +26,7 @@ export async function importCluster(
 ): Promise<ImportedCluster> {
   const info = await connection.info();
   checkClusterInfo(cluster, info);
-  const userManaged = (await supportsUserManagedAccounts(connection)) ? await getUserManagedAccounts(connection) : [];
+  const userManaged = (await supportsUserManagedAccounts(connection)) ? await listUserManagedAccounts(connection) : [];
   const specs = new Map(userManaged.map((a) => [a.principal, a]));
   const principals = [...Object.keys(await connection.getServiceAccounts()), ...specs.keys()].sort();
   const accounts = await mapConcurrent(principals, 8, (principal) => connection.getCredentials(principal));
