@@ -1,4 +1,5 @@
 import type { UserManagedAccountSpec } from '../model.js';
+import { describeChangedBy, type AccountChangedBy } from './account-attribution.js';
 
 /**
  * What a create or update writes. A PUT replaces the account wholesale (issue 22), so `description` and
@@ -20,6 +21,8 @@ export type AccountAction =
     kind: 'update-account'; rolesAdded: string[]; rolesRemoved: string[]; enabledBefore: boolean;
     /** set when the declared description differs: what the cluster had (null: none) */
     descriptionBefore?: string | null;
+    /** who last wrote what the cluster has, when it records it (Elasticsearch with attribution) */
+    changedBy?: AccountChangedBy;
   } & AccountWrite)
   | { kind: 'delete-account'; principal: string; reason: string };
 
@@ -44,7 +47,7 @@ export function describeAccountAction(action: AccountAction): string {
       if (roleChanges.length > 0) parts.push(`roles: ${roleChanges.join(' ')}`);
       if (action.enabledBefore !== action.isEnabled) parts.push(`enabled: ${action.enabledBefore} -> ${action.isEnabled}`);
       if (action.descriptionBefore !== undefined) parts.push(`description: ${quoted(action.descriptionBefore)} -> ${quoted(action.description)}`);
-      return parts.join(', ');
+      return `${parts.join(', ')}${action.changedBy ? ` (${describeChangedBy(action.changedBy)})` : ''}`;
     }
     case 'delete-account':
       return action.reason;

@@ -83,7 +83,7 @@ function planCluster(cluster: DesiredCluster, observed: ObservedCluster, options
  * credentials cannot make (no manage_security) is a plan error before any call, where the cluster told.
  */
 function addUserAccounts(plan: ClusterPlan, cluster: DesiredCluster, observed: ObservedCluster, userManaged: ObservedUserManaged): void {
-  const accounts = planUserAccounts(cluster, userManaged.accounts, observed.serviceAccounts);
+  const accounts = planUserAccounts(cluster, userManaged.accounts, observed.serviceAccounts, userManaged.self);
   plan.accountActions = accounts.accountActions;
   plan.actions.push(...accounts.tokenActions);
   plan.warnings.push(...accounts.warnings);

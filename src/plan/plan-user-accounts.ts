@@ -1,4 +1,5 @@
-import type { DesiredCluster, ObservedAccount, ObservedUserManagedAccount, UserManagedAccountSpec } from '../model.js';
+import type { CredentialIdentity, DesiredCluster, ObservedAccount, ObservedUserManagedAccount, UserManagedAccountSpec } from '../model.js';
+import { lastChangeOf, type AccountChangedBy } from './account-attribution.js';
 import type { AccountAction } from './account-actions.js';
 import { isReservedNamespace, namespaceOf } from '../es/principal.js';
 import { deletionVerdict } from './deletion-gate.js';
@@ -20,6 +21,7 @@ export interface UserAccountPlan {
  */
 export function planUserAccounts(
   cluster: DesiredCluster, observed: readonly ObservedUserManagedAccount[], credentials: readonly ObservedAccount[],
+  self?: CredentialIdentity | null,
 ): UserAccountPlan {
   const plan: UserAccountPlan = { accountActions: [], tokenActions: [], warnings: [] };
   const byPrincipal = new Map(observed.map((a) => [a.principal, a]));
@@ -27,7 +29,7 @@ export function planUserAccounts(
   for (const account of cluster.serviceAccounts) {
     if (!account.userManaged) continue;
     declared.add(account.principal);
-    const action = planDeclared(account.principal, account.userManaged, byPrincipal.get(account.principal));
+    const action = planDeclared(account.principal, account.userManaged, byPrincipal.get(account.principal), self);
     if (action) plan.accountActions.push(action);
   }
   for (const account of observed) {
@@ -41,7 +43,9 @@ export function planUserAccounts(
  * A declared account: roles (as a set), enabled, and the description where the manifest declares one. The
  * write carries what the cluster has for everything the manifest leaves out (issue 22: a PUT is wholesale).
  */
-function planDeclared(principal: string, spec: UserManagedAccountSpec, seen: ObservedUserManagedAccount | undefined): AccountAction | undefined {
+function planDeclared(
+  principal: string, spec: UserManagedAccountSpec, seen: ObservedUserManagedAccount | undefined, self?: CredentialIdentity | null,
+): AccountAction | undefined {
   const declared = spec.description === undefined ? {} : { description: spec.description };
   if (!seen) return { kind: 'create-account', principal, roles: spec.roles, isEnabled: spec.isEnabled, ...declared, reason: 'declared, not in the cluster' };
   const have = new Set(seen.roles);
@@ -54,7 +58,12 @@ function planDeclared(principal: string, spec: UserManagedAccountSpec, seen: Obs
   return { kind: 'update-account', principal, roles: spec.roles, isEnabled: spec.isEnabled, rolesAdded, rolesRemoved,
     enabledBefore: seen.isEnabled, ...(description === undefined ? {} : { description }),
     ...(isDescriptionChanged ? { descriptionBefore: seen.description ?? null } : {}),
-    ...(seen.keptFields ? { keptFields: seen.keptFields } : {}), reason: 'differs from the manifest' };
+    ...(seen.keptFields ? { keptFields: seen.keptFields } : {}), ...changedByOf(seen, self), reason: 'differs from the manifest' };
+}
+
+function changedByOf(seen: ObservedUserManagedAccount, self: CredentialIdentity | null | undefined): { changedBy?: AccountChangedBy } {
+  const changedBy = lastChangeOf(seen, self);
+  return changedBy ? { changedBy } : {};
 }
 
 function planUndeclared(cluster: DesiredCluster, principal: string, credentials: readonly ObservedAccount[], plan: UserAccountPlan): void {

@@ -1,8 +1,11 @@
 /**
  * Issue 22 end to end against the 9.6 emulator: a PUT replaces a user-managed account wholesale, so escred
  * sends back what the cluster reported for every field the manifest does not declare (a description written
- * by hand survives a role change), and manages `description` like `roles` where the manifest declares it.
+ * by hand survives a role change), and manages `description` like `roles` where the manifest declares it; drift
+ * reports name who made the change, as the cluster records it (`editor`, `edited_at`).
  */
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startE2e, type E2e } from '../support/e2e-harness.js';
 
@@ -48,5 +51,33 @@ describe('user-managed account descriptions, end to end', () => {
     expect((await env.cli(['apply', '--auto-approve'])).code).toBe(0);
     expect((await accountOf(env, 'team/ingest')).description).toBe('Ingest pipeline');
     expect((await env.cli(['plan', '--detailed-exitcode'])).code).toBe(0);
+  });
+
+  it('drift names its editor: "changed by alice (native) at <time>" in the human, markdown and JSON plans; "by escred" for its own write', async () => {
+    const env = await start();
+    await env.es('PUT', '/_security/role/sa_writer', { cluster: ['manage_security'] });
+    await env.es('PUT', '/_security/user/alice', { password: 'alice-password', roles: ['sa_writer'], full_name: 'Alice Admin' });
+    env.writeManifest({ 'team/ingest': { roles: ['logs-writer'] } }, OWNERSHIP);
+    expect((await env.cli(['apply', '--auto-approve'])).code).toBe(0);
+    env.writeManifest({ 'team/ingest': { roles: ['audit', 'logs-writer'] } }, OWNERSHIP);
+    expect((await env.cli(['plan'])).stdout).toMatch(/~ update account team\/ingest\s+roles: \+audit \(created by escred at \d{4}-\d\d-\d\dT[\d:.]+Z\)/);
+
+    env.writeManifest({ 'team/ingest': { roles: ['logs-writer'] } }, OWNERSHIP);
+    const alice = `Basic ${Buffer.from('alice:alice-password').toString('base64')}`;
+    const dispatcher = new Agent({ connect: { ca: readFileSync(env.emulator.caFile!) } });
+    const byHand = await request(`${env.emulator.url}/_security/service/team/ingest`, { method: 'PUT', dispatcher,
+      headers: { authorization: alice, 'content-type': 'application/json' }, body: JSON.stringify({ roles: ['logs-writer', 'superuser'] }) });
+    expect(byHand.statusCode).toBe(200);
+    await byHand.body.dump();
+    await dispatcher.close();
+    const { edited_at: editedAt } = await accountOf(env, 'team/ingest');
+    const at = new Date(editedAt).toISOString();
+
+    const human = await env.cli(['plan']);
+    expect(human.stdout).toContain(`~ update account team/ingest  roles: -superuser (changed by alice (native) at ${at})`);
+    expect((await env.cli(['plan', '--output', 'markdown'])).stdout).toContain(`roles: -superuser (changed by alice (native) at ${at})`);
+    const json = JSON.parse((await env.cli(['plan', '--output', 'json'])).stdout);
+    expect(json.clusters[0].accountActions[0].changedBy).toEqual({
+      principal: 'alice', realm: 'default_native', realmType: 'native', atMs: editedAt, isCreation: false, isEscred: false });
   });
 });

@@ -39,6 +39,9 @@ describe('escred watch and user-managed accounts', () => {
     const reportOnly = await e2e.watch({ resyncMs: 0 });
     const pass = await reportOnly.waitForPass(() => true);
     expect(pass.result).toBe('drift');
+    // the change was made with escred's own credentials (the superuser): the drift line says so (issue 22)
+    expect(e2e.events().filter((e) => e.event === 'drift' && e.account === 'team/ingest').map((e) => e.detail))
+      .toContainEqual(expect.stringMatching(/^update-account: roles: \+logs-writer \(changed by escred at \d{4}-[\d-]+T[\d:.]+Z\)$/));
     const metrics = await (await request(`${reportOnly.url}/metrics`)).body.text();
     expect(metrics).toMatch(/escred_drift\{cluster="e2e",account="team\/ingest"\} 1/);
   });
