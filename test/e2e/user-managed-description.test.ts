@@ -5,10 +5,13 @@
  * reports name who made the change, as the cluster records it (`editor`, `edited_at`).
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { Agent, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startE2e, type E2e } from '../support/e2e-harness.js';
 
+const SCHEMAS = join(import.meta.dirname, '../../schemas');
 const OWNERSHIP = { userManagedAccounts: { prune: 'owned', owns: ['team/*'] } };
 
 describe('user-managed account descriptions, end to end', () => {
@@ -77,7 +80,37 @@ describe('user-managed account descriptions, end to end', () => {
     expect(human.stdout).toContain(`~ update account team/ingest  roles: -superuser (changed by alice (native) at ${at})`);
     expect((await env.cli(['plan', '--output', 'markdown'])).stdout).toContain(`roles: -superuser (changed by alice (native) at ${at})`);
     const json = JSON.parse((await env.cli(['plan', '--output', 'json'])).stdout);
+    const validate = new Ajv2020({ strict: false }).compile(JSON.parse(readFileSync(join(SCHEMAS, 'plan-output.schema.json'), 'utf8')));
+    expect(validate(json) ? [] : validate.errors).toEqual([]);
     expect(json.clusters[0].accountActions[0].changedBy).toEqual({
       principal: 'alice', realm: 'default_native', realmType: 'native', atMs: editedAt, isCreation: false, isEscred: false });
+  });
+
+  it('escred accounts shows the description and who wrote the account; import writes the description, the authors as comments, and round-trips', async () => {
+    const env = await start();
+    await env.es('PUT', '/_security/service/team/ingest', { roles: ['logs-writer'], description: 'Ships logs' });
+    await env.es('PUT', '/_security/service/team/ingest', { roles: ['logs-writer'], enabled: false, description: 'Ships logs' });
+    const { created_at: createdAt, edited_at: editedAt } = await accountOf(env, 'team/ingest');
+    env.writeManifest({});
+    const human = (await env.cli(['accounts'])).stdout;
+    expect(human).toContain([
+      '  team/ingest  (user-managed, disabled)', '    roles: logs-writer', '    description: "Ships logs"',
+      `    created by elastic (reserved) at ${new Date(createdAt).toISOString()}`, `    changed by elastic (reserved) at ${new Date(editedAt).toISOString()}`,
+    ].join('\n'));
+    const json = JSON.parse((await env.cli(['accounts', '--output', 'json'])).stdout);
+    const validate = new Ajv2020({ strict: false }).compile(JSON.parse(readFileSync(join(SCHEMAS, 'accounts-output.schema.json'), 'utf8')));
+    expect(validate(json) ? [] : validate.errors).toEqual([]);
+    expect(json.clusters[0].accounts).toContainEqual(expect.objectContaining({ principal: 'team/ingest', description: 'Ships logs', createdAt, editedAt,
+      creator: { principal: 'elastic', realm: 'reserved', realmType: 'reserved' }, editor: { principal: 'elastic', realm: 'reserved', realmType: 'reserved' } }));
+
+    expect((await env.cli(['import', 'e2e', '--out', 'imported.yaml'])).code).toBe(0);
+    const text = readFileSync(`${env.work}/imported.yaml`, 'utf8');
+    expect(text).toContain(`      # created by elastic (reserved) at ${new Date(createdAt).toISOString()}\n      # changed by elastic (reserved) at ${new Date(editedAt).toISOString()}\n      team/ingest:`);
+    expect(text).toMatch(/team\/ingest:\n\s+roles:\n\s+- logs-writer\n\s+enabled: false\n\s+description: Ships logs\n/);
+    const imported = JSON.parse((await env.cli(['import', 'e2e', '--output', 'json'])).stdout);
+    const validateImport = new Ajv2020({ strict: false }).compile(JSON.parse(readFileSync(join(SCHEMAS, 'import-output.schema.json'), 'utf8')));
+    expect(validateImport(imported) ? [] : validateImport.errors).toEqual([]);
+    expect(imported.userManagedAccounts).toEqual([expect.objectContaining({ principal: 'team/ingest', description: 'Ships logs', createdAt, editedAt })]);
+    expect((await env.cli(['plan', '--detailed-exitcode', 'imported.yaml'])).code).toBe(0);
   });
 });
