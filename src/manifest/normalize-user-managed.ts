@@ -2,9 +2,10 @@
  * Manifest rules for user-managed service accounts (Elasticsearch 9.6+, spec
  * user-managed-service-accounts.md sections 1-2 and 9): any namespace but `elastic` names one.
  */
+import { canMatchKibanaNamespace, KIBANA_NAMESPACE } from '../es/kibana-accounts.js';
 import { isReservedNamespace } from '../es/principal.js';
 import type { AccountOwnership, UserManagedAccountSpec } from '../model.js';
-import { DIAGNOSTIC_CODES, errorAt } from './diagnostic.js';
+import { DIAGNOSTIC_CODES, errorAt, warningAt } from './diagnostic.js';
 import type { AccountOwnership as RawOwnership, ServiceAccount } from './generated/manifest-types.js';
 import type { DataPath } from './node-locator.js';
 import { type NormalizeContext, toList } from './normalize-context.js';
@@ -63,5 +64,12 @@ export function normalizeAccountOwnership(context: NormalizeContext, raw: RawOwn
     context.diagnostics.push(errorAt(context.locator.value([...path, 'prune']), DIAGNOSTIC_CODES.pruneWithoutOwns,
       'prune: owned needs owns (the account principals this manifest owns, e.g. team/*); without it no account could be pruned safely'));
   }
+  ownership.owns.forEach((pattern, i) => {
+    if (!canMatchKibanaNamespace(pattern)) return;
+    const at = typeof raw?.owns === 'string' ? [...path, 'owns'] : [...path, 'owns', i];
+    context.diagnostics.push(warningAt(context.locator.value(at), DIAGNOSTIC_CODES.ownsKibanaAccounts,
+      `owns '${pattern}' can match Kibana's own accounts (namespace ${KIBANA_NAMESPACE}): Kibana creates them on its Service accounts page ` +
+      `and keeps their credentials itself; escred never deletes one Kibana created or last changed unless owns names it without a wildcard`));
+  });
   return ownership;
 }

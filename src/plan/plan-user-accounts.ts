@@ -1,5 +1,6 @@
 import type { CredentialIdentity, DesiredCluster, ObservedAccount, ObservedUserManagedAccount, UserManagedAccountSpec } from '../model.js';
 import { lastChangeOf, type AccountChangedBy } from './account-attribution.js';
+import { kibanaAccountHold } from './kibana-account-hold.js';
 import type { AccountAction } from './account-actions.js';
 import { isReservedNamespace, namespaceOf } from '../es/principal.js';
 import { deletionVerdict } from './deletion-gate.js';
@@ -34,7 +35,7 @@ export function planUserAccounts(
   }
   for (const account of observed) {
     if (declared.has(account.principal) || isReservedNamespace(namespaceOf(account.principal))) continue;
-    planUndeclared(cluster, account.principal, credentials, plan);
+    planUndeclared(cluster, account, credentials, plan);
   }
   return plan;
 }
@@ -66,7 +67,8 @@ function changedByOf(seen: ObservedUserManagedAccount, self: CredentialIdentity 
   return changedBy ? { changedBy } : {};
 }
 
-function planUndeclared(cluster: DesiredCluster, principal: string, credentials: readonly ObservedAccount[], plan: UserAccountPlan): void {
+function planUndeclared(cluster: DesiredCluster, account: ObservedUserManagedAccount, credentials: readonly ObservedAccount[], plan: UserAccountPlan): void {
+  const { principal } = account;
   const verdict = deletionVerdict(cluster.userManagedAccounts, principal);
   if (verdict.kind === 'protected') return;
   if (verdict.kind === 'unowned') {
@@ -78,6 +80,11 @@ function planUndeclared(cluster: DesiredCluster, principal: string, credentials:
   if (verdict.kind === 'not-pruned') {
     plan.warnings.push({ principal, code: 'ESCRED_ACCOUNT_NOT_PRUNED',
       message: `user-managed service account ${principal} matches owns '${owner}' but is not declared; prune is off, so it stays` });
+    return;
+  }
+  const hold = kibanaAccountHold(account, owner);
+  if (hold) {
+    plan.warnings.push(hold);
     return;
   }
   const tokens = credentials.find((c) => c.principal === principal)?.indexTokens ?? [];

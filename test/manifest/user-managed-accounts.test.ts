@@ -62,4 +62,15 @@ describe('user-managed service accounts in the manifest', () => {
     const good = await loadText(yamlLines(...HEAD, ...CLUSTER, '    userManagedAccounts: { prune: owned, owns: "team/*", protect: [team/keep] }'));
     expect(good.desired!.clusters[0]!.userManagedAccounts).toEqual({ prune: 'owned', owns: ['team/*'], protect: ['team/keep'] });
   });
+
+  it('a userManagedAccounts.owns pattern that can match the kibana namespace is a warning at the pattern (issue 22)', async () => {
+    const result = await loadText(yamlLines(...HEAD, ...CLUSTER, '    userManagedAccounts:', '      owns: [team/*, "*"]'));
+    expect(result.desired).not.toBeNull();
+    expect(result.diagnostics.map((d) => ({ severity: d.severity, code: d.code, line: d.line, col: d.col, message: d.message }))).toEqual([{
+      severity: 'warning', code: 'ESCRED_OWNS_KIBANA_ACCOUNTS', line: 10, col: 22,
+      message: "owns '*' can match Kibana's own accounts (namespace kibana): Kibana creates them on its Service accounts page and keeps their " +
+        'credentials itself; escred never deletes one Kibana created or last changed unless owns names it without a wildcard' }]);
+    const scalar = await loadText(yamlLines(...HEAD, ...CLUSTER, '    userManagedAccounts: { owns: "kibana/*" }'));
+    expect(scalar.diagnostics.map((d) => d.code)).toEqual(['ESCRED_OWNS_KIBANA_ACCOUNTS']);
+  });
 });
