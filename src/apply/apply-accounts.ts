@@ -11,6 +11,7 @@ import { accountWriteOf, type AccountAction } from '../plan/account-actions.js';
 import type { ClusterPlan } from '../plan/plan-types.js';
 import { mapConcurrent } from '../support/map-concurrent.js';
 import type { AuditLog } from './audit-log.js';
+import { deleteAudited } from './audited-calls.js';
 import type { ChangeEntry } from './change-set.js';
 
 export interface AccountApi {
@@ -18,6 +19,8 @@ export interface AccountApi {
   putUserManagedAccount(principal: string, spec: UserManagedAccountSpec): Promise<{ created: boolean }>;
   /** DELETE without force; 404 {found:false} is an answer */
   deleteUserManagedAccount(principal: string): Promise<{ found: boolean }>;
+  /** a token delete: leftover tokens go before their account's create (issue 22) */
+  deleteToken(principal: string, name: string): Promise<{ found: boolean }>;
 }
 
 export interface AccountApplyContext {
@@ -40,6 +43,7 @@ export async function applyAccountUpserts(cluster: ClusterPlan, api: AccountApi,
     if (context.isStopped()) return context.record(entry(cluster.cluster, action, 'skipped', context.notStartedDetail));
     const audit = { cluster: cluster.cluster, account: action.principal, action: 'put-account' as const };
     try {
+      if (action.kind === 'create-account') await deleteLeftovers(cluster.cluster, action.principal, action.leftoverTokens ?? [], api, context);
       const { created } = await api.putUserManagedAccount(action.principal, accountWriteOf(action));
       await context.audit.record({ ...audit, outcome: 'ok' });
       context.record(entry(cluster.cluster, action, created ? 'created' : 'updated'));
@@ -50,6 +54,20 @@ export async function applyAccountUpserts(cluster: ClusterPlan, api: AccountApi,
     }
   });
   return failed;
+}
+
+/** Elasticsearch refuses to create an account that still has tokens: the plan's leftovers go first, each recorded. */
+async function deleteLeftovers(cluster: string, principal: string, tokens: readonly string[], api: AccountApi, context: AccountApplyContext): Promise<void> {
+  for (const token of tokens) {
+    const key = { cluster, principal, token };
+    try {
+      const found = await deleteAudited(key, api, context);
+      context.record({ ...key, action: 'delete', outcome: found ? 'deleted' : 'already-absent', detail: 'a leftover token: deleted before its account is created' });
+    } catch (error) {
+      context.record({ ...key, action: 'delete', outcome: 'failed', detail: errorMessage(error) });
+      throw error;
+    }
+  }
 }
 
 /** Deletes, after the token deletes; `isBlocked(principal)` says a token of it is still there (or failed). */

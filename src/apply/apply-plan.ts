@@ -130,7 +130,8 @@ function accountApi(api: TokenApi): AccountApi {
   const missing = async (): Promise<never> => {
     throw new EscredError('ESCRED_NO_ACCOUNT_API', 'this connection cannot write user-managed service accounts');
   };
-  return { putUserManagedAccount: api.putUserManagedAccount?.bind(api) ?? missing, deleteUserManagedAccount: api.deleteUserManagedAccount?.bind(api) ?? missing };
+  return { putUserManagedAccount: api.putUserManagedAccount?.bind(api) ?? missing, deleteUserManagedAccount: api.deleteUserManagedAccount?.bind(api) ?? missing,
+    deleteToken: api.deleteToken.bind(api) };
 }
 
 async function runWrite(

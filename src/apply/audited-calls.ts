@@ -19,7 +19,7 @@ export async function postAudited(key: TokenKey, api: TokenApi, context: { audit
 }
 
 /** DELETE, where 404 means done. Returns whether the token was there. */
-export async function deleteAudited(key: TokenKey, api: TokenApi, context: { audit: AuditLog }, options: WriteOptions = {}): Promise<boolean> {
+export async function deleteAudited(key: TokenKey, api: Pick<TokenApi, 'deleteToken'>, context: { audit: AuditLog }, options: WriteOptions = {}): Promise<boolean> {
   const audit = { cluster: key.cluster, account: key.principal, token: key.token, action: 'delete' as const };
   try {
     const { found } = await api.deleteToken(key.principal, key.token, options);

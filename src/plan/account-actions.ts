@@ -16,7 +16,11 @@ interface AccountWrite {
 
 /** Plan entries for user-managed service accounts themselves (issue 14); present tense, like token actions. */
 export type AccountAction =
-  | ({ kind: 'create-account' } & AccountWrite)
+  | ({
+    kind: 'create-account';
+    /** tokens the account still has from before (a forced delete): deleted first, since Elasticsearch refuses the create otherwise */
+    leftoverTokens?: string[];
+  } & AccountWrite)
   | ({
     kind: 'update-account'; rolesAdded: string[]; rolesRemoved: string[]; enabledBefore: boolean;
     /** set when the declared description differs: what the cluster had (null: none) */
@@ -40,7 +44,8 @@ const quoted = (description: string | null | undefined): string => (description 
 export function describeAccountAction(action: AccountAction): string {
   switch (action.kind) {
     case 'create-account':
-      return `roles: [${action.roles.join(', ')}]${action.isEnabled ? '' : ', disabled'}${action.description === undefined ? '' : `, description: ${quoted(action.description)}`}`;
+      return `roles: [${action.roles.join(', ')}]${action.isEnabled ? '' : ', disabled'}${action.description === undefined ? '' : `, description: ${quoted(action.description)}`}` +
+        `${action.leftoverTokens ? `; first deletes its leftover tokens ${action.leftoverTokens.join(', ')}` : ''}`;
     case 'update-account': {
       const parts: string[] = [];
       const roleChanges = [...action.rolesAdded.map((r) => `+${r}`), ...action.rolesRemoved.map((r) => `-${r}`)];
