@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ObservedUserManagedAccount, UserManagedAccountSpec } from '../../src/model.js';
 import { accountWriteOf } from '../../src/plan/account-actions.js';
 import { buildPlan } from '../../src/plan/build-plan.js';
+import { observedDigest } from '../../src/plan/observed-digest.js';
 import { desiredAccount, desiredCluster, desiredState, observedCluster } from '../support/state-builders.js';
 
 function accountActions(declared: UserManagedAccountSpec, seen: Omit<ObservedUserManagedAccount, 'principal'>) {
@@ -40,5 +41,13 @@ describe('the write of a user-managed account', () => {
     const userManaged = { accounts: [], missingRoles: [], canManageSecurity: true };
     const plan = buildPlan(desired, [observedCluster('prod', [], { userManaged })], { nowMs: 0 });
     expect(plan.clusters[0]!.accountActions).toEqual([{ kind: 'create-account', principal: 'team/new', roles: [], isEnabled: true, description: 'd', reason: 'declared, not in the cluster' }]);
+  });
+
+  it('a saved plan is stale once the description or a kept field changed: its write would send back the old ones', () => {
+    const digest = (extra: Partial<ObservedUserManagedAccount>) => observedDigest(observedCluster('prod', [], {
+      userManaged: { accounts: [{ principal: 'team/ingest', roles: ['a'], isEnabled: true, ...extra }], missingRoles: [], canManageSecurity: true } }));
+    expect(digest({ description: 'one' })).not.toBe(digest({ description: 'two' }));
+    expect(digest({ keptFields: { metadata: 1 } })).not.toBe(digest({ keptFields: { metadata: 2 } }));
+    expect(digest({ description: 'one' })).toBe(digest({ description: 'one', editedAt: 5 })); // attribution alone is no change
   });
 });
