@@ -67,7 +67,7 @@ export interface AuthContext {
   /** successful (store, token, secret digest) verifications, as ES's per-store caches */
   verifiedCache: Set<string>;
   /** OAuth2 access tokens granted by POST /_security/oauth2/token */
-  accessTokens: AccessTokens;
+  accessTokens: AccessTokens<Principal>;
 }
 
 export function sha256(text: string): string {

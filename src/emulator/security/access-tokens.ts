@@ -5,30 +5,30 @@
  * emulator process [inferred: ES keeps them in the security-tokens index; nothing here needs a restart].
  */
 import { randomBytes } from 'node:crypto';
-import type { Principal } from '../auth.js';
 
 /** xpack.security.authc.token.timeout's default: 20 minutes. */
 export const ACCESS_TOKEN_LIFETIME_MS = 20 * 60 * 1000;
 
-interface AccessToken {
-  principal: Principal;
+interface AccessToken<P> {
+  principal: P;
   expiresAt: number;
   isInvalidated: boolean;
 }
 
-export class AccessTokens {
-  private readonly tokens = new Map<string, AccessToken>();
+/** P: the authenticated principal a token stands for (generic, so that this store needs nothing of auth.ts). */
+export class AccessTokens<P> {
+  private readonly tokens = new Map<string, AccessToken<P>>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  issue(principal: Principal): { value: string; expiresInSeconds: number } {
+  issue(principal: P): { value: string; expiresInSeconds: number } {
     const value = randomBytes(30).toString('base64url');
     this.tokens.set(value, { principal, expiresAt: this.now() + ACCESS_TOKEN_LIFETIME_MS, isInvalidated: false });
     return { value, expiresInSeconds: ACCESS_TOKEN_LIFETIME_MS / 1000 };
   }
 
   /** 'unknown' for a value that was never issued (then other bearer kinds are tried). */
-  lookup(value: string): Principal | 'unknown' | 'expired' | 'invalidated' {
+  lookup(value: string): P | 'unknown' | 'expired' | 'invalidated' {
     const token = this.tokens.get(value);
     if (!token) return 'unknown';
     if (token.isInvalidated) return 'invalidated';
