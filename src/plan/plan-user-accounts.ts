@@ -1,6 +1,6 @@
 import type { CredentialIdentity, DesiredCluster, ObservedAccount, ObservedUserManagedAccount, UserManagedAccountSpec } from '../model.js';
 import { lastChangeOf, type AccountChangedBy } from './account-attribution.js';
-import { kibanaAccountHold } from './kibana-account-hold.js';
+import { kibanaAccountHold, kibanaDeletionNote } from './kibana-account-hold.js';
 import type { AccountAction } from './account-actions.js';
 import { isReservedNamespace, namespaceOf } from '../es/principal.js';
 import { deletionVerdict } from './deletion-gate.js';
@@ -91,5 +91,5 @@ function planUndeclared(cluster: DesiredCluster, account: ObservedUserManagedAcc
   for (const token of tokens) {
     plan.tokenActions.push({ kind: 'delete', principal, token, reason: `its account ${principal} is deleted (owned, '${owner}')` });
   }
-  plan.accountActions.push({ kind: 'delete-account', principal, reason: `owned ('${owner}') and not declared` });
+  plan.accountActions.push({ kind: 'delete-account', principal, reason: `owned ('${owner}') and not declared${kibanaDeletionNote(account)}` });
 }

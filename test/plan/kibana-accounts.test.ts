@@ -29,7 +29,8 @@ describe("Kibana's own accounts", () => {
 
   it('named in owns without a wildcard: deleted; protected: neither deleted nor warned about', () => {
     expect(plan(['kibana/automation-client'], [account('kibana/automation-client', KIBANA)]).accountActions)
-      .toEqual([{ kind: 'delete-account', principal: 'kibana/automation-client', reason: "owned ('kibana/automation-client') and not declared" }]);
+      .toEqual([{ kind: 'delete-account', principal: 'kibana/automation-client',
+        reason: "owned ('kibana/automation-client') and not declared; Kibana (elastic/kibana) created it, and owns names it without a wildcard" }]);
     const protectedOne = plan(['kibana/*'], [account('kibana/automation-client', KIBANA)], ['kibana/automation-client']);
     expect([protectedOne.accountActions ?? [], protectedOne.warnings]).toEqual([[], []]);
   });

@@ -117,6 +117,15 @@ describe('description and attribution facts beyond the YAML suite, ES 9.6.0', ()
     expect(account.creator).toEqual({ principal: 'elastic', realm: 'reserved', realm_type: 'reserved', api_key: { id: key.id, name: 'automation' } });
   });
 
+  it('[inferred] a write by a service account is attributed to it, named as _authenticate names it', async () => {
+    await h.call('PUT', '/_security/role/sa_writer', json({ cluster: ['manage_security'] }));
+    await h.call('PUT', `${SA_PATH}/ops/admin`, json({ roles: ['sa_writer'] }));
+    const token = (await h.call('POST', tokenPath('ops/admin', 'writer'))).json.token.value;
+    expect((await h.call('PUT', `${SA_PATH}/apps/by_account`, { auth: bearer(token), ...json({ roles: [] }) })).status).toBe(200);
+    const account = (await h.call('GET', `${SA_PATH}/apps/by_account`)).json['apps/by_account'];
+    expect(account.creator).toEqual({ principal: 'ops/admin', full_name: 'User-managed service account - ops/admin', realm: '_service_account', realm_type: '_service_account' });
+  });
+
   it('the query API sorts on created_at and pages with search_after over it; a field name pattern is refused', async () => {
     for (const name of ['c', 'a', 'b']) await h.call('PUT', `${SA_PATH}/apps/${name}`, json({ roles: [] }));
     const first = await h.call('POST', '/_security/_query/service', json({ sort: ['created_at'], size: 2 }));
