@@ -39,8 +39,14 @@ export async function queryUserManagedAccounts(connection: ClusterConnection, pa
     seen += page.length;
     const last = page.at(-1);
     // `total` saves the empty last page when the count is a multiple of the page size
-    const total = isRecord(response.body) && typeof response.body.total === 'number' ? response.body.total : Infinity;
-    if (page.length < pageSize || seen >= total || !isRecord(last) || !Array.isArray(last._sort)) return accounts;
+    const total = isRecord(response.body) && typeof response.body.total === 'number' ? response.body.total : undefined;
+    if (total === undefined ? page.length < pageSize : seen >= total) return accounts;
+    if (page.length < pageSize || !isRecord(last) || !Array.isArray(last._sort)) {
+      // an incomplete list would make present accounts look absent, and their create would replace them:
+      // e.g. a proxy that drops GET bodies gets the first 10 accounts, unsorted
+      throw badResponse(connection.clusterName, `GET ${QUERY_ROUTE}`,
+        `${seen} of ${total ?? 'an unknown number of'} accounts came back without the sort values asked for (was the request body dropped on the way?)`);
+    }
     after = last._sort;
   }
 }

@@ -47,4 +47,10 @@ describe('listing user-managed accounts', () => {
       'GET /_security/_query/service {"size":2,"sort":["username"],"search_after":["a/2"]}',
     ]);
   });
+
+  it('a page that ignores the body (10 unsorted hits of 2,000: a proxy dropped it) is an error, never a short list', async () => {
+    const { connection } = stubConnection(() => ({ status: 200, body: { total: 2000, count: 10,
+      service_accounts: Array.from({ length: 10 }, (_, i) => ({ username: `a/${i}`, type: 'user_managed', roles: [], enabled: true })) } }));
+    await expect(queryUserManagedAccounts(connection)).rejects.toThrow(/10 of 2000 accounts came back without the sort values asked for/);
+  });
 });
