@@ -1,6 +1,7 @@
 /** Issue 22: who last wrote a user-managed account, and whether that was escred's own credentials. */
 import { describe, expect, it } from 'vitest';
-import { identityOf } from '../../src/cluster/escred-identity.js';
+import type { ClusterConnection } from '../../src/cluster/cluster-connection.js';
+import { escredIdentity, identityOf } from '../../src/cluster/escred-identity.js';
 import type { AccountAuthor } from '../../src/model.js';
 import { describeChangedBy, isEscredAuthor, lastChangeOf } from '../../src/plan/account-attribution.js';
 
@@ -31,5 +32,16 @@ describe('account attribution', () => {
     expect(describeChangedBy(lastChangeOf({ ...account, editor: kibana }, null)!)).toBe('changed by elastic/kibana (service account, API key ui)');
     expect(describeChangedBy(lastChangeOf(account, { principal: 'alice', realm: 'default_native' })!)).toBe('created by escred at 1970-01-01T00:00:00.000Z');
     expect(lastChangeOf({ principal: 'team/a', roles: [], isEnabled: true }, null)).toBeUndefined();
+  });
+
+  it('_authenticate is asked once per connection: a daemon\'s passes reuse the answer', async () => {
+    let calls = 0;
+    const connection = { clusterName: 'c', send: async () => {
+      calls += 1;
+      return { status: 200, headers: {}, body: { username: 'elastic', authentication_realm: { name: 'reserved' }, lookup_realm: { name: 'reserved' } } };
+    } } as unknown as ClusterConnection;
+    expect(await escredIdentity(connection)).toEqual({ principal: 'elastic', realm: 'reserved' });
+    expect(await escredIdentity(connection)).toEqual({ principal: 'elastic', realm: 'reserved' });
+    expect(calls).toBe(1);
   });
 });
