@@ -1,7 +1,5 @@
 /** Issue 22: who last wrote a user-managed account, and whether that was escred's own credentials. */
 import { describe, expect, it } from 'vitest';
-import type { ClusterConnection } from '../../src/cluster/cluster-connection.js';
-import { escredIdentity, identityOf } from '../../src/cluster/escred-identity.js';
 import type { AccountAuthor } from '../../src/model.js';
 import { describeChangedBy, isEscredAuthor, lastChangeOf } from '../../src/plan/account-attribution.js';
 
@@ -19,12 +17,6 @@ describe('account attribution', () => {
     expect(isEscredAuthor(author, self)).toBe(expected);
   });
 
-  it('_authenticate: the lookup realm, and the API key id when there is one', () => {
-    expect(identityOf({ username: 'alice', authentication_realm: { name: '_es_api_key' }, lookup_realm: { name: 'default_native' }, api_key: { id: 'k1', name: 'ci' } }))
-      .toEqual({ principal: 'alice', realm: 'default_native', apiKeyId: 'k1' });
-    expect(identityOf({ error: 'x' })).toBeNull();
-  });
-
   it('the editor when there is one, else the creator; worded for people', () => {
     const account = { principal: 'team/a', roles: [], isEnabled: true, creator: alice, createdAt: 0 };
     expect(describeChangedBy(lastChangeOf(account, null)!)).toBe('created by alice (native) at 1970-01-01T00:00:00.000Z');
@@ -34,14 +26,4 @@ describe('account attribution', () => {
     expect(lastChangeOf({ principal: 'team/a', roles: [], isEnabled: true }, null)).toBeUndefined();
   });
 
-  it('_authenticate is asked once per connection: a daemon\'s passes reuse the answer', async () => {
-    let calls = 0;
-    const connection = { clusterName: 'c', send: async () => {
-      calls += 1;
-      return { status: 200, headers: {}, body: { username: 'elastic', authentication_realm: { name: 'reserved' }, lookup_realm: { name: 'reserved' } } };
-    } } as unknown as ClusterConnection;
-    expect(await escredIdentity(connection)).toEqual({ principal: 'elastic', realm: 'reserved' });
-    expect(await escredIdentity(connection)).toEqual({ principal: 'elastic', realm: 'reserved' });
-    expect(calls).toBe(1);
-  });
 });
