@@ -25,5 +25,4 @@ describe('account attribution', () => {
     expect(describeChangedBy(lastChangeOf(account, { principal: 'alice', realm: 'default_native' })!)).toBe('created by escred at 1970-01-01T00:00:00.000Z');
     expect(lastChangeOf({ principal: 'team/a', roles: [], isEnabled: true }, null)).toBeUndefined();
   });
-
 });
