@@ -24,6 +24,16 @@ class TokenRequestError extends Error {
   }
 }
 
+/**
+ * CreateTokenRequest's validation for this grant (spec §1.6 [code]): the token is required, the fields of other
+ * grants are refused. [inferred] Reported as RFC 6749 `invalid_request`, as the missing token is (22_…@c0b6bd5f).
+ */
+function checkGrantFields(body: Record<string, unknown>): void {
+  if (typeof body.service_account_token !== 'string') throw new TokenRequestError('invalid_request', 'service_account_token is missing');
+  const other = ['username', 'password', 'kerberos_ticket', 'refresh_token'].find((field) => body[field] !== undefined);
+  if (other) throw new TokenRequestError('invalid_request', `${other} is not supported with the ${USER_MANAGED_GRANT} grant_type`);
+}
+
 function tokenError(error: TokenRequestError): Reply {
   return { status: 400, body: { error: error.error, ...(error.description ? { error_description: error.description } : {}) } };
 }
@@ -50,9 +60,7 @@ async function createToken(ctx: RequestContext): Promise<Reply> {
     const grantType = body.grant_type;
     if (typeof grantType !== 'string') throw new TokenRequestError('invalid_request', 'grant_type is missing');
     if (!GRANT_TYPES.includes(grantType)) throw new TokenRequestError('unsupported_grant_type', `grant_type [${grantType}] is not supported`);
-    if (grantType === USER_MANAGED_GRANT && typeof body.service_account_token !== 'string') {
-      throw new TokenRequestError('invalid_request', 'service_account_token is missing');
-    }
+    if (grantType === USER_MANAGED_GRANT) checkGrantFields(body);
     ctx.authorize(ACTIONS.createAccessToken);
     if (grantType === USER_MANAGED_GRANT) return issue(ctx, await grantedAccount(ctx, body.service_account_token as string));
     if (grantType !== 'client_credentials') throw new TokenRequestError('unsupported_grant_type', `grant_type [${grantType}] is not modelled by the emulator`);

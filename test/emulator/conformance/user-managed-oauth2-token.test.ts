@@ -91,4 +91,15 @@ describe('22_user_managed_oauth2_token.yml@c0b6bd5f on ES 9.6.0', () => {
     const refused = await getToken({ grant_type: GRANT });
     expect([refused.status, refused.json.error]).toEqual([400, 'invalid_request']);
   });
+
+describe('the user-managed grant beyond the YAML suite, ES 9.6.0', () => {
+  it('CreateTokenRequest (spec 1.6): the fields of other grants are refused with this one', async () => {
+    const h = await startHarness(PROFILE_9_6);
+    try {
+      const refused = await h.call('POST', '/_security/oauth2/token', json({ grant_type: GRANT, service_account_token: 'x', username: 'u' }));
+      expect([refused.status, refused.json]).toEqual([400, { error: 'invalid_request', error_description: 'username is not supported with the _user_managed_service_account grant_type' }]);
+    } finally {
+      await h.close();
+    }
+  });
 });
