@@ -91,6 +91,7 @@ describe('22_user_managed_oauth2_token.yml@c0b6bd5f on ES 9.6.0', () => {
     const refused = await getToken({ grant_type: GRANT });
     expect([refused.status, refused.json.error]).toEqual([400, 'invalid_request']);
   });
+});
 
 describe('the user-managed grant beyond the YAML suite, ES 9.6.0', () => {
   it('CreateTokenRequest (spec 1.6): the fields of other grants are refused with this one', async () => {
