@@ -80,7 +80,8 @@ function planCluster(cluster: DesiredCluster, observed: ObservedCluster, options
       message: `the plan deletes ${deletions} ${accountDeletions > 0 ? 'tokens and accounts' : 'tokens'} on cluster ${cluster.name}, more than the limit of ${limit}; ` +
         `review the deletions, then raise maxDeletions or pass --max-deletions ${deletions}` };
   }
-  if (leftovers.error && !plan.error) plan.error = leftovers.error;
+  // before max-deletions: whatever else is planned, this account's create could only fail
+  if (leftovers.error) plan.error = leftovers.error;
   return plan;
 }
 
