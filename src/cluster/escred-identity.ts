@@ -16,6 +16,8 @@ export function escredIdentity(connection: ClusterConnection): Promise<Credentia
   if (!identity) {
     identity = askIdentity(connection);
     asked.set(connection, identity);
+    // a connection failure is not an answer: the next pass asks again
+    identity.catch(() => asked.delete(connection));
   }
   return identity;
 }

@@ -20,4 +20,15 @@ describe('escred identity', () => {
     expect(await escredIdentity(connection)).toEqual({ principal: 'elastic', realm: 'reserved' });
     expect(calls).toBe(1);
   });
+
+  it('a failed call is not remembered: the next pass asks again', async () => {
+    let calls = 0;
+    const connection = { clusterName: 'c', send: async () => {
+      calls += 1;
+      if (calls === 1) throw new Error('ECONNRESET');
+      return { status: 200, headers: {}, body: { username: 'elastic', lookup_realm: { name: 'reserved' } } };
+    } } as unknown as ClusterConnection;
+    await expect(escredIdentity(connection)).rejects.toThrow('ECONNRESET');
+    expect(await escredIdentity(connection)).toEqual({ principal: 'elastic', realm: 'reserved' });
+  });
 });
