@@ -53,9 +53,21 @@ export function seedIndexTokens(dataDir, byPrincipal) {
   writeFileSync(join(dataDir, 'index-tokens.json'), JSON.stringify({ formatVersion: 1, tokens }));
 }
 
+/**
+ * Writes the emulator's user-managed account store (9.6+) before it starts: thousands of accounts without
+ * thousands of PUTs. Attribution as the superuser's creation, as a PUT by `elastic` would record it.
+ */
+export function seedUserManagedAccounts(dataDir, principals) {
+  mkdirSync(dataDir, { recursive: true });
+  const creator = { principal: 'elastic', realm: 'reserved', realm_type: 'reserved' };
+  const records = Object.fromEntries(principals.map((p, i) => [p, { username: p, roles: ['reader'], enabled: true, creator, created_at: 1_700_000_000_000 + i }]));
+  writeFileSync(join(dataDir, 'user-managed-accounts.json'), JSON.stringify({ formatVersion: 1, records }));
+}
+
 /** `escred emulator` as a child process; resolves once it printed its connection details. */
-export async function startEmulatorProcess({ dataDir, nodes = 3, latencyMs }) {
+export async function startEmulatorProcess({ dataDir, nodes = 3, latencyMs, esVersion }) {
   const args = [CLI, 'emulator', '--data-dir', dataDir, '--port', '0', '--nodes', String(nodes), '--superuser-password', PASSWORD];
+  if (esVersion) args.push('--es-version', esVersion);
   if (latencyMs) args.push('--latency-ms', String(latencyMs));
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

@@ -14,6 +14,8 @@ const SCRIPTS = [
   'watch-latency.mjs',
   // leases (issue 15): takeover after SIGKILL, pass time with 1 and 3 replicas
   'lease-takeover.mjs',
+  // user-managed accounts (issue 22): listing 10,000 through the query API's pages
+  'user-managed-listing.mjs',
 ];
 
 console.log(`escred benchmarks: node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'})`);

@@ -28,6 +28,8 @@ export const ERROR_CODES = {
   planNotReplanned: 'ESCRED_PLAN_NOT_REPLANNED',
   rotateProtected: 'ESCRED_ROTATE_PROTECTED',
   maxDeletions: 'ESCRED_MAX_DELETIONS',
+  /** a declared account that is missing still has tokens its own rules do not let escred delete (issue 22) */
+  leftoverTokens: 'ESCRED_LEFTOVER_TOKENS',
   privilegeManageSecurity: 'ESCRED_PRIVILEGE_MANAGE_SECURITY',
   // the cluster and the connection to it
   /** no answer: refused, reset, timed out, DNS; retryable */
@@ -128,6 +130,8 @@ export const DIAGNOSTIC_CODES = {
   tooManyDiagnostics: 'ESCRED_TOO_MANY_DIAGNOSTICS',
   ownsEverything: 'ESCRED_OWNS_EVERYTHING',
   plainHttp: 'ESCRED_PLAIN_HTTP',
+  userManagedDescription: 'ESCRED_USER_MANAGED_DESCRIPTION',
+  ownsKibanaAccounts: 'ESCRED_OWNS_KIBANA_ACCOUNTS',
   tlsInsecure: 'ESCRED_TLS_INSECURE',
   patternCharacter: 'ESCRED_PATTERN_CHARACTER',
   patternMatchesNothing: 'ESCRED_PATTERN_MATCHES_NOTHING',
@@ -150,6 +154,8 @@ export const PLAN_WARNING_CODES = {
   generationKept: 'ESCRED_GENERATION_KEPT',
   protectedNotReplaced: 'ESCRED_PROTECTED_NOT_REPLACED',
   accountKept: 'ESCRED_ACCOUNT_KEPT',
+  /** an account Kibana created or last changed, which owns claims only through a wildcard (issue 22) */
+  kibanaAccountKept: 'ESCRED_KIBANA_ACCOUNT_KEPT',
 } as const;
 
 type ValueOf<T> = T[keyof T];

@@ -63,6 +63,26 @@ export interface UserManagedAccountSpec {
   /** sorted, distinct: Elasticsearch stores them so, and they compare as a set */
   roles: string[];
   isEnabled: boolean;
+  /**
+   * Desired: undefined when the manifest does not declare one (escred then sends back what the cluster has).
+   * Observed and written: undefined is none; `""` is a description (Elasticsearch keeps the two apart).
+   */
+  description?: string;
+  /**
+   * Written: fields the cluster reported that escred neither manages nor knows as read-only, sent back as they
+   * were, because a PUT replaces the account wholesale (issue 22). Observed: the same, as read.
+   */
+  keptFields?: Record<string, unknown>;
+}
+
+/** Who wrote a user-managed account, as the cluster reports it (Elasticsearch 9.6+: `creator`, `editor`). */
+export interface AccountAuthor {
+  principal: string;
+  fullName?: string;
+  email?: string;
+  realm: string;
+  realmType: string;
+  apiKey?: { id: string; name?: string };
 }
 
 /** Which user-managed accounts (the accounts, not their tokens) a cluster's manifest owns. */
@@ -163,13 +183,31 @@ export interface ObservedCluster {
 
 export interface ObservedUserManagedAccount extends UserManagedAccountSpec {
   principal: string;
+  /** absent on clusters that do not record attribution */
+  creator?: AccountAuthor;
+  /** epoch ms */
+  createdAt?: number;
+  /** absent until the account is first replaced */
+  editor?: AccountAuthor;
+  editedAt?: number;
+}
+
+/** Who escred's credentials are on a cluster (`_authenticate`): tells escred's own edits from a person's. */
+export interface CredentialIdentity {
+  principal: string;
+  /** the effective user's realm, as an account's `editor.realm` records it */
+  realm: string;
+  /** set when the credentials are an API key: an edit through it names the key's owner and the key */
+  apiKeyId?: string;
 }
 
 export interface ObservedUserManaged {
-  /** GET /_security/service?type=user_managed */
+  /** the query API's pages where the cluster has it, else GET /_security/service?type=user_managed */
   accounts: ObservedUserManagedAccount[];
   /** declared roles the cluster does not have; null when the credentials may not read roles */
   missingRoles: string[] | null;
   /** whether the credentials hold manage_security (needed for every write); null when the cluster cannot tell */
   canManageSecurity: boolean | null;
+  /** who escred's credentials are; null or absent when not known */
+  self?: CredentialIdentity | null;
 }

@@ -6,10 +6,11 @@
  * escred never forces: a forced delete leaves tokens that block the account's re-creation).
  */
 import { errorMessage } from '../errors.js';
-import type { AccountAction } from '../plan/account-actions.js';
+import { accountWriteOf, type AccountAction } from '../plan/account-actions.js';
 import type { ClusterPlan } from '../plan/plan-types.js';
 import { mapConcurrent } from '../support/map-concurrent.js';
 import type { AuditLog } from './audit-log.js';
+import { deleteAudited } from './audited-calls.js';
 import type { ChangeEntry } from './change-set.js';
 import type { GatedClusterApi } from './write-gate.js';
 
@@ -33,7 +34,8 @@ export async function applyAccountUpserts(cluster: ClusterPlan, api: GatedCluste
     if (context.isStopped()) return context.record(entry(cluster.cluster, action, 'skipped', context.notStartedDetail));
     const audit = { cluster: cluster.cluster, account: action.principal, action: 'put-account' as const };
     try {
-      const { created } = await api.putUserManagedAccount(action.principal, { roles: action.roles, isEnabled: action.isEnabled });
+      if (action.kind === 'create-account') await deleteLeftovers(cluster.cluster, action.principal, action.leftoverTokens ?? [], api, context);
+      const { created } = await api.putUserManagedAccount(action.principal, accountWriteOf(action));
       await context.audit.record({ ...audit, outcome: 'ok' });
       context.record(entry(cluster.cluster, action, created ? 'created' : 'updated'));
     } catch (error) {
@@ -43,6 +45,20 @@ export async function applyAccountUpserts(cluster: ClusterPlan, api: GatedCluste
     }
   });
   return failed;
+}
+
+/** Elasticsearch refuses to create an account that still has tokens: the plan's leftovers go first, each recorded. */
+async function deleteLeftovers(cluster: string, principal: string, tokens: readonly string[], api: GatedClusterApi, context: AccountApplyContext): Promise<void> {
+  for (const token of tokens) {
+    const key = { cluster, principal, token };
+    try {
+      const found = await deleteAudited(key, api, 'leftover', context); // the gate judges each by the account's own rules
+      context.record({ ...key, action: 'delete', outcome: found ? 'deleted' : 'already-absent', detail: 'a leftover token: deleted before its account is created' });
+    } catch (error) {
+      context.record({ ...key, action: 'delete', outcome: 'failed', detail: errorMessage(error) });
+      throw error;
+    }
+  }
 }
 
 /** Deletes, after the token deletes; `isBlocked(principal)` says a token of it is still there (or failed). */

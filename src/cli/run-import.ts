@@ -2,7 +2,10 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stringify } from 'yaml';
+import { Document, isScalar, type YAMLMap } from 'yaml';
+import { attributionLines } from '../cluster/account-summary.js';
+import type { ObservedUserManagedAccount } from '../model.js';
+import type { ImportedCluster } from '../reconcile/import-cluster.js';
 import { ConfigError } from '../errors.js';
 import { importCluster } from '../reconcile/import-cluster.js';
 import { openPass } from '../reconcile/open-pass.js';
@@ -35,7 +38,7 @@ export async function runImport(
         `# Imported by escred import from cluster ${clusterName} (uuid ${imported.clusterUuid}, Elasticsearch ${imported.version}).`,
         '# prune: none and no owns: applying this manifest deletes nothing. Values of existing tokens are not',
         '# known to escred (Elasticsearch shows them once); plan warns about them until they are rotated.',
-        stringify(imported.manifest),
+        manifestYaml(imported),
       ].join('\n');
       if (out) {
         await writeFile(out, text, { flag: options.force ? 'w' : 'wx' });
@@ -44,7 +47,7 @@ export async function runImport(
       if (isJson) {
         writeOut(JSON.stringify({
           formatVersion: OUTPUT_FORMAT_VERSION, cluster: clusterName, clusterUuid: imported.clusterUuid, version: imported.version,
-          manifest: imported.manifest, ...(out ? { out } : {}),
+          manifest: imported.manifest, userManagedAccounts: imported.userManaged.map(attributionOf), ...(out ? { out } : {}),
         }, null, 2));
       } else if (!out) {
         writeOut(text);
@@ -57,4 +60,22 @@ export async function runImport(
     reportError(error, { output: options.output ?? 'human' });
     return 1;
   }
+}
+
+/** The manifest as YAML, each user-managed account preceded by who created and last changed it (issue 22). */
+function manifestYaml(imported: ImportedCluster): string {
+  const doc = new Document(imported.manifest);
+  const accounts = doc.getIn(['clusters', 0, 'serviceAccounts'], true) as YAMLMap | undefined;
+  const byPrincipal = new Map(imported.userManaged.map((a) => [a.principal, a]));
+  for (const pair of accounts?.items ?? []) {
+    const account = isScalar(pair.key) ? byPrincipal.get(String(pair.key.value)) : undefined;
+    const lines = account ? attributionLines(account, ' ') : [];
+    if (isScalar(pair.key) && lines.length > 0) pair.key.commentBefore = lines.join('\n');
+  }
+  return doc.toString();
+}
+
+function attributionOf(account: ObservedUserManagedAccount): Record<string, unknown> {
+  const { principal, description, creator, createdAt, editor, editedAt } = account;
+  return { principal, description, creator, createdAt, editor, editedAt };
 }

@@ -1,4 +1,4 @@
-import type { ObservedUserManagedAccount } from '../model.js';
+import type { AccountAuthor, ObservedUserManagedAccount } from '../model.js';
 import { isRecord } from './elasticsearch-error.js';
 
 /** What one service account may do, from its role descriptor (GET /_security/service, spec §1.1 and §5). */
@@ -9,6 +9,12 @@ export interface AccountSummary {
   /** user-managed only: the account's roles (its privileges are theirs) and whether its tokens work */
   roles?: string[];
   isEnabled?: boolean;
+  /** user-managed only, where the cluster has them (issue 22): the description and who wrote the account, when (epoch ms) */
+  description?: string;
+  creator?: AccountAuthor;
+  createdAt?: number;
+  editor?: AccountAuthor;
+  editedAt?: number;
   /** the manifest declares this account for the cluster */
   isDeclared: boolean;
   cluster: string[];
@@ -56,6 +62,9 @@ export function summarizeAccounts(accounts: Record<string, { role_descriptor: un
 export function summarizeUserManaged(accounts: readonly ObservedUserManagedAccount[], declared: ReadonlySet<string>): AccountSummary[] {
   return accounts.map((account) => ({
     principal: account.principal, type: 'user_managed' as const, roles: account.roles, isEnabled: account.isEnabled,
+    ...(account.description === undefined ? {} : { description: account.description }),
+    ...(account.creator ? { creator: account.creator } : {}), ...(account.createdAt === undefined ? {} : { createdAt: account.createdAt }),
+    ...(account.editor ? { editor: account.editor } : {}), ...(account.editedAt === undefined ? {} : { editedAt: account.editedAt }),
     isDeclared: declared.has(account.principal), cluster: [], indices: [], applications: [], runAs: [],
   }));
 }
@@ -74,7 +83,8 @@ export function renderAccounts(clusters: readonly ClusterAccounts[]): string {
 function renderAccount(account: AccountSummary): string[] {
   if (account.type === 'user_managed') {
     const state = `user-managed, ${account.isEnabled ? 'enabled' : 'disabled'}${account.isDeclared ? ', in the manifest' : ''}`;
-    return [`  ${account.principal}  (${state})`, `    roles: ${list(account.roles ?? [])}`];
+    return [`  ${account.principal}  (${state})`, `    roles: ${list(account.roles ?? [])}`,
+      ...(account.description === undefined ? [] : [`    description: ${JSON.stringify(account.description)}`]), ...attributionLines(account)];
   }
   const lines = [`  ${account.principal}${account.isDeclared ? '  (in the manifest)' : ''}`];
   lines.push(`    cluster: ${list(account.cluster)}`);
@@ -88,6 +98,17 @@ function renderAccount(account: AccountSummary): string[] {
   }
   if (account.runAs.length > 0) lines.push(`    run as: ${account.runAs.join(', ')}`);
   return lines;
+}
+
+/** `created by alice (native) at <ISO time>`, then `changed by ...` when the account was replaced since. */
+export function attributionLines(account: Pick<AccountSummary, 'creator' | 'createdAt' | 'editor' | 'editedAt'>, indent = '    '): string[] {
+  const line = (verb: string, author: AccountAuthor | undefined, atMs: number | undefined) => {
+    if (!author) return [];
+    const key = author.apiKey ? `, API key ${author.apiKey.name ?? author.apiKey.id}` : '';
+    const at = atMs === undefined ? '' : ` at ${new Date(atMs).toISOString()}`;
+    return [`${indent}${verb} by ${author.principal} (${author.realmType}${key})${at}`];
+  };
+  return [...line('created', account.creator, account.createdAt), ...line('changed', account.editor, account.editedAt)];
 }
 
 function list(values: readonly string[]): string {

@@ -3,7 +3,9 @@ import type { DesiredCluster, ObservedAccount, ObservedUserManaged } from '../mo
 import { isReservedNamespace, namespaceOf } from '../es/principal.js';
 import { deletionVerdict } from '../ownership/deletion-verdict.js';
 import type { ClusterConnection } from './cluster-connection.js';
-import { clusterPrivileges, getUserManagedAccounts, missingRoles, supportsUserManagedAccounts } from './user-account-calls.js';
+import { escredIdentity } from './escred-identity.js';
+import { listUserManagedAccounts } from './query-user-accounts.js';
+import { clusterPrivileges, missingRoles, supportsUserManagedAccounts } from './user-account-calls.js';
 
 /** Whether this cluster's manifest declares or owns user-managed accounts: only then is anything read. */
 export function hasUserManagedAccounts(cluster: DesiredCluster): boolean {
@@ -11,9 +13,10 @@ export function hasUserManagedAccounts(cluster: DesiredCluster): boolean {
 }
 
 /**
- * What the plan needs about user-managed accounts, in four calls whatever their number: the
- * capability (an older cluster is a plan error naming its version and what it lacks), the list,
- * the declared roles that are missing, and whether the credentials may write (manage_security).
+ * What the plan needs about user-managed accounts: the capability (an older cluster is a plan error naming
+ * its version and what it lacks), the list (the query API's capability, then one page per 1,000 accounts),
+ * the declared roles that are missing, whether the credentials may write (manage_security), and who
+ * escred's credentials are (to tell escred's own edits from a person's in drift reports).
  */
 export async function observeUserManaged(
   connection: ClusterConnection, cluster: DesiredCluster, version: string,
@@ -25,12 +28,13 @@ export async function observeUserManaged(
       `capability user_managed_service_accounts (Elasticsearch 9.6 or later)${named.length > 0 ? `; cannot manage ${named.join(', ')}` : ''}`);
   }
   const roles = [...new Set(cluster.serviceAccounts.flatMap((a) => a.userManaged?.roles ?? []))].sort();
-  const [accounts, missing, privileges] = await Promise.all([
-    getUserManagedAccounts(connection),
+  const [accounts, missing, privileges, self] = await Promise.all([
+    listUserManagedAccounts(connection),
     missingRoles(connection, roles),
     clusterPrivileges(connection, ['manage_security']),
+    escredIdentity(connection),
   ]);
-  return { accounts, missingRoles: missing, canManageSecurity: privileges ? privileges.manage_security === true : null };
+  return { accounts, missingRoles: missing, canManageSecurity: privileges ? privileges.manage_security === true : null, self };
 }
 
 /**

@@ -6,6 +6,7 @@ import type { ObservedUserManagedAccount, UserManagedAccountSpec } from '../mode
 import { isHttpStatus, isRecord } from './elasticsearch-error.js';
 import { badResponse, type ClusterCaller } from './es-transport.js';
 import { accountPath } from './service-paths.js';
+import { parseAccountEntry } from './user-account-entry.js';
 
 const CAPABILITY = 'user_managed_service_accounts';
 const ACCOUNT_ROUTE = '/_security/service/{namespace}/{service}';
@@ -16,7 +17,12 @@ const ACCOUNT_ROUTE = '/_security/service/{namespace}/{service}';
  * without the capabilities API (before 8.14) or without the route answers no.
  */
 export async function supportsUserManagedAccounts(connection: ClusterCaller): Promise<boolean> {
-  const path = `/_capabilities?method=PUT&path=${encodeURIComponent(ACCOUNT_ROUTE)}&capabilities=${CAPABILITY}`;
+  return hasCapability(connection, 'PUT', ACCOUNT_ROUTE);
+}
+
+/** `GET /_capabilities` for one route of the user-managed accounts: false where the API or the route is missing. */
+export async function hasCapability(connection: ClusterCaller, method: string, route: string): Promise<boolean> {
+  const path = `/_capabilities?method=${method}&path=${encodeURIComponent(route)}&capabilities=${CAPABILITY}`;
   const response = await connection.send('GET', path, { acceptStatuses: [400, 404, 405] });
   return response.status === 200 && isRecord(response.body) && response.body.supported === true;
 }
@@ -26,19 +32,24 @@ export async function getUserManagedAccounts(connection: ClusterCaller): Promise
   const path = '/_security/service?type=user_managed';
   const { body } = await connection.send('GET', path);
   if (!isRecord(body)) throw badResponse(connection.clusterName, `GET ${path}`, 'not a JSON object');
-  return Object.entries(body).filter(([, entry]) => isRecord(entry) && entry.type === 'user_managed').map(([principal, entry]) => {
-    const record = entry as Record<string, unknown>;
-    const roles = Array.isArray(record.roles) ? record.roles.filter((r): r is string => typeof r === 'string') : [];
-    return { principal, roles: [...new Set(roles)].sort(), isEnabled: record.enabled !== false };
-  }).sort((a, b) => (a.principal < b.principal ? -1 : 1));
+  return Object.entries(body).filter(([, entry]) => isRecord(entry) && entry.type === 'user_managed')
+    .map(([principal, entry]) => parseAccountEntry(principal, entry as Record<string, unknown>))
+    .sort((a, b) => (a.principal < b.principal ? -1 : 1));
 }
 
-/** PUT replaces the whole account; `enabled` is always sent, since an omitted one means true (section 1.1). */
+/**
+ * PUT replaces the whole account (issue 22): `enabled` is always sent, since an omitted one means true, and so
+ * is the description and every kept field, since an omitted one is lost.
+ */
 export async function putUserManagedAccount(
   connection: ClusterCaller, principal: string, spec: UserManagedAccountSpec,
 ): Promise<{ created: boolean }> {
-  const { body } = await connection.send('PUT', accountPath(principal), { body: { roles: spec.roles, enabled: spec.isEnabled } });
+  const { body } = await connection.send('PUT', accountPath(principal), { body: accountWriteBody(spec) });
   return { created: isRecord(body) && body.created === true };
+}
+
+export function accountWriteBody(spec: UserManagedAccountSpec): Record<string, unknown> {
+  return { ...spec.keptFields, roles: spec.roles, enabled: spec.isEnabled, ...(spec.description === undefined ? {} : { description: spec.description }) };
 }
 
 /** Never `force`: a forced delete leaves tokens that block re-creation (section 1.2); 404 {found:false} is an answer. */

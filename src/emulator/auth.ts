@@ -11,6 +11,7 @@ import type { RecordStore } from './security/record-store.js';
 import { isValidPrincipal, type StoredAccount } from './security/user-managed-accounts.js';
 import type { IndexTokenStore } from './index-token-store.js';
 import type { NodeFileTokens } from './node-file-tokens.js';
+import type { AccessTokens } from './security/access-tokens.js';
 import type { VersionProfile } from './version-profile.js';
 
 /** Who can authenticate with Basic credentials (and own API keys). */
@@ -36,6 +37,8 @@ export type Principal =
       source: 'file' | 'index';
       /** set for a user-managed account (9.6+): its roles, resolved through the role stores at each request */
       userManagedRoles?: string[];
+      /** set when the request came with an OAuth2 access token granted for this account */
+      isAccessToken?: boolean;
     };
 
 export interface AuthContext {
@@ -51,6 +54,8 @@ export interface AuthContext {
   isTlsCheckFailing: boolean;
   /** successful (store, token, secret digest) verifications, as ES's per-store caches */
   verifiedCache: Set<string>;
+  /** OAuth2 access tokens granted by POST /_security/oauth2/token */
+  accessTokens: AccessTokens<Principal>;
 }
 
 export function sha256(text: string): string {
@@ -103,6 +108,10 @@ function authenticateApiKey(credentials: string, ctx: AuthContext): Principal {
 }
 
 async function authenticateBearer(value: string, ctx: AuthContext): Promise<Principal> {
+  const granted = ctx.accessTokens.lookup(value);
+  // [unsure] the reasons of an expired or invalidated access token: ES says "token expired" for both
+  if (granted === 'expired' || granted === 'invalidated') throw unauthorized('token expired');
+  if (granted !== 'unknown') return granted;
   const token = decodeBearer(value);
   if (!token) throw unauthorized(GENERIC_FAILURE);
   const principal = `${token.namespace}/${token.service}`;

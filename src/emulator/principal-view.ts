@@ -4,6 +4,7 @@
  */
 import type { Principal } from './auth.js';
 import type { UserRecord } from './security/native-users.js';
+import type { AccountAuthor } from './security/user-managed-accounts.js';
 import { denied, isGranted } from './privileges.js';
 import { roleDescriptorFor } from './role-descriptors.js';
 import { resolveRoles, type ResolvedRoles, type StoredRole } from './security/native-roles.js';
@@ -71,7 +72,8 @@ export function authenticateBody(principal: Principal, profile: VersionProfile):
       // 20_user_managed.yml@03f56605: full_name and metadata of a user-managed account.
       full_name: `${isUserManaged ? 'User-managed service account' : 'Service account'} - ${principal.principal}`,
       email: null,
-      token,
+      // [unsure] whether an OAuth2 access token of the account reports the service token it was granted for
+      ...(principal.isAccessToken ? {} : { token }),
       metadata: isUserManaged ? { _user_managed_service_account: true } : { _elastic_service_account: true },
       enabled: true,
       authentication_realm: realm,
@@ -93,4 +95,26 @@ export function authenticateBody(principal: Principal, profile: VersionProfile):
     return { ...body, authentication_realm: realm, lookup_realm: realm, authentication_type: 'api_key', api_key: { id: principal.apiKey.id, name: principal.apiKey.name } };
   }
   return { ...body, authentication_realm: realmOf(user), lookup_realm: realmOf(user), authentication_type: 'realm' };
+}
+
+/**
+ * Who a write to a user-managed account is attributed to (ServiceAccountAuthor.fromAuthentication [code]): the
+ * effective user; an API key's owner from the owner's realm, with the key; a service account as its own user,
+ * named as `_authenticate` names it ([inferred] for service accounts: no test writes as one).
+ */
+export function authorOf(principal: Principal, profile: VersionProfile): AccountAuthor {
+  if (principal.kind === 'service_account') {
+    const view = authenticateBody(principal, profile);
+    return { principal: principal.principal, full_name: String(view.full_name), realm: '_service_account', realm_type: '_service_account' };
+  }
+  const { user } = principal;
+  const realm = realmOf(user);
+  return {
+    principal: user.username,
+    ...(user.fullName ? { full_name: user.fullName } : {}),
+    ...(user.email ? { email: user.email } : {}),
+    realm: realm.name,
+    realm_type: realm.type,
+    ...(principal.kind === 'api_key' ? { api_key: { id: principal.apiKey.id, ...(principal.apiKey.name ? { name: principal.apiKey.name } : {}) } } : {}),
+  };
 }

@@ -25,6 +25,8 @@ export const ACTIONS = {
   deleteUserManagedAccount: 'cluster:admin/xpack/security/user_managed_service_account/delete',
   createUserManagedToken: 'cluster:admin/xpack/security/user_managed_service_account/token/create',
   deleteUserManagedToken: 'cluster:admin/xpack/security/user_managed_service_account/token/delete',
+  createAccessToken: 'cluster:admin/xpack/security/token/create',
+  invalidateAccessToken: 'cluster:admin/xpack/security/token/invalidate',
   main: 'cluster:monitor/main',
   clusterHealth: 'cluster:monitor/health',
   nodesCapabilities: 'cluster:monitor/nodes/capabilities',
@@ -66,6 +68,8 @@ function grants(privilege: string, action: string, profile: VersionProfile): boo
     case 'manage':
       // `manage` explicitly excludes the security actions.
       return action.startsWith('cluster:monitor/') || (action.startsWith('cluster:admin/') && !action.startsWith(SECURITY));
+    case 'manage_token':
+      return action.startsWith(`${SECURITY}token/`);
     case 'manage_own_api_key':
     case 'manage_api_key':
       return action.startsWith(`${SECURITY}api_key/`);
@@ -104,6 +108,9 @@ export function grantingPrivileges(action: string, profile: VersionProfile): str
     case ACTIONS.createUserManagedToken:
     case ACTIONS.deleteUserManagedToken:
       return ['manage_security', 'all'];
+    case ACTIONS.createAccessToken:
+    case ACTIONS.invalidateAccessToken:
+      return ['manage_token', 'manage_security', 'all'];
     case ACTIONS.createApiKey:
       return ['manage_own_api_key', 'manage_api_key', 'manage_security', 'all'];
     default:

@@ -8,8 +8,10 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { StoredRole } from './security/native-roles.js';
 import { RESERVED_USERS, UserDirectory, hashPassword, isPasswordOf, type StoredUser } from './security/native-users.js';
+import { AccessTokens } from './security/access-tokens.js';
 import { RecordStore } from './security/record-store.js';
 import type { StoredAccount } from './security/user-managed-accounts.js';
+import { seedAccounts } from './security/seed-accounts.js';
 import { loadClusterState } from './cluster-state.js';
 import type { EmulatorNode, EmulatorState } from './emulator-state.js';
 import { FaultInjector, parseFaultSpec, type FaultSpec } from './fault-injector.js';
@@ -21,6 +23,7 @@ import { NodeFileTokens } from './node-file-tokens.js';
 import { CLUSTER_INFO_ROUTES, registerApiKey } from './routes/cluster-info.js';
 import { serviceAccountRoutes } from './routes/service-accounts.js';
 import { USER_MANAGED_ACCOUNT_ROUTES } from './routes/user-managed-accounts.js';
+import { OAUTH2_TOKEN_ROUTES } from './routes/oauth2-token.js';
 import { QUERY_SERVICE_ACCOUNT_ROUTES } from './routes/query-service-accounts.js';
 import { SERVICE_TOKEN_ROUTES } from './routes/service-tokens.js';
 import { capabilitiesRoute } from './routes/capabilities.js';
@@ -72,6 +75,8 @@ export interface RunningEmulator {
   nodes: ReadonlyArray<{ id: string; name: string }>;
   superuser: { username: string; password: string };
   createApiKey(name: string, username?: string): Promise<{ id: string; apiKey: string; encoded: string }>;
+  /** 9.6+: many user-managed accounts at once, written by the superuser (tests and benchmarks; as a bulk write would) */
+  seedUserManagedAccounts(accounts: ReadonlyArray<{ principal: string; roles?: string[]; description?: string }>): Promise<void>;
   setFaults(faults: FaultSpec): void;
   clearFaults(): void;
   counters(): Record<string, number>;
@@ -95,7 +100,8 @@ function routesFor(profile: VersionProfile, documentRoutes: Route[]): Route[] {
     ...CLUSTER_INFO_ROUTES, ...CLUSTER_HEALTH_ROUTES, ...serviceAccountRoutes(profile.hasUserManagedAccounts), ...SERVICE_TOKEN_ROUTES,
     ...USER_ROUTES, ...ROLE_ROUTES, ...HAS_PRIVILEGES_ROUTES,
   ];
-  if (profile.hasUserManagedAccounts) routes.push(...USER_MANAGED_ACCOUNT_ROUTES, ...QUERY_SERVICE_ACCOUNT_ROUTES);
+  // the token API exists on every version; modelled only where its user-managed grant does (9.6+)
+  if (profile.hasUserManagedAccounts) routes.push(...USER_MANAGED_ACCOUNT_ROUTES, ...QUERY_SERVICE_ACCOUNT_ROUTES, ...OAUTH2_TOKEN_ROUTES);
   if (profile.hasCapabilitiesApi) routes.push(capabilitiesRoute(() => routes));
   return routes;
 }
@@ -195,6 +201,7 @@ async function buildState(options: EmulatorOptions, resolved: Resolved): Promise
     // Production mode in ES terms: more than one node and no HTTPS (spec section 9).
     isTlsCheckFailing: profile.hasHttpTlsCheck && !resolved.isTls && resolved.nodeCount > 1,
     verifiedCache,
+    accessTokens: new AccessTokens(),
     coordinatingFileTokens: () => nodes.find((node) => !faults.isNodeFailing(node.name))?.files,
   };
   return { state, superuserPassword: persisted.superuserPassword };
@@ -251,6 +258,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       const created = registerApiKey(state, name, username);
       return { id: created.id, apiKey: created.apiKey, encoded: created.encoded };
     },
+    seedUserManagedAccounts: (accounts) => seedAccounts(state, accounts),
     setFaults: (spec) => state.faults.set(parseFaultSpec(spec)),
     clearFaults: () => state.faults.clear(),
     counters: () => Object.fromEntries(counters),

@@ -3,6 +3,7 @@
  * user-managed-service-accounts.md sections 1-2 and 9): any namespace but `elastic` names one.
  */
 import { ACCOUNT_COMPONENT, MAX_ACCOUNT_COMPONENT_LENGTH, isReservedNamespace } from '../es/principal.js';
+import { canMatchKibanaNamespace, KIBANA_NAMESPACE } from '../es/kibana-accounts.js';
 import type { AccountOwnership, UserManagedAccountSpec } from '../model.js';
 import { DIAGNOSTIC_CODES, errorAt, warningAt } from './diagnostic.js';
 import type { AccountOwnership as RawOwnership, ServiceAccount } from './generated/manifest-types.js';
@@ -10,6 +11,8 @@ import type { DataPath } from './node-locator.js';
 import { type NormalizeContext, toList } from './normalize-context.js';
 import { checkAccountPatterns } from './pattern-rules.js';
 
+/** [inferred] Validation.UserManagedServiceAccounts.MAX_DESCRIPTION_LENGTH (docs/user-managed-accounts-es-main.md) */
+const MAX_DESCRIPTION_LENGTH = 1000;
 
 /**
  * The account spec of a user-managed account, or undefined for a built-in one. Reports the rules
@@ -24,7 +27,7 @@ export function normalizeUserManagedSpec(
       diagnostics.push(errorAt(locator.key(path), DIAGNOSTIC_CODES.invalidPrincipal,
         `the [elastic] namespace is reserved for built-in service accounts: write elastic/${principal.service} in lower case`));
     }
-    for (const field of ['roles', 'enabled'] as const) {
+    for (const field of ['roles', 'enabled', 'description'] as const) {
       if (raw[field] === undefined) continue;
       diagnostics.push(errorAt(locator.key([...path, field]), DIAGNOSTIC_CODES.builtInAccountSpec,
         `${field} is for user-managed service accounts; built-in ${principal.text} has fixed privileges and is always enabled`));
@@ -45,7 +48,12 @@ export function normalizeUserManagedSpec(
       `${principal.text} is a user-managed service account (its namespace is not elastic): declare its roles, e.g. roles: [logs-writer] (roles: [] grants nothing)`));
     return undefined;
   }
-  return { roles: [...new Set(raw.roles)].sort(), isEnabled: raw.enabled ?? true };
+  if (raw.description !== undefined && raw.description.length > MAX_DESCRIPTION_LENGTH) {
+    // Elasticsearch counts UTF-16 code units, as JavaScript does (PutUserManagedServiceAccountRequestTests [test])
+    diagnostics.push(errorAt(locator.value([...path, 'description']), DIAGNOSTIC_CODES.userManagedDescription,
+      `a service account description may not be more than ${MAX_DESCRIPTION_LENGTH} characters long, but [${raw.description.length}] were given`));
+  }
+  return { roles: [...new Set(raw.roles)].sort(), isEnabled: raw.enabled ?? true, ...(raw.description === undefined ? {} : { description: raw.description }) };
 }
 
 export function normalizeAccountOwnership(context: NormalizeContext, raw: RawOwnership | undefined, path: DataPath): AccountOwnership {
@@ -61,5 +69,12 @@ export function normalizeAccountOwnership(context: NormalizeContext, raw: RawOwn
       'owns "*" claims every user-managed service account of this cluster, also those made outside escred (by hand or by other tools): ' +
       'with prune: owned, any such account not declared here is deleted'));
   }
+  ownership.owns.forEach((pattern, i) => {
+    if (!canMatchKibanaNamespace(pattern)) return;
+    const at = typeof raw?.owns === 'string' ? [...path, 'owns'] : [...path, 'owns', i];
+    context.diagnostics.push(warningAt(context.locator.value(at), DIAGNOSTIC_CODES.ownsKibanaAccounts,
+      `owns '${pattern}' can match Kibana's own accounts (namespace ${KIBANA_NAMESPACE}): Kibana creates them on its Service accounts page ` +
+      `and keeps their credentials itself; escred never deletes one Kibana created or last changed unless owns names it without a wildcard`));
+  });
   return ownership;
 }

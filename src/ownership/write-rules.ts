@@ -22,7 +22,9 @@ export type TokenDeletePurpose =
   /** the token this run just made, whose value could not be stored */
   | 'rollback'
   /** a token of a user-managed account the manifest no longer declares, deleted before the account */
-  | 'account-removal';
+  | 'account-removal'
+  /** a token left from before of a declared user-managed account that is missing: Elasticsearch refuses its create until it goes */
+  | 'leftover';
 
 export type WriteVerdict = { isAllowed: true } | { isAllowed: false; code: ErrorCode; reason: string };
 
@@ -84,6 +86,10 @@ export function judgeTokenDelete(
     case 'conflict':
       // a token escred did not see made: replacing it revokes somebody's value, so only what the rules let it delete
       return verdict.kind === 'allowed' ? ALLOWED : refuse(refusalCode(verdict.kind), `${token} already exists and ${describeVerdict(verdict)}`);
+    case 'leftover':
+      // declared or not, it blocks the account's create: it goes only under the account's own deletion rule
+      if (!account.userManaged) return refuse('ESCRED_GATE_UNDECLARED', `${principal} is not a declared user-managed account, so it has no leftovers`);
+      return verdict.kind === 'allowed' ? ALLOWED : refuse(refusalCode(verdict.kind), `leftover ${token} of ${principal}: ${describeVerdict(verdict)}`);
   }
 }
 
@@ -124,5 +130,5 @@ export function judgeAccountDelete(cluster: DesiredCluster, principal: string): 
 
 /** Which deletes count against `maxDeletions`: those that remove something, not those that make it again. */
 export function countsAsDeletion(purpose: TokenDeletePurpose): boolean {
-  return purpose === 'prune' || purpose === 'account-removal';
+  return purpose === 'prune' || purpose === 'account-removal' || purpose === 'leftover';
 }

@@ -1,4 +1,5 @@
 import type { DesiredAccount, DesiredCluster, DesiredState, ObservedAccount, ObservedCluster, ObservedUserManaged } from '../model.js';
+import { leftoverTokens } from './leftover-tokens.js';
 import { planUserAccounts } from './plan-user-accounts.js';
 import { planAccountFileTokens } from './plan-account-file-tokens.js';
 import { planAccountIndexTokens } from './plan-account-index-tokens.js';
@@ -38,8 +39,11 @@ function planCluster(cluster: DesiredCluster, observed: ObservedCluster, options
     fileTokenDrift: [],
     warnings: [],
   };
+  const leftovers = leftoverTokens(cluster, observed);
   for (const account of cluster.serviceAccounts) {
-    const observedAccount = observed.serviceAccounts.find((a) => a.principal === account.principal) ?? emptyAccount(account);
+    // leftover tokens the account's create deletes first: its declared tokens are then made anew
+    const found = leftovers.deletable.has(account.principal) ? undefined : observed.serviceAccounts.find((a) => a.principal === account.principal);
+    const observedAccount = found ?? emptyAccount(account);
     if (!account.userManaged && observed.accounts && !observed.accounts.includes(account.principal)) {
       plan.warnings.push({ principal: account.principal, code: 'ESCRED_UNKNOWN_ACCOUNT',
         message: `Elasticsearch ${observed.version} has no service account ${account.principal} ` +
@@ -52,15 +56,18 @@ function planCluster(cluster: DesiredCluster, observed: ObservedCluster, options
     plan.warnings.push(...index.warnings, ...files.warnings);
     plan.fileTokenDrift.push(...files.drift);
   }
-  if (observed.userManaged) addUserAccounts(plan, cluster, observed, observed.userManaged, options.sinkSecrets);
+  if (observed.userManaged) addUserAccounts(plan, cluster, observed, observed.userManaged, leftovers.deletable, options.sinkSecrets);
   const accountDeletions = (plan.accountActions ?? []).filter((a) => a.kind === 'delete-account').length;
-  const deletions = plan.actions.filter((a) => a.kind === 'delete').length + accountDeletions;
+  const leftoverDeletions = [...leftovers.deletable.values()].reduce((sum, tokens) => sum + tokens.length, 0);
+  const deletions = plan.actions.filter((a) => a.kind === 'delete').length + accountDeletions + leftoverDeletions;
   const limit = options.maxDeletionsOverride ?? cluster.maxDeletions;
   if (deletions > limit) {
     plan.error = { code: 'ESCRED_MAX_DELETIONS',
       message: `the plan deletes ${deletions} ${accountDeletions > 0 ? 'tokens and accounts' : 'tokens'} on cluster ${cluster.name}, more than the limit of ${limit}; ` +
         `review the deletions, then raise maxDeletions or pass --max-deletions ${deletions}` };
   }
+  // before max-deletions: whatever else is planned, this account's create could only fail
+  if (leftovers.error) plan.error = leftovers.error;
   return plan;
 }
 
@@ -69,12 +76,16 @@ function planCluster(cluster: DesiredCluster, observed: ObservedCluster, options
  * credentials cannot make (no manage_security) is a plan error before any call, where the cluster told.
  */
 function addUserAccounts(
-  plan: ClusterPlan, cluster: DesiredCluster, observed: ObservedCluster, userManaged: ObservedUserManaged, sinkSecrets: ReadonlySet<string> | null | undefined,
+  plan: ClusterPlan, cluster: DesiredCluster, observed: ObservedCluster, userManaged: ObservedUserManaged, leftovers: ReadonlyMap<string, string[]>,
+  sinkSecrets: ReadonlySet<string> | null | undefined,
 ): void {
   const facts = { isMadeThisRun: () => false,
     isInSink: (principal: string, token: string) => (sinkSecrets ? sinkSecrets.has(securedKey(cluster.name, principal, token)) : null) };
-  const accounts = planUserAccounts(cluster, userManaged.accounts, observed.serviceAccounts, facts);
-  plan.accountActions = accounts.accountActions;
+  const accounts = planUserAccounts(cluster, userManaged.accounts, observed.serviceAccounts, facts, userManaged.self);
+  plan.accountActions = accounts.accountActions.map((action) => {
+    const tokens = action.kind === 'create-account' ? leftovers.get(action.principal) : undefined;
+    return tokens ? { ...action, leftoverTokens: tokens } : action;
+  });
   plan.actions.push(...accounts.tokenActions);
   plan.warnings.push(...accounts.warnings);
   for (const role of userManaged.missingRoles ?? []) {

@@ -1,4 +1,6 @@
-import type { DesiredCluster, ObservedAccount, ObservedUserManagedAccount } from '../model.js';
+import type { CredentialIdentity, DesiredCluster, ObservedAccount, ObservedUserManagedAccount, UserManagedAccountSpec } from '../model.js';
+import { lastChangeOf, type AccountChangedBy } from './account-attribution.js';
+import { kibanaAccountHold, kibanaDeletionNote } from './kibana-account-hold.js';
 import type { AccountAction } from './account-actions.js';
 import { isReservedNamespace, namespaceOf } from '../es/principal.js';
 import { deletionVerdict } from '../ownership/deletion-verdict.js';
@@ -22,6 +24,7 @@ export interface UserAccountPlan {
  */
 export function planUserAccounts(
   cluster: DesiredCluster, observed: readonly ObservedUserManagedAccount[], credentials: readonly ObservedAccount[], facts: WriteFacts,
+  self?: CredentialIdentity | null,
 ): UserAccountPlan {
   const plan: UserAccountPlan = { accountActions: [], tokenActions: [], warnings: [] };
   const byPrincipal = new Map(observed.map((a) => [a.principal, a]));
@@ -29,30 +32,47 @@ export function planUserAccounts(
   for (const account of cluster.serviceAccounts) {
     if (!account.userManaged) continue;
     declared.add(account.principal);
-    const action = planDeclared(account.principal, account.userManaged, byPrincipal.get(account.principal));
+    const action = planDeclared(account.principal, account.userManaged, byPrincipal.get(account.principal), self);
     if (action) plan.accountActions.push(action);
   }
   for (const account of observed) {
     if (declared.has(account.principal) || isReservedNamespace(namespaceOf(account.principal))) continue;
-    planUndeclared(cluster, account.principal, credentials, facts, plan);
+    planUndeclared(cluster, account, credentials, facts, plan);
   }
   return plan;
 }
 
-function planDeclared(principal: string, spec: { roles: string[]; isEnabled: boolean }, seen: ObservedUserManagedAccount | undefined): AccountAction | undefined {
-  if (!seen) return { kind: 'create-account', principal, roles: spec.roles, isEnabled: spec.isEnabled, reason: 'declared, not in the cluster' };
+/**
+ * A declared account: roles (as a set), enabled, and the description where the manifest declares one. The
+ * write carries what the cluster has for everything the manifest leaves out (issue 22: a PUT is wholesale).
+ */
+function planDeclared(
+  principal: string, spec: UserManagedAccountSpec, seen: ObservedUserManagedAccount | undefined, self?: CredentialIdentity | null,
+): AccountAction | undefined {
+  const declared = spec.description === undefined ? {} : { description: spec.description };
+  if (!seen) return { kind: 'create-account', principal, roles: spec.roles, isEnabled: spec.isEnabled, ...declared, reason: 'declared, not in the cluster' };
   const have = new Set(seen.roles);
   const want = new Set(spec.roles);
   const rolesAdded = spec.roles.filter((r) => !have.has(r));
   const rolesRemoved = [...have].filter((r) => !want.has(r)).sort();
-  if (rolesAdded.length + rolesRemoved.length === 0 && seen.isEnabled === spec.isEnabled) return undefined;
+  const isDescriptionChanged = spec.description !== undefined && spec.description !== seen.description;
+  if (rolesAdded.length + rolesRemoved.length === 0 && seen.isEnabled === spec.isEnabled && !isDescriptionChanged) return undefined;
+  const description = spec.description ?? seen.description;
   return { kind: 'update-account', principal, roles: spec.roles, isEnabled: spec.isEnabled, rolesAdded, rolesRemoved,
-    enabledBefore: seen.isEnabled, reason: 'differs from the manifest' };
+    enabledBefore: seen.isEnabled, ...(description === undefined ? {} : { description }),
+    ...(isDescriptionChanged ? { descriptionBefore: seen.description ?? null } : {}),
+    ...(seen.keptFields ? { keptFields: seen.keptFields } : {}), ...changedByOf(seen, self), reason: 'differs from the manifest' };
+}
+
+function changedByOf(seen: ObservedUserManagedAccount, self: CredentialIdentity | null | undefined): { changedBy?: AccountChangedBy } {
+  const changedBy = lastChangeOf(seen, self);
+  return changedBy ? { changedBy } : {};
 }
 
 function planUndeclared(
-  cluster: DesiredCluster, principal: string, credentials: readonly ObservedAccount[], facts: WriteFacts, plan: UserAccountPlan,
+  cluster: DesiredCluster, account: ObservedUserManagedAccount, credentials: readonly ObservedAccount[], facts: WriteFacts, plan: UserAccountPlan,
 ): void {
+  const { principal } = account;
   const verdict = deletionVerdict(cluster.userManagedAccounts, principal);
   if (verdict.kind === 'protected') return;
   if (verdict.kind === 'unowned') {
@@ -64,6 +84,11 @@ function planUndeclared(
   if (verdict.kind === 'not-pruned') {
     plan.warnings.push({ principal, code: 'ESCRED_ACCOUNT_NOT_PRUNED',
       message: `user-managed service account ${principal} matches owns '${owner}' but is not declared; prune is off, so it stays` });
+    return;
+  }
+  const hold = kibanaAccountHold(account, owner);
+  if (hold) {
+    plan.warnings.push(hold);
     return;
   }
   const tokens = credentials.find((c) => c.principal === principal)?.indexTokens ?? [];
@@ -79,5 +104,5 @@ function planUndeclared(
   for (const token of tokens) {
     plan.tokenActions.push({ kind: 'delete', principal, token, reason: `its account ${principal} is deleted (owned, '${owner}')` });
   }
-  plan.accountActions.push({ kind: 'delete-account', principal, reason: `owned ('${owner}') and not declared` });
+  plan.accountActions.push({ kind: 'delete-account', principal, reason: `owned ('${owner}') and not declared${kibanaDeletionNote(account)}` });
 }

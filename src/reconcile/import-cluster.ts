@@ -1,8 +1,9 @@
 import { relative } from 'node:path';
 import type { ClusterConnection } from '../cluster/cluster-connection.js';
 import { checkClusterInfo } from '../cluster/check-cluster-info.js';
-import { getUserManagedAccounts, supportsUserManagedAccounts } from '../cluster/user-account-calls.js';
-import type { AuthConfig, DesiredCluster, DesiredState, ObservedAccount, SecretRef } from '../model.js';
+import { listUserManagedAccounts } from '../cluster/query-user-accounts.js';
+import { supportsUserManagedAccounts } from '../cluster/user-account-calls.js';
+import type { AuthConfig, DesiredCluster, DesiredState, ObservedAccount, ObservedUserManagedAccount, SecretRef } from '../model.js';
 import { mapConcurrent } from '../support/map-concurrent.js';
 
 export interface ImportedCluster {
@@ -10,12 +11,14 @@ export interface ImportedCluster {
   version: string;
   /** the manifest, as plain data ready for YAML */
   manifest: Record<string, unknown>;
+  /** the user-managed accounts as the cluster reported them (attribution included), for the comments of the YAML */
+  userManaged: ObservedUserManagedAccount[];
 }
 
 /**
  * `escred import`: what a live cluster has, as a manifest that adopts it without deleting
  * anything (prune none, no owns): every index token declared, every file token on the nodes that
- * have it, every user-managed account (9.6+) with its roles and enabled flag. The cluster's UUID is pinned, so the manifest cannot be pointed at another cluster.
+ * have it, every user-managed account (9.6+) with its roles, enabled flag and description. The cluster's UUID is pinned, so the manifest cannot be pointed at another cluster.
  */
 export async function importCluster(
   desired: DesiredState,
@@ -25,7 +28,7 @@ export async function importCluster(
 ): Promise<ImportedCluster> {
   const info = await connection.info();
   checkClusterInfo(cluster, info);
-  const userManaged = (await supportsUserManagedAccounts(connection)) ? await getUserManagedAccounts(connection) : [];
+  const userManaged = (await supportsUserManagedAccounts(connection)) ? await listUserManagedAccounts(connection) : [];
   const specs = new Map(userManaged.map((a) => [a.principal, a]));
   const principals = [...Object.keys(await connection.getServiceAccounts()), ...specs.keys()].sort();
   const accounts = await mapConcurrent(principals, 8, (principal) => connection.getCredentials(principal));
@@ -36,7 +39,8 @@ export async function importCluster(
     const spec = specs.get(account.principal);
     // a user-managed account is adopted even without tokens: the account itself is what it declares
     const entry = importedAccount(account, nodeCount) ?? (spec ? { prune: 'none' } : undefined);
-    if (entry) serviceAccounts[account.principal] = spec ? { roles: spec.roles, enabled: spec.isEnabled, ...entry } : entry;
+    const description = spec?.description === undefined ? {} : { description: spec.description };
+    if (entry) serviceAccounts[account.principal] = spec ? { roles: spec.roles, enabled: spec.isEnabled, ...description, ...entry } : entry;
   }
   const path = (p: string) => relative(options.relativeTo, p) || '.';
   const manifest = {
@@ -54,7 +58,7 @@ export async function importCluster(
       serviceAccounts,
     }],
   };
-  return { clusterUuid: info.clusterUuid, version: info.version, manifest: JSON.parse(JSON.stringify(manifest)) as Record<string, unknown> };
+  return { clusterUuid: info.clusterUuid, version: info.version, manifest: JSON.parse(JSON.stringify(manifest)) as Record<string, unknown>, userManaged };
 }
 
 function importedAccount(account: ObservedAccount, nodeCount: number): Record<string, unknown> | undefined {

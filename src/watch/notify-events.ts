@@ -1,3 +1,4 @@
+import type { AccountChangedBy } from '../plan/account-attribution.js';
 import type { ChangeEntry } from '../apply/change-set.js';
 import { describeAccountAction, type AccountAction } from '../plan/account-actions.js';
 import { isRealDrift, type Plan } from '../plan/plan-types.js';
@@ -29,6 +30,8 @@ export interface NotificationDrift {
   /** create, replace, delete: what --apply would do to a token; *-account: to a user-managed account; file-token: a node's service_tokens file differs */
   kind: 'create' | 'replace' | 'delete' | 'file-token' | AccountAction['kind'];
   reason: string;
+  /** update-account: who last wrote what the cluster has, where it records it (issue 22) */
+  changedBy?: AccountChangedBy;
 }
 
 export interface NotificationError {
@@ -96,7 +99,8 @@ export function leaseNotification(context: NotificationContext, lease: Notificat
 /** What --apply would change, as a comparable list: the same drift twice in a row is notified once. */
 export function driftItems(plan: Plan): NotificationDrift[] {
   return plan.clusters.flatMap((c) => [
-    ...(c.accountActions ?? []).map((a) => ({ cluster: c.cluster, account: a.principal, token: '', kind: a.kind, reason: describeAccountAction(a) || a.reason })),
+    ...(c.accountActions ?? []).map((a) => ({ cluster: c.cluster, account: a.principal, token: '', kind: a.kind, reason: describeAccountAction(a) || a.reason,
+      ...(a.kind === 'update-account' && a.changedBy ? { changedBy: a.changedBy } : {}) })),
     ...c.actions.map((a) => ({ cluster: c.cluster, account: a.principal, token: a.token, kind: a.kind, reason: a.reason })),
     ...c.fileTokenDrift.filter(isRealDrift).map((d) => ({ cluster: c.cluster, account: d.principal, token: d.token, kind: 'file-token' as const, reason: describeDrift(d) })),
   ]);

@@ -60,10 +60,13 @@ describe('user-managed service accounts, end to end', () => {
     expect(apply.code).toBe(0);
     env.emulator.resetCounters();
     expect((await env.cli(['plan', '--detailed-exitcode'])).code).toBe(0);
-    // four calls for the accounts whatever their number (as the README says), plus GET / and one credentials GET per account
-    expect(env.emulator.counters()).toEqual({ total: 7, 'GET /': 1, 'GET /_security/service/{namespace}/{service}/credential': 2,
-      'GET /_capabilities': 1, 'GET /_security/service': 1, 'GET /_security/role/{name}': 1, 'POST /_security/user/_has_privileges': 1 });
-    expect(await accountsOf(env)).toEqual({
+    // six calls for the accounts up to 1,000 of them (as the README says), plus GET / and one credentials GET per account:
+    // two capabilities (accounts, query API), one query page, the roles, _has_privileges, _authenticate (who escred is)
+    expect(env.emulator.counters()).toEqual({ total: 9, 'GET /': 1, 'GET /_security/service/{namespace}/{service}/credential': 2,
+      'GET /_capabilities': 2, 'GET /_security/_query/service': 1, 'GET /_security/role/{name}': 1, 'POST /_security/user/_has_privileges': 1,
+      'GET /_security/_authenticate': 1 });
+    expect(Object.keys(await accountsOf(env))).toEqual(['team/ingest', 'team/search']);
+    expect(await accountsOf(env)).toMatchObject({
       'team/ingest': { type: 'user_managed', roles: ['logs-writer'], enabled: true },
       'team/search': { type: 'user_managed', roles: [], enabled: true },
     });

@@ -65,7 +65,8 @@ describe('fault matrix: user-managed account writes', () => {
     const rerun = await env.cli(['apply', '--auto-approve']);
     expect(rerun.code, rerun.stdout + rerun.stderr).toBe(0);
     const accounts = (await env.es('GET', '/_security/service?type=user_managed')).json;
-    expect(accounts).toEqual({
+    expect(Object.keys(accounts).sort()).toEqual(['other/app', 'team/ingest', 'team/search']);
+    expect(accounts).toMatchObject({ // and each has its creator and created_at (issue 22)
       'other/app': { type: 'user_managed', roles: [], enabled: true },
       'team/ingest': { type: 'user_managed', roles: ['logs-writer'], enabled: true },
       'team/search': { type: 'user_managed', roles: [], enabled: true },

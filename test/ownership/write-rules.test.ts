@@ -73,13 +73,32 @@ describe('token deletes', () => {
     }
   });
 
+  it.each<[string, string, string]>([
+    ['an owned, pruned leftover, even a declared name', 't1', 'allowed'],
+    ['an owned, pruned leftover', 'gitops-old', 'allowed'],
+    ['a protected leftover', 'gitops-keep', 'ESCRED_GATE_PROTECTED'],
+    ['an unowned leftover', 'hand', 'ESCRED_GATE_UNOWNED'],
+  ])('leftover tokens of a declared, missing account: %s', (_, token, expected) => {
+    const account = desiredAccount('team/a', { userManaged: { roles: [], isEnabled: true }, prune: 'owned', owns: ['gitops-*', 't1'],
+      protect: ['gitops-keep'], tokens: [desiredToken('t1')] });
+    expect(verdictOf(judgeTokenDelete(cluster([account]), 'team/a', token, 'leftover', facts()))).toBe(expected);
+  });
+
+  it('a built-in account has no leftovers', () => {
+    expect(judgeTokenDelete(cluster(), FLEET, 'gitops-old', 'leftover', facts())).toEqual({ isAllowed: false, code: 'ESCRED_GATE_UNDECLARED',
+      reason: `${FLEET} is not a declared user-managed account, so it has no leftovers` });
+    const prune = { ...fleet(), userManaged: { roles: [], isEnabled: true }, prune: 'none' as const };
+    expect(judgeTokenDelete(cluster([prune]), FLEET, 'gitops-old', 'leftover', facts())).toMatchObject({ code: 'ESCRED_GATE_NOT_PRUNED',
+      reason: `leftover gitops-old of ${FLEET}: prune is off (it matches owns 'gitops-*')` });
+  });
+
   it('a declared account is never being removed', () => {
     expect(verdictOf(judgeTokenDelete(cluster(), FLEET, 'gitops-old', 'account-removal', facts([], [`${FLEET}/gitops-old`])))).toBe('ESCRED_GATE_DECLARED');
   });
 
   it('only removals count against maxDeletions', () => {
-    expect((['prune', 'account-removal', 'replace', 'conflict', 'lost-answer', 'rollback'] as const).filter(countsAsDeletion))
-      .toEqual(['prune', 'account-removal']);
+    expect((['prune', 'account-removal', 'leftover', 'replace', 'conflict', 'lost-answer', 'rollback'] as const).filter(countsAsDeletion))
+      .toEqual(['prune', 'account-removal', 'leftover']);
   });
 });
 

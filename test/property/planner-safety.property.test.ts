@@ -146,4 +146,35 @@ describe('planner safety for user-managed accounts, over generated states', () =
       if (deletions > s.maxDeletions) expect(plan.error?.code).toBe('ESCRED_MAX_DELETIONS');
     }), { numRuns: 500 });
   });
+
+  it('leftover tokens of a declared, absent account are deleted only when its own rules own, prune and do not protect every one (issue 22)', () => {
+    const leftoverScenario = fc.record({
+      leftovers: fc.subarray(['t1', 'hand-1', 'keep-1'], { minLength: 1 }),
+      declaredTokens: fc.subarray(['t1', 't2']),
+      prune: fc.constantFrom('none' as const, 'owned' as const),
+      owns: fc.subarray(['t*', 'hand-*', '*']),
+      protect: fc.subarray(['keep-*', 't1']),
+      maxDeletions: fc.integer({ min: 0, max: 4 }),
+    });
+    fc.assert(fc.property(leftoverScenario, (s) => {
+      const account = desiredAccount('team/a', { userManaged: { roles: [], isEnabled: true }, prune: s.prune, owns: s.owns, protect: s.protect,
+        tokens: s.declaredTokens.map((n) => desiredToken(n)) });
+      const desired = desiredState([desiredCluster('prod', [account], { maxDeletions: s.maxDeletions })]);
+      const userManaged = { accounts: [], missingRoles: [], canManageSecurity: true };
+      const credentials = [observedAccount('team/a', { indexTokens: s.leftovers })];
+      const plan = buildPlan(desired, [observedCluster('prod', credentials, { userManaged })], { nowMs: NOW }).clusters[0]!;
+      const create = (plan.accountActions ?? []).find((a) => a.kind === 'create-account');
+      const isEveryOneDeletable = s.prune === 'owned' && s.leftovers.every((t) => matchesAny(s.owns, t) && !matchesAny(s.protect, t));
+      if (!isEveryOneDeletable) expect(plan.error?.code).toBe('ESCRED_LEFTOVER_TOKENS');
+      else if (s.leftovers.length > s.maxDeletions) expect(plan.error?.code).toBe('ESCRED_MAX_DELETIONS');
+      else expect(plan.error).toBeUndefined();
+      const deleted = create?.kind === 'create-account' ? create.leftoverTokens ?? [] : [];
+      if (deleted.length > 0) expect(isEveryOneDeletable).toBe(true);
+      if (isEveryOneDeletable) {
+        expect([...deleted].sort()).toEqual([...s.leftovers].sort());
+        // the declared tokens are made anew after the create, whether or not they were among the leftovers
+        expect(plan.actions.filter((a) => a.kind === 'create').map((a) => a.token).sort()).toEqual([...s.declaredTokens].sort());
+      }
+    }), { numRuns: 300 });
+  });
 });

@@ -102,6 +102,17 @@ describe('notification bodies', () => {
     expect(slackBody(applied).text).toContain('• prod account team/ingest: update-account updated');
   });
 
+  it('user-managed account drift names who last changed the account (issue 22), and validates', async () => {
+    const validate = await notificationSchema();
+    const changedBy = { principal: 'alice', realm: 'default_native', realmType: 'native', atMs: Date.UTC(2026, 11, 7, 10), isCreation: false, isEscred: false };
+    const withAccount: ClusterPlan = { ...prod, actions: [], fileTokenDrift: [],
+      accountActions: [{ kind: 'update-account', principal: 'team/ingest', roles: [], isEnabled: true, rolesAdded: [], rolesRemoved: ['superuser'], enabledBefore: true, changedBy, reason: 'differs' }] };
+    const drift = driftNotification({ ...context, mode: 'report-only' }, plan([withAccount]));
+    expect(drift.drift).toEqual([{ cluster: 'prod', account: 'team/ingest', token: '', kind: 'update-account',
+      reason: 'roles: -superuser (changed by alice (native) at 2026-12-07T10:00:00.000Z)', changedBy }]);
+    expect(validate(drift), JSON.stringify(validate.errors)).toBe(true);
+  });
+
   it('Slack body: one text in mrkdwn, with &, < and > escaped as Slack asks', () => {
     const applied = appliedNotification(context, [{ cluster: 'prod', principal: 'elastic/kibana', token: 'k1', action: 'create', outcome: 'failed', detail: 'sink said <no> & stopped' }]);
     expect(slackBody(applied)).toEqual({

@@ -22,12 +22,12 @@ describe('escred watch and user-managed accounts', () => {
     const first = await watch.waitForPass(() => true);
     expect({ result: first.result, error: first.error }).toEqual({ result: 'success', error: undefined });
     const account = async () => (await e2e!.es('GET', '/_security/service/team/ingest')).json['team/ingest'];
-    expect(await account()).toEqual({ type: 'user_managed', roles: ['logs-writer'], enabled: true });
+    expect(await account()).toMatchObject({ type: 'user_managed', roles: ['logs-writer'], enabled: true });
 
     await e2e.es('PUT', '/_security/service/team/ingest', { roles: ['logs-writer', 'superuser'], enabled: false });
     const repaired = await watch.waitForPass((p) => p.trigger === 'resync' && (p.changeSet?.entries.length ?? 0) > 0);
     expect(repaired.changeSet?.entries.map((c) => `${c.principal} ${c.action} ${c.outcome}`)).toEqual(['team/ingest update-account updated']);
-    expect(await account()).toEqual({ type: 'user_managed', roles: ['logs-writer'], enabled: true });
+    expect(await account()).toMatchObject({ type: 'user_managed', roles: ['logs-writer'], enabled: true });
     expect(e2e.events().filter((e) => e.event === 'change' && e.action === 'update-account').map((e) => [e.account, e.detail]))
       .toEqual([['team/ingest', 'update-account: updated']]);
     const applied = await (await request(`${watch.url}/metrics`)).body.text();
@@ -39,6 +39,9 @@ describe('escred watch and user-managed accounts', () => {
     const reportOnly = await e2e.watch({ resyncMs: 0 });
     const pass = await reportOnly.waitForPass(() => true);
     expect(pass.result).toBe('drift');
+    // the change was made with escred's own credentials (the superuser): the drift line says so (issue 22)
+    expect(e2e.events().filter((e) => e.event === 'drift' && e.account === 'team/ingest').map((e) => e.detail))
+      .toContainEqual(expect.stringMatching(/^update-account: roles: \+logs-writer \(changed by escred at \d{4}-[\d-]+T[\d:.]+Z\)$/));
     const metrics = await (await request(`${reportOnly.url}/metrics`)).body.text();
     expect(metrics).toMatch(/escred_drift\{cluster="e2e",account="team\/ingest"\} 1/);
   });

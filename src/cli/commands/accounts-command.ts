@@ -81,8 +81,9 @@ async function readClusterAccounts(cluster: DesiredCluster, options: AccountsCom
     checkClusterInfo(cluster, info);
     const accounts = await connection.getServiceAccounts();
     const declared = new Set(cluster.serviceAccounts.map((a) => a.principal));
-    const { supportsUserManagedAccounts, getUserManagedAccounts } = await import('../../cluster/user-account-calls.js');
-    const userManaged = (await supportsUserManagedAccounts(connection)) ? await getUserManagedAccounts(connection) : [];
+    const { supportsUserManagedAccounts } = await import('../../cluster/user-account-calls.js');
+    const { listUserManagedAccounts } = await import('../../cluster/query-user-accounts.js');
+    const userManaged = (await supportsUserManagedAccounts(connection)) ? await listUserManagedAccounts(connection) : [];
     return { cluster: cluster.name, clusterName: info.clusterName, version: info.version,
       accounts: [...summarizeAccounts(accounts, declared), ...summarizeUserManaged(userManaged, declared)] };
   } catch (error) {

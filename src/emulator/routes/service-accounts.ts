@@ -2,7 +2,7 @@
 import { coordinatingNode } from '../emulator-state.js';
 import { illegalArgument } from '../es-errors.js';
 import { validationFailed } from '../security/json-body.js';
-import { isValidPrincipal } from '../security/user-managed-accounts.js';
+import { accountView, isValidPrincipal } from '../security/user-managed-accounts.js';
 import { ACTIONS } from '../privileges.js';
 import type { RequestContext } from '../request-context.js';
 import { roleDescriptorFor } from '../role-descriptors.js';
@@ -34,7 +34,7 @@ async function getAccounts(ctx: RequestContext): Promise<Reply> {
     // A search of the security index: the last refreshed write; names failing validation match nothing.
     for (const [principal, account] of ctx.state.userManagedAccounts.search()) {
       if (!matches(principal, namespace, service) || !isValidPrincipal(principal)) continue;
-      entries.push([principal, { type: 'user_managed', roles: [...account.roles], enabled: account.enabled }]);
+      entries.push([principal, accountView(account)]);
     }
   }
   // [code] TransportGetServiceAccountActionTests orders by principal (JSON key order is not a contract).

@@ -6,11 +6,56 @@
 import { ACCOUNT_COMPONENT, MAX_ACCOUNT_COMPONENT_LENGTH } from '../../es/principal.js';
 import { ROLE_NAME_RULE, isValidRoleName } from './role-parser.js';
 
+/**
+ * Who wrote an account (ServiceAccountAuthor.java@c2d47c6b [code], docs/user-managed-accounts-es-main.md):
+ * the effective user; through an API key, the key's owner from the owner's realm, with the key by id and name.
+ * Stored and rendered alike: absent values are left out, never null.
+ */
+export interface AccountAuthor {
+  principal: string;
+  full_name?: string;
+  email?: string;
+  realm: string;
+  realm_type: string;
+  api_key?: { id: string; name?: string };
+}
+
 export interface StoredAccount {
   username: string;
   /** sorted and de-duplicated, as ES stores them (`sortedDistinct`) */
   roles: string[];
   enabled: boolean;
+  /** absent: none; `""` is kept apart from none (PutUserManagedServiceAccountRequestTests [test]) */
+  description?: string;
+  /** set at creation and kept by every replacement (23_user_managed_attribution.yml@31080cc5 [test]) */
+  creator?: AccountAuthor;
+  /** epoch ms */
+  created_at?: number;
+  /** absent until the first replacement */
+  editor?: AccountAuthor;
+  edited_at?: number;
+}
+
+/** The fields of an account as GET and the query API report them, in that order (type first). */
+export function accountView(account: StoredAccount): Record<string, unknown> {
+  const { description, creator, created_at, editor, edited_at } = account;
+  return {
+    type: 'user_managed', roles: [...account.roles], enabled: account.enabled,
+    ...(description === undefined ? {} : { description }),
+    ...(creator ? { creator } : {}), ...(created_at === undefined ? {} : { created_at }),
+    ...(editor ? { editor } : {}), ...(edited_at === undefined ? {} : { edited_at }),
+  };
+}
+
+/**
+ * [inferred] the cap: the request tests name MAX_DESCRIPTION_LENGTH and say it counts as role descriptions are
+ * counted; role descriptions are capped at 1000 characters. Its value on main was not read.
+ */
+export const MAX_DESCRIPTION_LENGTH = 1000;
+
+export function descriptionErrors(description: string | undefined): string[] {
+  if (description === undefined || description.length <= MAX_DESCRIPTION_LENGTH) return [];
+  return [`a service account description may not be more than ${MAX_DESCRIPTION_LENGTH} characters long, but [${description.length}] were given`];
 }
 
 const MAX_ROLES = 1000;

@@ -219,6 +219,10 @@ export interface ServiceAccount {
    */
   enabled?: boolean;
   /**
+   * User-managed service accounts only: the account's description, managed like `roles` (planned, applied, repaired). Left out, escred never changes the description the cluster has: every write sends back the one it reported, since a write replaces the account wholesale. At most 1000 characters.
+   */
+  description?: string;
+  /**
    * Index-backed tokens (created through the API).
    */
   tokens?: IndexToken[];

@@ -29,7 +29,9 @@ describe('user-managed service accounts: lifecycle, ES 9.6.0', () => {
     expect(Object.keys(both.json).sort()).toEqual(['apps/worker_1', ...BUILT_INS_9_6].sort());
     expect(Object.keys((await h.call('GET', `${SA_PATH}?type=user_managed`)).json)).toEqual(['apps/worker_1']);
     const scoped = await h.call('GET', `${SA_PATH}/apps/worker_1`);
-    expect(scoped.json).toEqual({ 'apps/worker_1': { type: 'user_managed', roles: ['user_managed_monitor'], enabled: true } });
+    // 23_user_managed_attribution.yml@31080cc5: the creator and created_at ride along (the superuser is in the reserved realm)
+    expect(scoped.json).toEqual({ 'apps/worker_1': { type: 'user_managed', roles: ['user_managed_monitor'], enabled: true,
+      creator: { principal: 'elastic', realm: 'reserved', realm_type: 'reserved' }, created_at: expect.any(Number) } });
     expect(Object.keys((await h.call('GET', `${SA_PATH}/apps`)).json)).toEqual(['apps/worker_1']);
     expect((await h.call('GET', `${SA_PATH}/apps/worker_1?type=built_in`)).json).toEqual({});
   });
@@ -42,7 +44,7 @@ describe('user-managed service accounts: lifecycle, ES 9.6.0', () => {
   it('PUT replaces wholesale: created:false, roles sorted and de-duplicated, omitted enabled means true', async () => {
     await put('apps/replace', { roles: ['a'], enabled: false });
     expect((await put('apps/replace', { roles: ['b', 'a', 'b'] })).json).toEqual({ created: false });
-    expect((await h.call('GET', `${SA_PATH}/apps/replace`)).json['apps/replace']).toEqual({ type: 'user_managed', roles: ['a', 'b'], enabled: true });
+    expect((await h.call('GET', `${SA_PATH}/apps/replace`)).json['apps/replace']).toMatchObject({ type: 'user_managed', roles: ['a', 'b'], enabled: true });
     expect((await put('apps/empty_roles', { roles: [] })).json).toEqual({ created: true });
   });
 

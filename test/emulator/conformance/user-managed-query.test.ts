@@ -31,7 +31,9 @@ describe('query user-managed service accounts, ES 9.6.0', () => {
 
   it('term on username: the hit has username, type, sorted roles, enabled (no _sort without sort)', async () => {
     const reply = await query({ query: { term: { username: 'apps/worker_2' } } });
-    expect(reply.json).toEqual({ total: 1, count: 1, service_accounts: [{ username: 'apps/worker_2', type: 'user_managed', roles: ['query_sa_api_key', 'query_sa_monitor'], enabled: false }] });
+    expect(reply.json).toEqual({ total: 1, count: 1, service_accounts: [{ username: 'apps/worker_2', type: 'user_managed', roles: ['query_sa_api_key', 'query_sa_monitor'], enabled: false,
+      // 23_user_managed_attribution.yml@31080cc5: every hit carries its attribution (the superuser wrote these)
+      creator: { principal: 'elastic', realm: 'reserved', realm_type: 'reserved' }, created_at: expect.any(Number) }] });
   });
 
   it('prefix with sort: _sort carries the sort values', async () => {

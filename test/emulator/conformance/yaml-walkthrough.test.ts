@@ -7,6 +7,9 @@
  * - elasticsearch-clients-tests security/90_service_accounts.yml@6dbd4b7a (8.16-8.19) and @9f63754e (9.0-9.5, main).
  * - x-pack service_accounts/20_user_managed.yml@03f56605 and 21_user_managed_authorization.yml@b94f54cb on 9.6.0
  *   (its lifecycle steps are covered in user-managed-lifecycle/auth.test.ts; here the setup and first scenario in order).
+ * - 22_user_managed_query.yml@187391d1 in user-managed-query.test.ts; 22_user_managed_oauth2_token.yml@c0b6bd5f in
+ *   user-managed-oauth2-token.test.ts; 23_user_managed_attribution.yml@31080cc5 in user-managed-attribution.test.ts (issue 22).
+ *   20_user_managed.yml@b94f54cb asks for `managed_by` where @03f56605 asks for `type`: docs/user-managed-accounts-es-main.md.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLEET, SA_PATH, YAML_NODE_NAMES, basicAuth, bearer, clearCachePath, credentialPath, startHarness, tokenPath, writeFileTokens, type Harness } from './harness.js';
