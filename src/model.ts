@@ -75,6 +75,13 @@ export interface UserManagedAccountSpec {
   keptFields?: Record<string, unknown>;
 }
 
+/**
+ * A user-managed account as the manifest declares it: `isEnabled` undefined when `enabled` is left
+ * out, so that escred never changes the flag a person set (issue 22: a field the manifest does not
+ * declare is kept as the cluster reports it; a new account is created enabled, as Elasticsearch does).
+ */
+export type DesiredUserManagedSpec = Omit<UserManagedAccountSpec, 'isEnabled' | 'keptFields'> & { isEnabled?: boolean };
+
 /** Who wrote a user-managed account, as the cluster reports it (Elasticsearch 9.6+: `creator`, `editor`). */
 export interface AccountAuthor {
   principal: string;
@@ -106,7 +113,7 @@ export interface DesiredAccount {
   tokens: DesiredToken[];
   fileTokens: DesiredFileToken[];
   /** set for user-managed accounts: escred creates and updates the account itself */
-  userManaged?: UserManagedAccountSpec;
+  userManaged?: DesiredUserManagedSpec;
   source: SourceRef;
 }
 

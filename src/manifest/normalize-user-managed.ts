@@ -4,7 +4,7 @@
  */
 import { ACCOUNT_COMPONENT, MAX_ACCOUNT_COMPONENT_LENGTH, isReservedNamespace } from '../es/principal.js';
 import { canMatchKibanaNamespace, KIBANA_NAMESPACE } from '../es/kibana-accounts.js';
-import type { AccountOwnership, UserManagedAccountSpec } from '../model.js';
+import type { AccountOwnership, DesiredUserManagedSpec } from '../model.js';
 import { DIAGNOSTIC_CODES, errorAt, warningAt } from './diagnostic.js';
 import type { AccountOwnership as RawOwnership, ServiceAccount } from './generated/manifest-types.js';
 import type { DataPath } from './node-locator.js';
@@ -20,7 +20,7 @@ const MAX_DESCRIPTION_LENGTH = 1000;
  */
 export function normalizeUserManagedSpec(
   context: NormalizeContext, principal: { namespace: string; service: string; text: string }, raw: ServiceAccount, path: DataPath,
-): UserManagedAccountSpec | undefined {
+): DesiredUserManagedSpec | undefined {
   const { locator, diagnostics } = context;
   if (isReservedNamespace(principal.namespace)) {
     if (principal.namespace !== 'elastic') {
@@ -53,7 +53,8 @@ export function normalizeUserManagedSpec(
     diagnostics.push(errorAt(locator.value([...path, 'description']), DIAGNOSTIC_CODES.userManagedDescription,
       `a service account description may not be more than ${MAX_DESCRIPTION_LENGTH} characters long, but [${raw.description.length}] were given`));
   }
-  return { roles: [...new Set(raw.roles)].sort(), isEnabled: raw.enabled ?? true, ...(raw.description === undefined ? {} : { description: raw.description }) };
+  return { roles: [...new Set(raw.roles)].sort(), ...(raw.enabled === undefined ? {} : { isEnabled: raw.enabled }),
+    ...(raw.description === undefined ? {} : { description: raw.description }) };
 }
 
 export function normalizeAccountOwnership(context: NormalizeContext, raw: RawOwnership | undefined, path: DataPath): AccountOwnership {

@@ -1,4 +1,4 @@
-import type { CredentialIdentity, DesiredCluster, ObservedAccount, ObservedUserManagedAccount, UserManagedAccountSpec } from '../model.js';
+import type { CredentialIdentity, DesiredCluster, DesiredUserManagedSpec, ObservedAccount, ObservedUserManagedAccount } from '../model.js';
 import { lastChangeOf, type AccountChangedBy } from './account-attribution.js';
 import { kibanaAccountHold, kibanaDeletionNote } from './kibana-account-hold.js';
 import type { AccountAction } from './account-actions.js';
@@ -47,18 +47,22 @@ export function planUserAccounts(
  * write carries what the cluster has for everything the manifest leaves out (issue 22: a PUT is wholesale).
  */
 function planDeclared(
-  principal: string, spec: UserManagedAccountSpec, seen: ObservedUserManagedAccount | undefined, self?: CredentialIdentity | null,
+  principal: string, spec: DesiredUserManagedSpec, seen: ObservedUserManagedAccount | undefined, self?: CredentialIdentity | null,
 ): AccountAction | undefined {
   const declared = spec.description === undefined ? {} : { description: spec.description };
-  if (!seen) return { kind: 'create-account', principal, roles: spec.roles, isEnabled: spec.isEnabled, ...declared, reason: 'declared, not in the cluster' };
+  if (!seen) {
+    return { kind: 'create-account', principal, roles: spec.roles, isEnabled: spec.isEnabled ?? true, ...declared, reason: 'declared, not in the cluster' };
+  }
+  // left out of the manifest, the flag stays as the cluster has it: a hand-disabled account is not re-enabled
+  const isEnabled = spec.isEnabled ?? seen.isEnabled;
   const have = new Set(seen.roles);
   const want = new Set(spec.roles);
   const rolesAdded = spec.roles.filter((r) => !have.has(r));
   const rolesRemoved = [...have].filter((r) => !want.has(r)).sort();
   const isDescriptionChanged = spec.description !== undefined && spec.description !== seen.description;
-  if (rolesAdded.length + rolesRemoved.length === 0 && seen.isEnabled === spec.isEnabled && !isDescriptionChanged) return undefined;
+  if (rolesAdded.length + rolesRemoved.length === 0 && seen.isEnabled === isEnabled && !isDescriptionChanged) return undefined;
   const description = spec.description ?? seen.description;
-  return { kind: 'update-account', principal, roles: spec.roles, isEnabled: spec.isEnabled, rolesAdded, rolesRemoved,
+  return { kind: 'update-account', principal, roles: spec.roles, isEnabled, rolesAdded, rolesRemoved,
     enabledBefore: seen.isEnabled, ...(description === undefined ? {} : { description }),
     ...(isDescriptionChanged ? { descriptionBefore: seen.description ?? null } : {}),
     ...(seen.keptFields ? { keptFields: seen.keptFields } : {}), ...changedByOf(seen, self), reason: 'differs from the manifest' };

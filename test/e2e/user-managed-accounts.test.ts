@@ -87,9 +87,24 @@ describe('user-managed service accounts, end to end', () => {
     expect(disable.stdout).toMatch(/enabled: true -> false/);
     expect(disable.code).toBe(0);
     expect((await authenticate(env, 'team/ingest', 't1')).status).toBe(401);
-    env.writeManifest(twoAccounts(['logs-writer']), OWNERSHIP);
+    env.writeManifest(twoAccounts(['logs-writer'], { enabled: true }), OWNERSHIP);
     expect((await env.cli(['apply', '--auto-approve'])).code).toBe(0);
     expect((await authenticate(env, 'team/ingest', 't1')).status).toBe(200);
+  });
+
+  it('issue 22: enabled left out of the manifest keeps the flag the cluster has: an account disabled by hand stays disabled', async () => {
+    const env = await start();
+    env.writeManifest(twoAccounts(['logs-writer']), OWNERSHIP);
+    expect((await env.cli(['apply', '--auto-approve'])).code).toBe(0);
+    expect((await accountsOf(env))['team/ingest'].enabled).toBe(true);
+    await env.es('PUT', '/_security/service/team/ingest', { roles: ['logs-writer'], enabled: false });
+    expect((await env.cli(['plan', '--detailed-exitcode'])).code).toBe(0);
+    env.writeManifest(twoAccounts(['audit', 'logs-writer']), OWNERSHIP);
+    const update = await env.cli(['apply', '--auto-approve']);
+    expect(update.code).toBe(0);
+    expect(update.stdout).not.toContain('enabled: false -> true');
+    expect((await accountsOf(env))['team/ingest']).toMatchObject({ roles: ['audit', 'logs-writer'], enabled: false });
+    expect((await authenticate(env, 'team/ingest', 't1')).status).toBe(401);
   });
 
   it('a saved plan is refused when an account\'s roles changed since, saying so (not "its tokens differ")', async () => {
@@ -112,7 +127,7 @@ describe('user-managed service accounts, end to end', () => {
     expect(apply.code).toBe(0);
     expect(await env.indexTokens('team/later')).toEqual(['l1']);
     expect((await authenticate(env, 'team/later', 'l1')).status).toBe(401);
-    env.writeManifest({ 'team/later': { roles: ['logs-writer'], tokens: [{ name: 'l1' }] } }, OWNERSHIP);
+    env.writeManifest({ 'team/later': { roles: ['logs-writer'], enabled: true, tokens: [{ name: 'l1' }] } }, OWNERSHIP);
     expect((await env.cli(['apply', '--auto-approve'])).code).toBe(0);
     expect(await authenticate(env, 'team/later', 'l1')).toEqual({ status: 200, username: 'team/later', roles: ['logs-writer'] });
   });

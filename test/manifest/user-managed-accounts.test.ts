@@ -6,11 +6,12 @@ import { CLUSTER, HEAD, loadText, yamlLines } from './manifest-fixture.js';
 const account = (principal: string, ...lines: string[]) => yamlLines(...HEAD, ...CLUSTER, '    serviceAccounts:', `      ${principal}:`, ...lines);
 
 describe('user-managed service accounts in the manifest', () => {
-  it('an account outside the elastic namespace with roles: roles sorted and distinct, enabled by default, tokens as usual', async () => {
+  it('an account outside the elastic namespace with roles: roles sorted and distinct, enabled only where declared, tokens as usual', async () => {
     const result = await loadText(account('team/ingest', '        roles: [logs-writer, audit, logs-writer]', '        tokens:', '          - name: t1'));
     expect(result.diagnostics).toEqual([]);
     const desired = result.desired!.clusters[0]!.serviceAccounts[0]!;
-    expect(desired.userManaged).toEqual({ roles: ['audit', 'logs-writer'], isEnabled: true });
+    // enabled left out: not declared (a new account is created enabled, an existing one keeps its flag)
+    expect(desired.userManaged).toEqual({ roles: ['audit', 'logs-writer'] });
     expect(desired.tokens.map((t) => t.name)).toEqual(['t1']);
   });
 
@@ -18,7 +19,7 @@ describe('user-managed service accounts in the manifest', () => {
     for (const [yaml, description] of [['description: Ships logs', 'Ships logs'], ['description: ""', '']] as const) {
       const result = await loadText(account('team/idle', '        roles: []', `        ${yaml}`));
       expect(result.diagnostics).toEqual([]);
-      expect(result.desired!.clusters[0]!.serviceAccounts[0]!.userManaged).toEqual({ roles: [], isEnabled: true, description });
+      expect(result.desired!.clusters[0]!.serviceAccounts[0]!.userManaged).toEqual({ roles: [], description });
     }
   });
 

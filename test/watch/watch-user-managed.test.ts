@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { startWatchE2e, type WatchE2e } from './watch-harness.js';
 
-const manifest = { 'team/ingest': { roles: ['logs-writer'], tokens: [{ name: 't1' }] } };
+// enabled declared: the daemon puts back a flag the manifest declares (left out, a hand-set flag is kept: test/e2e/user-managed-accounts.test.ts)
+const manifest = { 'team/ingest': { roles: ['logs-writer'], enabled: true, tokens: [{ name: 't1' }] } };
 
 describe('escred watch and user-managed accounts', () => {
   let e2e: WatchE2e | undefined;

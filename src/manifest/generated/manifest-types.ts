@@ -215,7 +215,7 @@ export interface ServiceAccount {
    */
   roles?: string[];
   /**
-   * User-managed service accounts only: whether its tokens authenticate. Default true.
+   * User-managed service accounts only: whether its tokens authenticate. Left out, a new account is created enabled and an existing one keeps the flag the cluster has: escred never re-enables an account someone disabled by hand.
    */
   enabled?: boolean;
   /**
