@@ -8,6 +8,9 @@ import { writeFileAtomic } from '../support/write-file-atomic.js';
 import { randomId } from './ids.js';
 import { readTextIfExists } from '../support/read-text-if-exists.js';
 
+/** `<data-dir>/elastic-password`: the superuser's password and a newline, mode 0600. */
+export const SUPERUSER_PASSWORD_FILE = 'elastic-password';
+
 export interface ClusterState {
   clusterUuid: string;
   securityIndexUuid: string;
@@ -40,6 +43,11 @@ export async function loadClusterState(options: LoadClusterStateOptions): Promis
   // Written only when something new was generated, so a restart does not touch the file.
   if (JSON.stringify(state) !== JSON.stringify(stored)) {
     await writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  }
+  // The password alone as well, for a manifest's `password: { file: ... }` (examples/quickstart.yaml).
+  const passwordFile = join(options.dataDir, SUPERUSER_PASSWORD_FILE);
+  if ((await readTextIfExists(passwordFile)) !== `${state.superuserPassword}\n`) {
+    await writeFileAtomic(passwordFile, `${state.superuserPassword}\n`, { mode: 0o600 });
   }
   return state;
 }
