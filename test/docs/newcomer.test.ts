@@ -107,6 +107,12 @@ describe('a newcomer, from a fresh copy of the repository', () => {
     expect(KEEP_PLAYING).toHaveLength(3);
   });
 
+  it('./escred before the set-up says what to run first', async () => {
+    const early = await runToEnd(join(clone, 'escred'), ['--version'], { cwd: clone, env });
+    expect(early.stderr).toContain('dist/cli/main.js is missing: run `npm ci` in');
+    expect(early.code).toBe(1);
+  });
+
   it('npm ci && npm run demo: builds once, runs the demo, and ends with the README\'s next three commands', async ({ skip }) => {
     if (skipReason) skip(skipReason);
     const demo = await run(SET_UP[0]!);
