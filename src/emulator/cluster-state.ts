@@ -1,6 +1,7 @@
 /**
  * Identity that must survive restarts: cluster uuid, node ids, the .security index uuid and the
- * superuser password (the only secret the emulator keeps on disk, mode 0600, like ES's keystore).
+ * superuser password (the only secret the emulator keeps on disk, mode 0600, like ES's keystore; also
+ * alone in elastic-password, which a manifest can read).
  */
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
