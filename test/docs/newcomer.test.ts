@@ -142,4 +142,22 @@ describe('a newcomer, from a fresh copy of the repository', () => {
       await emulator.stop();
     }
   }, TIMEOUT_MS);
+
+  it('with port 9200 taken (an Elasticsearch of your own), the demo runs on a free port and says how to keep playing there', async ({ skip }) => {
+    if (skipReason) skip(skipReason);
+    const [command = 'bash', ...args] = typed(`node -e "require('net').createServer().listen(9200, '127.0.0.1', () => console.log('holding 9200'))"`);
+    const holder = startLongRunning(command, args, { cwd: clone, env });
+    try {
+      await holder.waitFor(/holding 9200/);
+      const demo = await run('npm run demo');
+      expect(demo.code, demo.stdout + demo.stderr).toBe(0);
+      const port = /Port 9200 is taken, so the emulator listens on https:\/\/127\.0\.0\.1:(\d+)/.exec(demo.stdout)?.[1];
+      expect(port).toBeDefined();
+      expect(demo.stdout).toContain('Apply complete! Resources: 3 created, 0 replaced, 1 deleted.');
+      expect(demo.stdout).toContain(`./escred emulator --data-dir .escred/demo/emulator --port ${port}\n  ./escred plan .escred/demo/escred.yaml\n`);
+      expect(readFileSync(join(clone, '.escred', 'demo', 'escred.yaml'), 'utf8').endsWith('\n')).toBe(true);
+    } finally {
+      await holder.stop();
+    }
+  }, TIMEOUT_MS);
 });
