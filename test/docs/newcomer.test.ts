@@ -10,7 +10,7 @@
  * otherwise on the machine's loopback, and only if 9200 is free there.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -159,5 +159,17 @@ describe('a newcomer, from a fresh copy of the repository', () => {
     } finally {
       await holder.stop();
     }
+  }, TIMEOUT_MS);
+
+  it('npm test and npm run demo build again only after a change (scripts/build-if-stale.mjs)', async ({ skip }) => {
+    if (skipReason) skip(skipReason);
+    const check = () => runToEnd(process.execPath, ['scripts/build-if-stale.mjs'], { cwd: clone, env, timeoutMs: TIMEOUT_MS });
+    expect((await check()).stdout).toContain('dist/ is up to date');
+    const later = new Date(Date.now() + 2_000);
+    utimesSync(join(clone, 'src', 'errors.ts'), later, later); // an edit
+    const rebuilt = await check();
+    expect(rebuilt.code, rebuilt.stderr).toBe(0);
+    expect(rebuilt.stdout).toContain('tsc -p tsconfig.build.json && node scripts/bundle-cli.mjs');
+    expect((await check()).stdout).toContain('dist/ is up to date');
   }, TIMEOUT_MS);
 });
