@@ -8,7 +8,7 @@
  * the rest of dist/ stays tsc's, for the tests, the bench and the demo. Chunks sit next to main.js,
  * at the same depth as every dist/<folder>/ file, so paths built from import.meta.url still resolve.
  */
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -31,3 +31,6 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+
+// The last step of the build: scripts/build-if-stale.mjs compares the inputs' times with this file's.
+writeFileSync(join(ROOT, 'dist', '.build-stamp'), `${new Date().toISOString()}\n`);

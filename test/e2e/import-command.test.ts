@@ -29,6 +29,7 @@ describe('escred import', () => {
     expect(text).toMatch(/elastic\/fleet-server:\n\s+prune: none\n\s+tokens:\n\s+- name: fleet-1/);
     expect(text).toMatch(/fileTokens:\n\s+- name: kibana-file\n\s+nodes:\n\s+- "\*"/);
     expect(text).not.toContain(e2e.emulator.superuser.password);
+    expect(text.endsWith('\n') && !text.endsWith('\n\n')).toBe(true); // a text file: one final newline
 
     expect((await e2e.cli(['validate', 'imported.yaml'])).code).toBe(0);
     const plan = await e2e.cli(['plan', '--detailed-exitcode', 'imported.yaml']);

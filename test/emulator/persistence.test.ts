@@ -33,9 +33,15 @@ describe('emulator restart persistence', () => {
       { principal: 'elastic/fleet-server', name: auto.json.token.name, hash: expect.any(String) },
     ]);
 
+    // the password alone, for a manifest's `password: { file: ... }` (examples/quickstart.yaml), readable by its owner only
+    const passwordFile = path.join(dataDir, 'elastic-password');
+    expect(fs.readFileSync(passwordFile, 'utf8')).toBe(`${identity.password}\n`);
+    expect(fs.statSync(passwordFile).mode & 0o777).toBe(0o600);
+
     const second = await startKit({}, dataDir);
     try {
       expect({ uuid: second.emu.clusterUuid, nodes: second.emu.nodes, password: second.emu.superuser.password }).toEqual(identity);
+      expect(fs.readFileSync(passwordFile, 'utf8')).toBe(`${identity.password}\n`);
       const listed = await second.call('GET', '/_security/service/elastic/fleet-server/credential');
       expect(Object.keys(listed.json.tokens).sort()).toEqual(['survivor', auto.json.token.name].sort());
       const me = await second.call('GET', '/_security/_authenticate', { auth: `Bearer ${value}` });

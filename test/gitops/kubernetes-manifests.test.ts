@@ -32,8 +32,13 @@ const find = (kind: string, namespace: string, name: string) =>
   objects.find((o) => o.object.kind === kind && o.object.metadata.namespace === namespace && o.object.metadata.name === name)?.object;
 const workloads = () => [...ofKind('Deployment'), ...ofKind('StatefulSet')];
 const containersOf = (w: any): any[] => [...(w.spec.template.spec.initContainers ?? []), ...w.spec.template.spec.containers];
+/** the image README.md tells people to build from the Dockerfile (`docker build -t IMAGE .`) */
+const README_IMAGE = /docker build -t (\S+) \./.exec(readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8'))?.[1];
+const isEscredImage = (image: string) => image.split(':')[0] === README_IMAGE?.split(':')[0];
 const escredContainers = () => workloads().flatMap((w) => w.object.spec.template.spec.containers
-  .filter((c: any) => c.args?.[0] === 'escred').map((c: any) => ({ ...w, container: c })));
+  .filter((c: any) => isEscredImage(c.image)).map((c: any) => ({ ...w, container: c })));
+/** the image's entrypoint is escred (Dockerfile), so a container's args are escred's arguments */
+const commandLine = (container: any) => ['escred', ...container.args].join(' ');
 const flagValue = (args: string[], flag: string): string => {
   const value = args[args.indexOf(flag) + 1];
   if (args.indexOf(flag) < 0 || value === undefined) throw new Error(`${flag} has no value in: ${args.join(' ')}`);
@@ -99,10 +104,17 @@ describe('examples/kubernetes', () => {
     expect(spawnSync(process.execPath, [CLI_PATH, 'watch', '--help'], { encoding: 'utf8' }).stdout).toMatch(/replicas on one manifest/);
   });
 
+  it('every escred container runs the image README.md says to build, at the package\'s version', () => {
+    const version = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')).version;
+    expect(README_IMAGE).toBe(`registry.example.com/platform/escred:${version}`);
+    const images = workloads().flatMap((w) => containersOf(w.object).map((c: any) => c.image)).filter((image: string) => /escred/.test(image));
+    expect(images).toEqual([README_IMAGE, README_IMAGE, README_IMAGE]);
+  });
+
   it('every escred container: known flags, probes on /healthz and /readyz at the --listen port, a writable --state-dir', () => {
     expect(escredContainers()).toHaveLength(3);
     for (const { file, container } of escredContainers()) {
-      const line = parseCliLine(container.args.join(' '));
+      const line = parseCliLine(commandLine(container));
       expect({ file, unknown: unknownFlags(line) }).toEqual({ file, unknown: [] });
       const port = Number(flagValue(container.args, '--listen').split(':')[1]);
       const portName = container.ports.find((p: any) => p.containerPort === port)?.name;

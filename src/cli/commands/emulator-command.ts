@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { parsePositiveInteger, writeErr, writeOut } from '../terminal.js';
 
@@ -43,7 +44,8 @@ Index tokens persist in <data-dir>/index-tokens.json (hashes only); users, roles
 accounts in native-users.json (salted password hashes), native-roles.json, user-managed-accounts.json.
 Each node reads its own <data-dir>/nodes/<node>/service_tokens file and reloads it when it changes.
 With TLS (default) the CA is written to <data-dir>/ca.pem and its SHA-256 fingerprint printed, for
-caFingerprint pinning.
+caFingerprint pinning. The superuser's password is kept in <data-dir>/cluster.json and, alone, in
+<data-dir>/elastic-password (for password: { file: ... }); a restart on the same data dir reuses both.
 
 Roles for --user name:password:role[,role]: superuser; the emulator's fixed roles service_account_manager
 (manage_service_account), security_reader (read_security), security_manager (manage_security),
@@ -119,6 +121,7 @@ export function registerEmulatorCommand(program: Command): void {
       // --nodes has a default: only an explicit --nodes must agree with --node-names.
       const isNodesExplicit = command.getOptionValueSource('nodes') === 'cli';
       const { startEmulator } = await import('../../emulator/start-emulator.js');
+      const { SUPERUSER_PASSWORD_FILE } = await import('../../emulator/cluster-state.js');
       // name = up to the first ':', roles = after the last ':', password = everything in between.
       const users = options.user.map((spec) => {
         const first = spec.indexOf(':');
@@ -145,7 +148,7 @@ export function registerEmulatorCommand(program: Command): void {
         `Elasticsearch ${emulator.version} emulator listening on ${emulator.url}`,
         `  cluster:        ${emulator.clusterName} (${emulator.clusterUuid})`,
         ...(emulator.caFile ? [`  CA file:        ${emulator.caFile}`, `  CA fingerprint: ${emulator.caFingerprint ?? ''}`] : []),
-        `  superuser:      ${emulator.superuser.username} / ${emulator.superuser.password}`,
+        `  superuser:      ${emulator.superuser.username} / ${emulator.superuser.password} (also in ${join(options.dataDir, SUPERUSER_PASSWORD_FILE)})`,
         `  nodes:          ${emulator.nodes.map((node) => `${node.name} (${node.id})`).join(', ')}`,
         `  service_tokens: ${emulator.serviceTokensPath('<node>')}`,
         'Press Ctrl+C to stop.',
