@@ -8,6 +8,7 @@ import { createToken } from './create-token.js';
 import { applyAccountDeletes, applyAccountUpserts } from './apply-accounts.js';
 import { CallLimiter } from './call-limiter.js';
 import { NO_REFRESH, RefreshFence, runFencedPhase } from './refresh-fence.js';
+import { keeperOf, verificationFailedDetail, verifyKeepers, type Verification } from './verify-stored-token.js';
 import type { GatedClusterApi } from './write-gate.js';
 
 /** The detail of an action skipped because the apply was interrupted before it started. */
@@ -16,7 +17,8 @@ export const NOT_STARTED_DETAIL = 'not started: the apply was interrupted';
 /**
  * Carries out a plan. Per cluster: every create and replace first (each value durable in the
  * sink before its chain goes on), then deletes, and only when nothing failed, so a rotation's old
- * generation never goes before the new one is safe. A sink failure stops the whole apply.
+ * generation never goes before the new one is safe, and verified: every new value and the value of
+ * each generation that stays must authenticate before any delete (verify-stored-token.ts). A sink failure stops the whole apply.
  * Clusters go at once, within one bound of calls in flight; refresh per write: see refresh-fence.ts.
  */
 export async function applyPlan(plan: Plan, context: ApplyContext): Promise<ChangeSet> {
@@ -72,6 +74,9 @@ async function applyCluster(
   // With deletes to follow, the last delete carries the refresh wait; without, the last create does.
   if (deletes.length > 0) await runWrites(writes, NO_REFRESH);
   else await runFencedPhase(writes, runWrites);
+  // verified rotation: the generation that stays must authenticate with its stored value before any older one goes
+  const kept = state.isAborted || hasFailed || isStopped() ? new Map<string, Verification>()
+    : await verifyKeepers(cluster.cluster, deletes, api, context.sink, (work) => limiter.run(work));
   const undeleted = new Set<string>();
   const runDeletes = (batch: readonly PlanAction[], options: WriteOptions) => mapConcurrent(batch, context.concurrency, (action) => limiter.run(async () => {
     if (isStopped()) return notStarted(action);
@@ -79,7 +84,13 @@ async function applyCluster(
       undeleted.add(action.principal);
       return skip(action, 'held back: a create on this cluster failed, deletions wait for the next apply');
     }
-    const done = await runDelete(cluster.cluster, action, api, context, options);
+    const keeper = kept.get(keeperOf(action) ?? '');
+    if (keeper?.kind === 'failed') {
+      undeleted.add(action.principal);
+      return record({ cluster: cluster.cluster, principal: action.principal, token: action.token, action: 'delete', outcome: 'failed',
+        detail: verificationFailedDetail(action.kind === 'delete' ? action.rotation?.generation ?? '' : '', keeper.reason) });
+    }
+    const done = await runDelete(cluster.cluster, action, api, context, options, keeper?.kind === 'skipped' ? keeper.note : undefined);
     fence.note(options, action.principal, action.token, done.outcome === 'failed' ? 'unknown' : 'absent');
     if (done.outcome === 'failed') undeleted.add(action.principal);
     record(done);
@@ -116,13 +127,15 @@ async function runWrite(
   }
 }
 
-async function runDelete(cluster: string, action: PlanAction, api: GatedClusterApi, context: ApplyContext, options: WriteOptions): Promise<ChangeEntry> {
+async function runDelete(
+  cluster: string, action: PlanAction, api: GatedClusterApi, context: ApplyContext, options: WriteOptions, note?: string,
+): Promise<ChangeEntry> {
   const key: TokenKey = { cluster, principal: action.principal, token: action.token };
   const base = { cluster, principal: action.principal, token: action.token, action: 'delete' } as const;
   try {
     const found = await deleteAudited(key, api, 'prune', context, options);
     await context.sink.forget(key).catch(() => undefined); // a stale value left behind is harmless; never fail a done delete
-    return { ...base, outcome: found ? 'deleted' : 'already-absent' };
+    return { ...base, outcome: found ? 'deleted' : 'already-absent', ...(note ? { detail: note } : {}) };
   } catch (error) {
     return { ...base, outcome: 'failed', detail: errorMessage(error) };
   }

@@ -2,6 +2,7 @@
  * apply/'s ports: what it needs from a cluster connection and what it is given to carry a plan out.
  * A ClusterConnection provides TokenApi; apply code itself only ever holds the WriteGate over it.
  */
+import type { BearerIdentity } from '../cluster/authenticate-bearer.js';
 import type { WriteOptions } from '../cluster/write-options.js';
 import type { ObservedAccount, UserManagedAccountSpec } from '../model.js';
 import type { ApplyJournal } from './apply-journal.js';
@@ -25,6 +26,8 @@ export interface TokenApi extends Partial<AccountApi> {
   createToken(principal: string, name: string, options?: WriteOptions): Promise<{ name: string; value: string }>;
   deleteToken(principal: string, name: string, options?: WriteOptions): Promise<{ found: boolean }>;
   getCredentials(principal: string): Promise<ObservedAccount>;
+  /** GET /_security/_authenticate as this bearer (verified rotation); absent on a port that cannot */
+  authenticateBearer?(bearer: string): Promise<BearerIdentity>;
 }
 
 export interface ApplyContext {

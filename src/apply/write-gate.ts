@@ -8,6 +8,7 @@
  * lease this run no longer holds fails there, before it is sent. apply/ holds no other road: it is
  * given this gate, never a connection.
  */
+import type { BearerIdentity } from '../cluster/authenticate-bearer.js';
 import { SafetyError } from '../errors.js';
 import type { DesiredCluster, DesiredState, ObservedAccount, UserManagedAccountSpec } from '../model.js';
 import {
@@ -47,6 +48,10 @@ export interface GatedClusterApi {
   putUserManagedAccount(principal: string, spec: UserManagedAccountSpec): Promise<{ created: boolean }>;
   deleteUserManagedAccount(principal: string): Promise<{ found: boolean }>;
   getCredentials(principal: string): Promise<ObservedAccount>;
+  /** GET /_security/_authenticate as this bearer: a read, judged by no rule (verified rotation, src/apply/verify-stored-token.ts) */
+  authenticate(bearer: string): Promise<BearerIdentity>;
+  /** the manifest declares this user-managed account disabled: none of its tokens can authenticate */
+  isAccountDisabled(principal: string): boolean;
 }
 
 export class WriteGate {
@@ -91,6 +96,11 @@ export class WriteGate {
         return this.accountApi(api).deleteUserManagedAccount(principal);
       },
       getCredentials: (principal) => api.getCredentials(principal),
+      authenticate: async (bearer) => {
+        if (!api.authenticateBearer) throw new SafetyError('ESCRED_NO_AUTHENTICATE_API', 'this connection cannot authenticate a token');
+        return api.authenticateBearer(bearer);
+      },
+      isAccountDisabled: (principal) => desired.serviceAccounts.find((a) => a.principal === principal)?.userManaged?.isEnabled === false,
     };
   }
 
