@@ -87,6 +87,8 @@ export interface DesiredAccount {
   fileTokens: DesiredFileToken[];
   /** set for user-managed accounts: escred creates and updates the account itself */
   userManaged?: UserManagedAccountSpec;
+  /** the manifest's `onValueLost`: a declared plain token whose value the sink lost is replaced; absent: `warn` */
+  onValueLost?: 'warn' | 'replace';
   source: SourceRef;
 }
 

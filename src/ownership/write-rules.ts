@@ -12,7 +12,7 @@ import { generationTime } from './generation-name.js';
 export type TokenDeletePurpose =
   /** the planner's delete of an undeclared token or a rotated-out generation (of an undeclared account: as 'account-removal') */
   | 'prune'
-  /** delete-then-create of a declared plain token: `escred rotate`, a value an interrupted apply lost */
+  /** delete-then-create of a declared plain token: `escred rotate`, a value an interrupted apply lost, a value the sink lost (onValueLost: replace) */
   | 'replace'
   /** a create answered 409: a token of that name exists that the plan did not see */
   | 'conflict'

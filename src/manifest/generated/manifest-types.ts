@@ -209,6 +209,10 @@ export interface ServiceAccount {
   owns?: Globs2;
   protect?: Globs3;
   /**
+   * What plan and apply (and the watch daemon at each pass) do with a declared token that exists in the cluster while the secret sink no longer holds its value (a deleted Kubernetes Secret or Vault path), where the sink can tell. `warn` (default): a warning that says how to replace it. `replace`: a plain token is deleted and made again under the same name (never a protected one), and the plan says why. A rotating token gets a new generation either way, as when its current generation's value is lost.
+   */
+  onValueLost?: 'warn' | 'replace';
+  /**
    * User-managed service accounts only (a namespace other than `elastic`, Elasticsearch 9.6+): the account's roles, compared as a set; `[]` is valid (the account authenticates and may do nothing). Declaring roles makes escred create and update the account itself.
    *
    * @maxItems 1000
