@@ -117,7 +117,7 @@ async function runWrite(
   const key: TokenKey = { cluster, principal: action.principal, token: action.token };
   const base = { cluster, principal: action.principal, token: action.token, action: action.kind } as const;
   try {
-    if (action.kind === 'replace') await deleteAudited(key, api, 'replace', context, NO_REFRESH);
+    if (action.kind === 'replace') await deleteAudited(key, api, action.revoke ? 'revoke' : 'replace', context, NO_REFRESH);
     const result = await createToken(key, api, context, options);
     const outcome = result.isAdopted ? 'adopted' : action.kind === 'replace' || result.wasReplaced ? 'replaced' : 'created';
     return { ...base, outcome, ...(result.detail ? { detail: result.detail } : {}) };
@@ -133,7 +133,7 @@ async function runDelete(
   const key: TokenKey = { cluster, principal: action.principal, token: action.token };
   const base = { cluster, principal: action.principal, token: action.token, action: 'delete' } as const;
   try {
-    const found = await deleteAudited(key, api, 'prune', context, options);
+    const found = await deleteAudited(key, api, action.kind === 'delete' && action.revoke ? 'revoke' : 'prune', context, options);
     await context.sink.forget(key).catch(() => undefined); // a stale value left behind is harmless; never fail a done delete
     return { ...base, outcome: found ? 'deleted' : 'already-absent', ...(note ? { detail: note } : {}) };
   } catch (error) {

@@ -15,6 +15,7 @@ import {
   countsAsDeletion, judgeAccountDelete, judgeAccountPut, judgeTokenCreate, judgeTokenDelete,
   type TokenDeletePurpose, type WriteFacts, type WriteVerdict,
 } from '../ownership/write-rules.js';
+import { namesToken, revocationOf, type Revocation } from '../plan/plan-revocations.js';
 import { securedKey } from '../plan/secured-tokens.js';
 import type { TokenApi, WriteOptions } from './apply-ports.js';
 
@@ -36,6 +37,8 @@ export interface WriteGateOptions {
   sinkKeys?: ReadonlySet<string> | null;
   /** --max-deletions, after a human reviewed the plan */
   maxDeletionsOverride?: number;
+  /** `escred revoke`: the tokens this run was asked to revoke, the only ones the 'revoke' purpose may delete */
+  revocations?: readonly Revocation[];
 }
 
 /** One cluster's writes through the gate: what apply code calls instead of a connection. */
@@ -111,6 +114,13 @@ export class WriteGate {
         const keys = this.options.sinkKeys;
         if (keys === undefined || keys === null) return null;
         return keys.has(securedKey(cluster, principal, token));
+      },
+      revocation: (principal, token) => {
+        const revocation = revocationOf(this.options.revocations, { cluster, principal });
+        const account = this.clusters.get(cluster)?.serviceAccounts.find((a) => a.principal === principal);
+        if (!revocation || !account) return undefined;
+        const isInSink = this.options.sinkKeys ? this.options.sinkKeys.has(securedKey(cluster, principal, token)) : null;
+        return namesToken(revocation, account, token, isInSink) ? { includeProtected: revocation.includeProtected } : undefined;
       },
     };
   }

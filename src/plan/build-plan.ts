@@ -2,6 +2,7 @@ import type { DesiredAccount, DesiredCluster, DesiredState, ObservedAccount, Obs
 import { planUserAccounts } from './plan-user-accounts.js';
 import { planAccountFileTokens } from './plan-account-file-tokens.js';
 import { planAccountIndexTokens } from './plan-account-index-tokens.js';
+import { planRevocation, revocationOf, type Revocation } from './plan-revocations.js';
 import { observedDigest } from './observed-digest.js';
 import { securedKey, type SecuredTokensOptions } from './secured-tokens.js';
 import { PLAN_FORMAT_VERSION, summarize, type ClusterPlan, type ClusterPlanError, type Plan, type TokenKey } from './plan-types.js';
@@ -20,6 +21,8 @@ export interface BuildPlanOptions extends SecuredTokensOptions {
    */
   deliveredFileTokens?: ReadonlyMap<string, readonly string[]>;
   forcedRotations?: readonly ForcedRotation[];
+  /** `escred revoke`: only these accounts are planned, and only their revocations (plan-revocations.ts) */
+  revocations?: readonly Revocation[];
   /** --max-deletions: overrides every cluster's maxDeletions after a human reviewed the plan */
   maxDeletionsOverride?: number;
 }
@@ -52,6 +55,7 @@ function planCluster(cluster: DesiredCluster, observed: ObservedCluster, options
     fileTokenDrift: [],
     warnings: [],
   };
+  if (options.revocations) return planClusterRevocations(plan, cluster, observed, options);
   for (const account of cluster.serviceAccounts) {
     const observedAccount = observed.serviceAccounts.find((a) => a.principal === account.principal) ?? emptyAccount(account);
     if (!account.userManaged && observed.accounts && !observed.accounts.includes(account.principal)) {
@@ -67,6 +71,25 @@ function planCluster(cluster: DesiredCluster, observed: ObservedCluster, options
     plan.fileTokenDrift.push(...files.drift);
   }
   if (observed.userManaged) addUserAccounts(plan, cluster, observed, observed.userManaged, options.sinkSecrets);
+  return withDeletionLimit(plan, cluster, options);
+}
+
+/** A revoke plans its named accounts' revocations and nothing else: no other token, file token or account. */
+function planClusterRevocations(plan: ClusterPlan, cluster: DesiredCluster, observed: ObservedCluster, options: BuildPlanOptions): ClusterPlan {
+  for (const account of cluster.serviceAccounts) {
+    const revocation = revocationOf(options.revocations, { cluster: cluster.name, principal: account.principal });
+    if (!revocation) continue;
+    const observedAccount = observed.serviceAccounts.find((a) => a.principal === account.principal) ?? emptyAccount(account);
+    const planned = planRevocation({ clusterName: cluster.name, account, observed: observedAccount, revocation, nowMs: options.nowMs,
+      ...(options.sinkSecrets !== undefined ? { sinkSecrets: options.sinkSecrets } : {}) });
+    plan.actions.push(...planned.actions);
+    plan.warnings.push(...planned.warnings);
+  }
+  return plan;
+}
+
+/** maxDeletions over the plan's token and account deletions (a revoke's plan never comes here: its tokens were named one by one). */
+function withDeletionLimit(plan: ClusterPlan, cluster: DesiredCluster, options: BuildPlanOptions): ClusterPlan {
   const accountDeletions = (plan.accountActions ?? []).filter((a) => a.kind === 'delete-account').length;
   const deletions = plan.actions.filter((a) => a.kind === 'delete').length + accountDeletions;
   const limit = options.maxDeletionsOverride ?? cluster.maxDeletions;

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { ForcedRotation } from '../../plan/build-plan.js';
+import type { Revocation } from '../../plan/plan-revocations.js';
 import { addFileTokensOptions, SCOPE_CLUSTER, type FileTokensCliOptions } from '../file-tokens-options.js';
 import { parseCountAtLeastOne, parsePositiveInteger } from '../terminal.js';
 import { addTimeoutOption, type TimeoutCliOptions } from './timeout-option.js';
@@ -21,6 +22,10 @@ export interface ApplyCommandOptions extends FileTokensCliOptions, TimeoutCliOpt
   showSecrets?: boolean;
   /** set by `escred rotate` */
   forcedRotations?: ForcedRotation[];
+  /** set by `escred revoke` */
+  revocations?: Revocation[];
+  /** `escred revoke --reason`: on every audit log line */
+  auditReason?: string;
 }
 
 /** Terraform's -parallelism default: 10 calls at once. */
