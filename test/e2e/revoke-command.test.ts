@@ -73,6 +73,20 @@ describe('escred revoke', () => {
     expect((await e2e.whoIs(value)).status).toBe(401);
   });
 
+  it('--all revokes every token whose value the sink holds, a protected one only with --include-protected', async () => {
+    const before = await e2e.indexTokens(FLEET);
+    const values = new Map(before.map((name) => [name, e2e.sinkValue(FLEET, name)]));
+    const hand = await e2e.es('POST', `/_security/service/${FLEET}/credential/token/hand-2`);
+    const all = await e2e.cli(['revoke', 'e2e', FLEET, '--all', '--auto-approve']);
+    expect(all.code).toBe(0);
+    expect(all.stdout).toContain('keep is protected: escred revoke needs --include-protected to revoke it');
+    for (const [name, value] of values) expect((await e2e.whoIs(value)).status).toBe(name === 'keep' ? 200 : 401);
+    expect((await e2e.whoIs(hand.json.token.value)).status).toBe(200); // not escred's: its value is not in the sink
+    const after = await e2e.indexTokens(FLEET);
+    expect(after.filter((n) => n.startsWith('ci-'))).toHaveLength(1);
+    for (const name of after.filter((n) => n !== 'hand-2')) expect((await e2e.whoIs(e2e.sinkValue(FLEET, name))).token?.name).toBe(name);
+  });
+
   it('a token the cluster does not have is an error, and nothing is written', async () => {
     e2e.emulator.clearRequests();
     const typo = await e2e.cli(['revoke', 'e2e', FLEET, 'ap', '--auto-approve']);
