@@ -3,6 +3,7 @@ import { SafetyError } from '../errors.js';
 import type { ObservedCluster } from '../model.js';
 import { buildPlan, unobservedClusterPlan, type ForcedRotation } from '../plan/build-plan.js';
 import type { Revocation } from '../plan/plan-revocations.js';
+import { withPolicyWarnings } from '../plan/policy-warnings.js';
 import { summarize, type ClusterPlan, type Plan } from '../plan/plan-types.js';
 import { mapConcurrent } from '../support/map-concurrent.js';
 import type { Pass } from './open-pass.js';
@@ -56,7 +57,8 @@ export async function planPass(pass: Pass, options: PlanPassOptions): Promise<Pl
   const failed: ClusterPlan[] = results.flatMap((r) =>
     r.error ? [unobservedClusterPlan(r.cluster, { code: r.error.code, message: r.error.message, isRetryable: r.error.isRetryable })] : []);
   const order = pass.desired.clusters.map((c) => c.name);
-  const clusters = [...plan.clusters, ...failed].sort((a, b) => order.indexOf(a.cluster) - order.indexOf(b.cluster));
+  const planned = withPolicyWarnings(plan.clusters, pass.desired, observed, sinkKeys, options.nowMs);
+  const clusters = [...planned, ...failed].sort((a, b) => order.indexOf(a.cluster) - order.indexOf(b.cluster));
   return {
     observed, plan: { ...plan, clusters, summary: summarize(clusters), ...(pass.scope ? { scope: pass.scope } : {}) }, nowMs: options.nowMs,
     sinkKeys, ...(options.maxDeletionsOverride !== undefined ? { maxDeletionsOverride: options.maxDeletionsOverride } : {}),

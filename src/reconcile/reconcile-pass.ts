@@ -11,6 +11,7 @@ import type { ChangeEntry } from '../apply/change-set.js';
 import type { Plan } from '../plan/plan-types.js';
 import { applyPass, type AppliedPass, type ApplyPassOptions } from './apply-pass.js';
 import { openPass, type Pass, type PassOptions } from './open-pass.js';
+import { recordTokenChanges } from './record-tokens-pass.js';
 import type { PlannedPass } from './plan-pass.js';
 
 /** Holds the leases a pass writes under for the time of `work`: the CLI takes and releases them, a daemon keeps them. */
@@ -77,7 +78,10 @@ async function carryOut<D>(pass: Pass, adapter: ReconcileAdapter<D>, renewBefore
   const run = adapter.runWrites ?? RUN_PLAINLY;
   const { result: applied, isInterrupted } = await run(async (stopSignal) => {
     await renewBeforeWrites(); // compare-and-set right before the batch of writes: a lost lease stops here
-    return applyPass(pass, planned, { ...adapter.apply, ...(stopSignal ? { stopSignal } : {}) });
+    const done = await applyPass(pass, planned, { ...adapter.apply, ...(stopSignal ? { stopSignal } : {}) });
+    // when escred made each token, kept in the cluster for `escred report` (never fails a done apply)
+    await recordTokenChanges(pass, planned.plan, done.changeSet, adapter.apply.clock?.() ?? new Date());
+    return done;
   });
   if (isInterrupted || applied.changeSet.hasFailures || !adapter.deliver) return { kind: 'done', pass, planned, applied, isInterrupted };
   // file tokens only once every index token went well; the nodes as the plan saw them, at its instant
