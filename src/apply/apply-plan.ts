@@ -8,7 +8,7 @@ import { createToken } from './create-token.js';
 import { applyAccountDeletes, applyAccountUpserts } from './apply-accounts.js';
 import { CallLimiter } from './call-limiter.js';
 import { NO_REFRESH, RefreshFence, runFencedPhase } from './refresh-fence.js';
-import { keeperOf, verificationFailedDetail, verifyKeepers, type Verification } from './verify-stored-token.js';
+import { keeperOf, verificationFailedDetail, verifyKeepers, VERIFY_FAILED_CODE, type Verification } from './verify-stored-token.js';
 import type { GatedClusterApi } from './write-gate.js';
 
 /** The detail of an action skipped because the apply was interrupted before it started. */
@@ -87,8 +87,9 @@ async function applyCluster(
     const keeper = kept.get(keeperOf(action) ?? '');
     if (keeper?.kind === 'failed') {
       undeleted.add(action.principal);
+      const keeperName = action.kind === 'delete' ? action.rotation?.generation ?? '' : '';
       return record({ cluster: cluster.cluster, principal: action.principal, token: action.token, action: 'delete', outcome: 'failed',
-        detail: verificationFailedDetail(action.kind === 'delete' ? action.rotation?.generation ?? '' : '', keeper.reason) });
+        detail: verificationFailedDetail(keeperName, keeper.reason), code: VERIFY_FAILED_CODE, unverifiedToken: keeperName });
     }
     const done = await runDelete(cluster.cluster, action, api, context, options, keeper?.kind === 'skipped' ? keeper.note : undefined);
     fence.note(options, action.principal, action.token, done.outcome === 'failed' ? 'unknown' : 'absent');
@@ -123,7 +124,8 @@ async function runWrite(
     return { ...base, outcome, ...(result.detail ? { detail: result.detail } : {}) };
   } catch (error) {
     if (error instanceof EscredError && error.code.startsWith('ESCRED_SINK')) state.isAborted = true;
-    return { ...base, outcome: 'failed', detail: errorMessage(error) };
+    const isUnverified = error instanceof EscredError && error.code === VERIFY_FAILED_CODE;
+    return { ...base, outcome: 'failed', detail: errorMessage(error), ...(isUnverified ? { code: VERIFY_FAILED_CODE, unverifiedToken: action.token } : {}) };
   }
 }
 

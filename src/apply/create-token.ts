@@ -4,7 +4,7 @@ import type { TokenKey } from '../plan/plan-types.js';
 import { securedKey } from '../plan/secured-tokens.js';
 import type { ApplyContext, WriteOptions } from './apply-ports.js';
 import { deleteAudited, postAudited, whyValueIsUnknown } from './audited-calls.js';
-import { verifyStoredToken } from './verify-stored-token.js';
+import { verifyStoredToken, VERIFY_FAILED_CODE } from './verify-stored-token.js';
 import { WriteRefusedError, type GatedClusterApi } from './write-gate.js';
 
 type CreateContext = Pick<ApplyContext, 'sink' | 'journal' | 'audit'>;
@@ -92,7 +92,7 @@ async function finish(key: TokenKey, value: string, api: GatedClusterApi, contex
   const verification = await verifyStoredToken(key, api, context.sink, value);
   if (verification.kind === 'failed') {
     // the token and its stored value stay (rolling back would lose nothing less); the failed entry holds this cluster's deletes back
-    throw new EscredError('ESCRED_VERIFY_FAILED', `${key.token} was created and its value handed to the secret sink ` +
+    throw new EscredError(VERIFY_FAILED_CODE, `${key.token} was created and its value handed to the secret sink ` +
       `${context.sink.describe()}, but ${verification.reason}; nothing older is deleted`);
   }
   const note = verification.note;

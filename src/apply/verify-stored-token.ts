@@ -14,6 +14,9 @@ import type { PlanAction, TokenKey } from '../plan/plan-types.js';
 import type { SecretSink } from './secret-sink.js';
 import type { GatedClusterApi } from './write-gate.js';
 
+/** The code of a create, or of the deletes it held back, whose stored value did not authenticate. */
+export const VERIFY_FAILED_CODE = 'ESCRED_VERIFY_FAILED';
+
 export type Verification =
   /** the stored value authenticates as the token; `note` says when it was the value handed to the sink that was checked */
   | { kind: 'verified'; note?: string }
