@@ -18,7 +18,8 @@ export const NOT_STARTED_DETAIL = 'not started: the apply was interrupted';
  * Carries out a plan. Per cluster: every create and replace first (each value durable in the
  * sink before its chain goes on), then deletes, and only when nothing failed, so a rotation's old
  * generation never goes before the new one is safe, and verified: every new value and the value of
- * each generation that stays must authenticate before any delete (verify-stored-token.ts). A sink failure stops the whole apply.
+ * each generation that stays must authenticate before any delete (verify-stored-token.ts).
+ * A sink failure stops the whole apply.
  * Clusters go at once, within one bound of calls in flight; refresh per write: see refresh-fence.ts.
  */
 export async function applyPlan(plan: Plan, context: ApplyContext): Promise<ChangeSet> {

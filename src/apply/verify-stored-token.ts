@@ -9,7 +9,7 @@
  * document (IndexServiceAccountTokenStore#doAuthenticate), so a token created with refresh=false
  * authenticates at once; the emulator does the same (src/emulator/auth.ts).
  */
-import { errorMessage } from '../errors.js';
+import { EscredError, errorMessage } from '../errors.js';
 import type { PlanAction, TokenKey } from '../plan/plan-types.js';
 import type { SecretSink } from './secret-sink.js';
 import type { GatedClusterApi } from './write-gate.js';
@@ -37,7 +37,9 @@ export async function verifyStoredToken(key: TokenKey, api: GatedClusterApi, sin
   try {
     stored = await sink.read(key);
   } catch (error) {
-    return { kind: 'failed', reason: `the secret sink could not give the value of ${key.token} back (${errorMessage(error)})` };
+    // an exec sink may answer read `unsupported` (docs/exec-sink-protocol.md): it cannot give values back, which is no fault
+    if (error instanceof EscredError && error.code === 'ESCRED_SINK_NOT_READABLE') stored = null;
+    else return { kind: 'failed', reason: `the secret sink could not give the value of ${key.token} back (${errorMessage(error)})` };
   }
   const value = stored ?? given;
   if (value === undefined) {

@@ -78,6 +78,21 @@ describe('verified rotation', () => {
     expect(requests.filter((r) => r.method === 'DELETE' && r.path.startsWith('/_security'))).toEqual([]);
   });
 
+  it('a sink that cannot give values back (read answered unsupported) is checked with the value handed to it, and the apply succeeds', async () => {
+    const env = (e2e = await startE2e({ nodeCount: 1 }));
+    const sink = join(env.work, 'write-only-sink.mjs');
+    writeFileSync(sink, `import { readFileSync } from 'node:fs';
+const m = JSON.parse(readFileSync(0, 'utf8'));
+process.stdout.write(JSON.stringify({ protocolVersion: 1, status: ['list', 'read'].includes(m.action) ? 'unsupported' : 'ok' }));
+`);
+    env.writeManifest({ [FLEET]: { tokens: [{ name: 'plain' }] } });
+    writeFileSync(env.manifestPath, readFileSync(env.manifestPath, 'utf8')
+      .replace(/secrets:\n\s+directory: .*\n/, `secrets:\n  exec: ${JSON.stringify([process.execPath, sink])}\n`));
+    const apply = await env.cli(['apply', '--auto-approve']);
+    expect(apply.code).toBe(0);
+    expect(apply.stdout).toContain('plain: created: verified with the value handed to the sink (the sink does not give values back)');
+  });
+
   it('older generations go only once the value stored for the one that stays authenticates as it', async () => {
     const env = (e2e = await startE2e({ nodeCount: 1 }));
     env.writeManifest(ROTATING);
@@ -90,7 +105,8 @@ describe('verified rotation', () => {
     const held = await passAt(env, START + 32 * DAY);
     expect(held).toEqual([{ cluster: 'e2e', principal: FLEET, token: old, action: 'delete', outcome: 'failed',
       detail: `not deleted: verification of ${current} failed (the value stored for ${current} authenticates as ${FLEET} token ${old}, ` +
-        `not as ${FLEET} token ${current}); older generations are kept until its stored value authenticates` }]);
+        `not as ${FLEET} token ${current}); older generations are kept until its stored value authenticates`,
+      code: 'ESCRED_VERIFY_FAILED', unverifiedToken: current }]);
     expect(await env.indexTokens(FLEET)).toEqual([old, current]);
     writeFileSync(file, good);
     expect(await passAt(env, START + 33 * DAY)).toEqual([{ cluster: 'e2e', principal: FLEET, token: old, action: 'delete', outcome: 'deleted' }]);
