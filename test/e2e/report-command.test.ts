@@ -67,6 +67,15 @@ describe('escred report', () => {
     expect(plan.stdout).toContain('policy: hand-made breaks forbidUnowned: an unowned token');
   });
 
+  it('the table (default) has a row per token and says what it found', async () => {
+    const table = await e2e.cli(['report']);
+    expect(table.code).toBe(0);
+    const rows = table.stdout.split('\n');
+    expect(rows[0]).toMatch(/^CLUSTER\s+ACCOUNT\s+TOKEN\s+KIND\s+STATUS/);
+    expect(rows.find((r) => r.includes(' hand-made '))).toMatch(/index\s+unowned\s+-\s+unknown\s+unknown\s+-\s+no\s+\(not in sink\)\s+forbidUnowned/);
+    expect(table.stdout).toContain('4 tokens, 0 overdue, 2 policy violations, 1 of unknown age.');
+  });
+
   it('csv and markdown list the same tokens, with the sink key and never a value', async () => {
     const csv = await e2e.cli(['report', '--output', 'csv']);
     const lines = csv.stdout.trimEnd().split('\r\n');
