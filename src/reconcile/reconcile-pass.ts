@@ -5,7 +5,8 @@
  * saved plan checked against a re-plan), how it confirms, how it holds leases, and how it reports.
  * The ordering that matters for safety lives here only: leases are held before the plan is made,
  * renewed by compare-and-set right before the batch of writes, and file tokens are delivered only
- * once every index-token write went well (values reach the sink inside applyPass, before anything else).
+ * once every index-token write went well (values reach the sink inside applyPass, before anything else,
+ * and are verified there before any older generation is deleted: src/apply/apply-plan.ts).
  */
 import type { ChangeEntry } from '../apply/change-set.js';
 import type { Plan } from '../plan/plan-types.js';
