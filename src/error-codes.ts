@@ -30,6 +30,15 @@ export const ERROR_CODES = {
   maxDeletions: 'ESCRED_MAX_DELETIONS',
   /** a declared account that is missing still has tokens its own rules do not let escred delete (issue 22) */
   leftoverTokens: 'ESCRED_LEFTOVER_TOKENS',
+  /** issue 23: a new or kept value did not authenticate as its token: nothing older is retired */
+  verifyFailed: 'ESCRED_VERIFY_FAILED',
+  noAuthenticateApi: 'ESCRED_NO_AUTHENTICATE_API',
+  /** escred revoke named a protected token without --include-protected */
+  revokeProtected: 'ESCRED_REVOKE_PROTECTED',
+  /** a revoke delete of a token this run's escred revoke does not name (the write gate) */
+  gateNotRevoked: 'ESCRED_GATE_NOT_REVOKED',
+  /** escred report: a cluster the pass has no observation of */
+  notObserved: 'ESCRED_NOT_OBSERVED',
   privilegeManageSecurity: 'ESCRED_PRIVILEGE_MANAGE_SECURITY',
   // the cluster and the connection to it
   /** no answer: refused, reset, timed out, DNS; retryable */
@@ -156,6 +165,11 @@ export const PLAN_WARNING_CODES = {
   accountKept: 'ESCRED_ACCOUNT_KEPT',
   /** an account Kibana created or last changed, which owns claims only through a wildcard (issue 22) */
   kibanaAccountKept: 'ESCRED_KIBANA_ACCOUNT_KEPT',
+  /** issue 23: escred revoke named a token the cluster does not have */
+  revokeNotFound: 'ESCRED_REVOKE_NOT_FOUND',
+  revokeProtected: ERROR_CODES.revokeProtected,
+  /** issue 23: a token breaks the manifest's policy */
+  policyViolation: 'ESCRED_POLICY_VIOLATION',
 } as const;
 
 type ValueOf<T> = T[keyof T];

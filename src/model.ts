@@ -114,6 +114,8 @@ export interface DesiredAccount {
   fileTokens: DesiredFileToken[];
   /** set for user-managed accounts: escred creates and updates the account itself */
   userManaged?: DesiredUserManagedSpec;
+  /** the manifest's `onValueLost`: a declared plain token whose value the sink lost is replaced; absent: `warn` */
+  onValueLost?: 'warn' | 'replace';
   source: SourceRef;
 }
 
@@ -128,11 +130,23 @@ export interface DesiredCluster {
   maxDeletions: number;
   /** the manifest's `timeout`: the longest one call to this cluster may take, retries included */
   timeoutMs?: number;
+  /** the manifest's `policy` (the cluster's own, else its file's); absent: no audit rules */
+  policy?: AuditPolicy;
   /** the manifest's `lease` (issue 15); absent: leases on, with the defaults */
   lease?: LeaseConfig;
   serviceAccounts: DesiredAccount[];
   userManagedAccounts: AccountOwnership;
   source: SourceRef;
+}
+
+/** The manifest's `policy:` (issue 23 §3): audit rules `escred report` turns into violations. */
+export interface AuditPolicy {
+  /** no token older than this, where its age is known */
+  maxAgeMs?: number;
+  /** every declared index token rotates, and no current generation is overdue */
+  requireRotation: boolean;
+  /** no unowned index token in a declared account */
+  forbidUnowned: boolean;
 }
 
 /** `off`, or the lease index and duration (defaults in src/lease/lease-manager.ts when absent) */

@@ -1,4 +1,4 @@
-import { EscredError, errorMessage, isSinkError } from '../errors.js';
+import { errorMessage, hasErrorCode, isSinkError } from '../errors.js';
 import type { ClusterPlan, Plan, PlanAction, TokenKey } from '../plan/plan-types.js';
 import { mapConcurrent } from '../support/map-concurrent.js';
 import type { ApplyContext } from './apply-context.js';
@@ -9,6 +9,7 @@ import { createToken } from './create-token.js';
 import { applyAccountDeletes, applyAccountUpserts } from './apply-accounts.js';
 import { CallLimiter } from './call-limiter.js';
 import { NO_REFRESH, RefreshFence, runFencedPhase } from './refresh-fence.js';
+import { keeperOf, verificationFailedDetail, verifyKeepers, VERIFY_FAILED_CODE, type Verification } from './verify-stored-token.js';
 import type { GatedClusterApi } from './write-gate.js';
 
 /** The detail of an action skipped because the apply was interrupted before it started. */
@@ -17,7 +18,9 @@ export const NOT_STARTED_DETAIL = 'not started: the apply was interrupted';
 /**
  * Carries out a plan. Per cluster: every create and replace first (each value durable in the
  * sink before its chain goes on), then deletes, and only when nothing failed, so a rotation's old
- * generation never goes before the new one is safe. A sink failure stops the whole apply.
+ * generation never goes before the new one is safe, and verified: every new value and the value of
+ * each generation that stays must authenticate before any delete (verify-stored-token.ts).
+ * A sink failure stops the whole apply.
  * Clusters go at once, within one bound of calls in flight; refresh per write: see refresh-fence.ts.
  */
 export async function applyPlan(plan: Plan, context: ApplyContext): Promise<ChangeSet> {
@@ -73,6 +76,9 @@ async function applyCluster(
   // With deletes to follow, the last delete carries the refresh wait; without, the last create does.
   if (deletes.length > 0) await runWrites(writes, NO_REFRESH);
   else await runFencedPhase(writes, runWrites);
+  // verified rotation: the generation that stays must authenticate with its stored value before any older one goes
+  const kept = state.isAborted || hasFailed || isStopped() ? new Map<string, Verification>()
+    : await verifyKeepers(cluster.cluster, deletes, api, context.sink, (work) => limiter.run(work));
   const undeleted = new Set<string>();
   const runDeletes = (batch: readonly PlanAction[], options: WriteOptions) => mapConcurrent(batch, context.concurrency, (action) => limiter.run(async () => {
     if (isStopped()) return notStarted(action);
@@ -80,7 +86,14 @@ async function applyCluster(
       undeleted.add(action.principal);
       return skip(action, 'held back: a create on this cluster failed, deletions wait for the next apply');
     }
-    const done = await runDelete(cluster.cluster, action, api, context, options);
+    const keeper = kept.get(keeperOf(action) ?? '');
+    if (keeper?.kind === 'failed') {
+      undeleted.add(action.principal);
+      const keeperName = action.kind === 'delete' ? action.rotation?.generation ?? '' : '';
+      return record({ cluster: cluster.cluster, principal: action.principal, token: action.token, action: 'delete', outcome: 'failed',
+        detail: verificationFailedDetail(keeperName, keeper.reason), code: VERIFY_FAILED_CODE, unverifiedToken: keeperName });
+    }
+    const done = await runDelete(cluster.cluster, action, api, context, options, keeper?.kind === 'skipped' ? keeper.note : undefined);
     fence.note(options, action.principal, action.token, done.outcome === 'failed' ? 'unknown' : 'absent');
     if (done.outcome === 'failed') undeleted.add(action.principal);
     record(done);
@@ -107,23 +120,26 @@ async function runWrite(
   const key: TokenKey = { cluster, principal: action.principal, token: action.token };
   const base = { cluster, principal: action.principal, token: action.token, action: action.kind } as const;
   try {
-    if (action.kind === 'replace') await deleteAudited(key, api, 'replace', context, NO_REFRESH);
+    if (action.kind === 'replace') await deleteAudited(key, api, action.revoke ? 'revoke' : 'replace', context, NO_REFRESH);
     const result = await createToken(key, api, context, options);
     const outcome = result.isAdopted ? 'adopted' : action.kind === 'replace' || result.wasReplaced ? 'replaced' : 'created';
     return { ...base, outcome, ...(result.detail ? { detail: result.detail } : {}) };
   } catch (error) {
     if (isSinkError(error)) state.isAborted = true;
-    return { ...base, outcome: 'failed', detail: errorMessage(error) };
+    const isUnverified = hasErrorCode(error, VERIFY_FAILED_CODE);
+    return { ...base, outcome: 'failed', detail: errorMessage(error), ...(isUnverified ? { code: VERIFY_FAILED_CODE, unverifiedToken: action.token } : {}) };
   }
 }
 
-async function runDelete(cluster: string, action: PlanAction, api: GatedClusterApi, context: ApplyContext, options: WriteOptions): Promise<ChangeEntry> {
+async function runDelete(
+  cluster: string, action: PlanAction, api: GatedClusterApi, context: ApplyContext, options: WriteOptions, note?: string,
+): Promise<ChangeEntry> {
   const key: TokenKey = { cluster, principal: action.principal, token: action.token };
   const base = { cluster, principal: action.principal, token: action.token, action: 'delete' } as const;
   try {
-    const found = await deleteAudited(key, api, 'prune', context, options);
+    const found = await deleteAudited(key, api, action.kind === 'delete' && action.revoke ? 'revoke' : 'prune', context, options);
     await context.sink.forget(key).catch(() => undefined); // a stale value left behind is harmless; never fail a done delete
-    return { ...base, outcome: found ? 'deleted' : 'already-absent' };
+    return { ...base, outcome: found ? 'deleted' : 'already-absent', ...(note ? { detail: note } : {}) };
   } catch (error) {
     return { ...base, outcome: 'failed', detail: errorMessage(error) };
   }

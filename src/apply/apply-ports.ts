@@ -4,6 +4,7 @@
  * ApplyJournal, or lease/'s LeasedJournal). In a file of their own so that apply-plan.ts, the steps
  * it calls and the write gate import them without importing each other.
  */
+import type { BearerIdentity } from '../cluster/authenticate-bearer.js';
 import type { WriteOptions } from '../cluster/write-options.js';
 import type { ObservedAccount, UserManagedAccountSpec } from '../model.js';
 import type { TokenKey } from '../plan/plan-types.js';
@@ -23,6 +24,8 @@ export interface TokenApi extends Partial<AccountApi> {
   createToken(principal: string, name: string, options?: WriteOptions): Promise<{ name: string; value: string }>;
   deleteToken(principal: string, name: string, options?: WriteOptions): Promise<{ found: boolean }>;
   getCredentials(principal: string): Promise<ObservedAccount>;
+  /** GET /_security/_authenticate as this bearer (verified rotation); absent on a port that cannot */
+  authenticateBearer?(bearer: string): Promise<BearerIdentity>;
 }
 
 /**

@@ -25,7 +25,7 @@ export async function postAudited(key: TokenKey, api: GatedClusterApi, context: 
 export async function deleteAudited(
   key: TokenKey, api: GatedClusterApi, purpose: TokenDeletePurpose, context: { audit: AuditLog }, options: WriteOptions = {},
 ): Promise<boolean> {
-  const audit = { cluster: key.cluster, account: key.principal, token: key.token, action: 'delete' as const };
+  const audit = { cluster: key.cluster, account: key.principal, token: key.token, action: 'delete' as const, purpose };
   try {
     const { found } = await api.deleteToken(key.principal, key.token, purpose, options);
     await context.audit.record({ ...audit, outcome: found ? 'ok' : 'not-found' });

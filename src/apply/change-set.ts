@@ -11,6 +11,10 @@ export interface ChangeEntry {
   outcome: ChangeOutcome;
   /** why, in words: "response lost; replaced", "secret sink failed: ...; the token was deleted again" */
   detail?: string;
+  /** a failed entry's error code, e.g. ESCRED_VERIFY_FAILED (verified rotation) */
+  code?: string;
+  /** ESCRED_VERIFY_FAILED: the token whose stored value failed the check (the new one, or the generation that stays) */
+  unverifiedToken?: string;
 }
 
 export interface ChangeSet {

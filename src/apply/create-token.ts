@@ -5,6 +5,7 @@ import { securedKey } from '../plan/secured-tokens.js';
 import type { ApplyContext } from './apply-context.js';
 import type { WriteOptions } from './apply-ports.js';
 import { deleteAudited, postAudited, whyValueIsUnknown } from './audited-calls.js';
+import { verifyStoredToken, VERIFY_FAILED_CODE } from './verify-stored-token.js';
 import { WriteRefusedError, type GatedClusterApi } from './write-gate.js';
 
 type CreateContext = Pick<ApplyContext, 'sink' | 'journal' | 'audit'>;
@@ -25,7 +26,7 @@ export interface CreateResult {
  * A 409, or a lost response after which the token exists, means a token whose value we never saw:
  * it is replaced only where the write gate lets escred delete it (see onExisting). If the sink
  * fails, the token just made is deleted again (a rollback, which the gate allows only for a token
- * this run made). `options.refresh` goes on the call that ends the chain (see refresh-fence.ts);
+ * this run made). Then the stored value must authenticate as the token (verify-stored-token.ts). `options.refresh` goes on the call that ends the chain (see refresh-fence.ts);
  * the calls before it use refresh=false, since they complete before it.
  */
 export async function createToken(key: TokenKey, api: GatedClusterApi, context: CreateContext, options: WriteOptions = {}): Promise<CreateResult> {
@@ -74,10 +75,18 @@ async function onExisting(key: TokenKey, verdict: Extract<WriteVerdict, { isAllo
       `because ${verdict.reason}. Store its value in the sink, or delete it by hand so that escred makes it again, or take it out of the manifest`);
 }
 
+/** Value to the sink, intent closed, then the stored value checked against the cluster (verified rotation). */
 async function finish(key: TokenKey, value: string, api: GatedClusterApi, context: CreateContext, options: WriteOptions, result: CreateResult): Promise<CreateResult> {
   await storeOrRollBack(key, value, api, context, options);
   await context.journal.finish(key);
-  return result;
+  const verification = await verifyStoredToken(key, api, context.sink, value);
+  if (verification.kind === 'failed') {
+    // the token and its stored value stay (rolling back would lose nothing less); the failed entry holds this cluster's deletes back
+    throw new EscredError(VERIFY_FAILED_CODE, `${key.token} was created and its value handed to the secret sink ` +
+      `${context.sink.describe()}, but ${verification.reason}; nothing older is deleted`);
+  }
+  const note = verification.note;
+  return note ? { ...result, detail: result.detail ? `${result.detail}; ${note}` : note } : result;
 }
 
 /**

@@ -10,12 +10,14 @@
  * rule (deletionVerdict) in src/ownership/file-token-ownership.ts, which file-token delivery asks.
  */
 import type { ErrorCode } from '../error-codes.js';
+import type { BearerIdentity } from '../cluster/authenticate-bearer.js';
 import { SafetyError } from '../errors.js';
 import type { DesiredCluster, DesiredState, ObservedAccount, UserManagedAccountSpec } from '../model.js';
 import {
   countsAsDeletion, judgeAccountDelete, judgeAccountPut, judgeTokenCreate, judgeTokenDelete,
   type TokenDeletePurpose, type WriteFacts, type WriteVerdict,
 } from '../ownership/write-rules.js';
+import { namesToken, revocationOf, type Revocation } from '../plan/plan-revocations.js';
 import { securedKey } from '../plan/secured-tokens.js';
 import type { TokenApi, WriteOptions } from './apply-ports.js';
 
@@ -37,6 +39,8 @@ export interface WriteGateOptions {
   sinkKeys?: ReadonlySet<string> | null;
   /** --max-deletions, after a human reviewed the plan */
   maxDeletionsOverride?: number;
+  /** `escred revoke`: the tokens this run was asked to revoke, the only ones the 'revoke' purpose may delete */
+  revocations?: readonly Revocation[];
 }
 
 /** One cluster's writes through the gate: what apply code calls instead of a connection. */
@@ -49,6 +53,10 @@ export interface GatedClusterApi {
   putUserManagedAccount(principal: string, spec: UserManagedAccountSpec): Promise<{ created: boolean }>;
   deleteUserManagedAccount(principal: string): Promise<{ found: boolean }>;
   getCredentials(principal: string): Promise<ObservedAccount>;
+  /** GET /_security/_authenticate as this bearer: a read, judged by no rule (verified rotation, src/apply/verify-stored-token.ts) */
+  authenticate(bearer: string): Promise<BearerIdentity>;
+  /** the manifest declares this user-managed account disabled: none of its tokens can authenticate */
+  isAccountDisabled(principal: string): boolean;
 }
 
 export class WriteGate {
@@ -93,6 +101,11 @@ export class WriteGate {
         return this.accountApi(api).deleteUserManagedAccount(principal);
       },
       getCredentials: (principal) => api.getCredentials(principal),
+      authenticate: async (bearer) => {
+        if (!api.authenticateBearer) throw new SafetyError('ESCRED_NO_AUTHENTICATE_API', 'this connection cannot authenticate a token');
+        return api.authenticateBearer(bearer);
+      },
+      isAccountDisabled: (principal) => desired.serviceAccounts.find((a) => a.principal === principal)?.userManaged?.isEnabled === false,
     };
   }
 
@@ -103,6 +116,13 @@ export class WriteGate {
         const keys = this.options.sinkKeys;
         if (keys === undefined || keys === null) return null;
         return keys.has(securedKey(cluster, principal, token));
+      },
+      revocation: (principal, token) => {
+        const revocation = revocationOf(this.options.revocations, { cluster, principal });
+        const account = this.clusters.get(cluster)?.serviceAccounts.find((a) => a.principal === principal);
+        if (!revocation || !account) return undefined;
+        const isInSink = this.options.sinkKeys ? this.options.sinkKeys.has(securedKey(cluster, principal, token)) : null;
+        return namesToken(revocation, account, token, isInSink) ? { includeProtected: revocation.includeProtected } : undefined;
       },
     };
   }

@@ -4,6 +4,7 @@
  * imports the other back (a command file loads its runner lazily).
  */
 import type { ForcedRotation } from '../plan/build-plan.js';
+import type { Revocation } from '../plan/plan-revocations.js';
 import type { NotifyFormat, NotifyTargetSpec } from '../watch/notify-targets.js';
 import type { LeaseWaitCliOptions } from './commands/lease-wait-option.js';
 import type { ScopeCliOptions } from './commands/scope-options.js';
@@ -34,6 +35,10 @@ export interface ApplyCommandOptions extends FileTokensCliOptions, TimeoutCliOpt
   showSecrets?: boolean;
   /** set by `escred rotate` */
   forcedRotations?: ForcedRotation[];
+  /** set by `escred revoke` */
+  revocations?: Revocation[];
+  /** `escred revoke --reason`: on every audit log line */
+  auditReason?: string;
 }
 
 export interface WatchCommandOptions extends FileTokensCliOptions {

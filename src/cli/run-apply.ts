@@ -2,6 +2,7 @@ import { ConfigError, EscredError, SafetyError, errorMessage } from '../errors.j
 import type { ForcedRotation } from '../plan/build-plan.js';
 import { assertPlanIsCurrent, loadPlanFile, type PlanFile } from '../plan/plan-file.js';
 import { actionsNotReplanned } from '../plan/saved-plan-actions.js';
+import { assertRevocable, assertRevocationsFound } from './revoke-checks.js';
 import { deletionVerdict, describeVerdict } from '../ownership/deletion-verdict.js';
 import type { ChangeEntry, ChangeSet } from '../apply/change-set.js';
 import { hasChanges, type Plan } from '../plan/plan-types.js';
@@ -92,17 +93,21 @@ function applyOptions(options: ApplyCommandOptions): ReconcileAdapter<AppliedFil
   return {
     concurrency: options.concurrency,
     ...(options.auditLog ? { auditPath: options.auditLog } : {}),
+    ...(options.auditReason ? { auditReason: options.auditReason } : {}),
     ...(options.output === 'human' ? { onChange: (entry: ChangeEntry) => writeOut(renderChange(entry)) } : {}),
   };
 }
 
 async function planFresh(pass: Pass, options: ApplyCommandOptions, target: FileTokensTarget | undefined): Promise<PlannedPass> {
   if (options.forcedRotations) assertDeclared(pass, options.forcedRotations);
+  if (options.revocations) assertRevocable(pass, options.revocations);
   const planned = await planPass(pass, {
     nowMs: Date.now(), onProgress: writeErr, ...(target ? { fileTokensTarget: target } : {}),
     ...(options.forcedRotations ? { forcedRotations: options.forcedRotations } : {}),
+    ...(options.revocations ? { revocations: options.revocations } : {}),
     ...(options.maxDeletions !== undefined ? { maxDeletionsOverride: options.maxDeletions } : {}),
   });
+  if (options.revocations) assertRevocationsFound(planned.plan);
   if (options.output === 'human') printPlan(planned.plan, options);
   return planned;
 }

@@ -1,6 +1,7 @@
 import { Agent } from 'undici';
 import type { WriteOptions } from './write-options.js';
 import { deleteUserManagedAccount, putUserManagedAccount } from './user-account-calls.js';
+import { authenticateBearer, type BearerIdentity } from './authenticate-bearer.js';
 import { accountPath, tokenPath } from './service-paths.js';
 import { ConfigError, EscredError } from '../errors.js';
 import type { DesiredCluster, ObservedAccount, ObservedNode, UserManagedAccountSpec } from '../model.js';
@@ -47,6 +48,8 @@ export interface ClusterConnection {
   createToken(principal: string, name: string, options?: WriteOptions): Promise<{ name: string; value: string }>;
   /** 404 {found:false} is an answer, not an error */
   deleteToken(principal: string, name: string, options?: WriteOptions): Promise<{ found: boolean }>;
+  /** GET /_security/_authenticate with this bearer instead of the cluster's credentials (verified rotation) */
+  authenticateBearer(bearer: string): Promise<BearerIdentity>;
   /** any other call, through the same retries, timeouts and failover (POST is never re-sent once it may have arrived) */
   send(method: HttpMethod, path: string, options?: SendOptions): Promise<EsResponse>;
   /** requests sent so far, retries included */
@@ -140,6 +143,7 @@ export function createClusterConnection(cluster: DesiredCluster, options: Cluste
       return { found: isRecord(response.body) ? response.body.found !== false : true };
     },
     send: (method, path, sendOptions) => transport.send(method, path, sendOptions),
+    authenticateBearer: (bearer) => authenticateBearer(transport, bearer),
     putUserManagedAccount(principal, spec) {
       return putUserManagedAccount(this, principal, spec);
     },

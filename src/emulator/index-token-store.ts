@@ -47,7 +47,12 @@ export class IndexTokenStore {
     return this.tokens.size;
   }
 
-  /** Realtime GET by id (what authentication uses). */
+  /**
+   * Realtime GET by id (what authentication uses): Elasticsearch's IndexServiceAccountTokenStore#doAuthenticate
+   * reads the token's document with client.prepareGet (a GET, realtime by default), not a search, so a token
+   * created with refresh=false authenticates at once (test/emulator/conformance/refresh.test.ts); escred's
+   * verified rotation relies on it and waits for no refresh (src/apply/verify-stored-token.ts).
+   */
   get(principal: string, name: string): IndexToken | undefined {
     return this.tokens.get(keyOf(principal, name));
   }

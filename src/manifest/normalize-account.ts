@@ -30,6 +30,7 @@ export function normalizeAccount(context: NormalizeContext, principal: string, r
     prune: raw.prune ?? 'none', owns: toList(raw.owns), protect: toList(raw.protect),
     tokens: [], fileTokens: [], source: locator.key(path),
   };
+  if (raw.onValueLost === 'replace') account.onValueLost = 'replace';
   const userManaged = match ? normalizeUserManagedSpec(context, { namespace: account.namespace, service: account.service, text: principal }, raw, path) : undefined;
   if (userManaged) account.userManaged = userManaged;
   checkTokenPatterns(context, raw, path);

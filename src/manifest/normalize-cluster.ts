@@ -1,10 +1,11 @@
-import type { AuthConfig, DesiredCluster, LeaseConfig, TlsConfig } from '../model.js';
+import type { AuditPolicy, AuthConfig, DesiredCluster, LeaseConfig, TlsConfig } from '../model.js';
 import { DIAGNOSTIC_CODES, errorAt, warningAt } from './diagnostic.js';
 import type { Auth, Cluster, Tls } from './generated/manifest-types.js';
 import type { DataPath } from './node-locator.js';
 import { normalizeAccount } from './normalize-account.js';
 import { normalizeAccountOwnership } from './normalize-user-managed.js';
 import { normalizeLease } from './normalize-lease.js';
+import { normalizePolicy } from './normalize-policy.js';
 import { parseDuration } from './parse-duration.js';
 import { type NormalizeContext, resolvePath, resolveSecretRef } from './normalize-context.js';
 
@@ -12,7 +13,7 @@ export const DEFAULT_MAX_DELETIONS = 5;
 
 /** One schema-valid cluster entry -> DesiredCluster, reporting the rules the schema cannot express. */
 /** `fileLease`: the file's top-level `lease`, the default when the cluster has none of its own */
-export function normalizeCluster(context: NormalizeContext, raw: Cluster, path: DataPath, fileLease?: LeaseConfig): DesiredCluster {
+export function normalizeCluster(context: NormalizeContext, raw: Cluster, path: DataPath, fileLease?: LeaseConfig, filePolicy?: AuditPolicy): DesiredCluster {
   const cluster: DesiredCluster = {
     name: raw.name,
     urls: normalizeUrls(context, raw, path),
@@ -27,6 +28,8 @@ export function normalizeCluster(context: NormalizeContext, raw: Cluster, path: 
   if (raw.clusterUuid !== undefined) cluster.clusterUuid = raw.clusterUuid;
   const lease = raw.lease !== undefined ? normalizeLease(context, raw.lease, [...path, 'lease']) : fileLease;
   if (lease !== undefined) cluster.lease = lease;
+  const policy = normalizePolicy(raw.policy) ?? filePolicy;
+  if (policy !== undefined) cluster.policy = policy;
   if (raw.timeout !== undefined) {
     const timeoutMs = parseDuration(raw.timeout);
     if (timeoutMs === undefined || timeoutMs === 0) {

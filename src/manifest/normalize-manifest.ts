@@ -4,6 +4,7 @@ import type { DiagnosticPosition } from './diagnostic.js';
 import type { ManifestFile, SecretSink } from './generated/manifest-types.js';
 import { normalizeCluster } from './normalize-cluster.js';
 import { normalizeLease } from './normalize-lease.js';
+import { normalizePolicy } from './normalize-policy.js';
 import { type NormalizeContext, resolvePath } from './normalize-context.js';
 
 /** What one file contributes to the merged desired state. */
@@ -15,9 +16,10 @@ export interface ManifestFragment {
 
 export function normalizeManifest(context: NormalizeContext, raw: ManifestFile): ManifestFragment {
   const fileLease = normalizeLease(context, raw.lease, ['lease']);
+  const filePolicy = normalizePolicy(raw.policy);
   const fragment: ManifestFragment = {
     file: context.locator.file,
-    clusters: (raw.clusters ?? []).map((cluster, index) => normalizeCluster(context, cluster, ['clusters', index], fileLease)),
+    clusters: (raw.clusters ?? []).map((cluster, index) => normalizeCluster(context, cluster, ['clusters', index], fileLease, filePolicy)),
   };
   if (raw.secrets) fragment.secrets = { config: normalizeSink(context, raw.secrets), at: context.locator.key(['secrets']) };
   return fragment;

@@ -12,6 +12,17 @@ export function generationName(baseName: string, nowMs: number): string {
   return `${baseName}-${compact}`;
 }
 
+/**
+ * A generation name no token has yet: a rotation or revoke within the second the current generation
+ * was made would otherwise name the new one after it (a 409, and --revoke-old or revoke would then
+ * delete the one name both share). Later seconds are taken until one is free.
+ */
+export function freshGenerationName(baseName: string, nowMs: number, taken: readonly string[]): string {
+  let at = nowMs;
+  while (taken.includes(generationName(baseName, at))) at += 1000;
+  return generationName(baseName, at);
+}
+
 /** The creation time encoded in `name` if it is a generation of `baseName`, else null. */
 export function generationTime(baseName: string, name: string): number | null {
   if (!name.startsWith(`${baseName}-`)) return null;

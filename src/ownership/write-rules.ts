@@ -6,14 +6,14 @@
 import type { ErrorCode } from '../error-codes.js';
 import { isReservedNamespace, namespaceOf } from '../es/principal.js';
 import type { DesiredAccount, DesiredCluster } from '../model.js';
-import { deletionVerdict, describeVerdict } from './deletion-verdict.js';
+import { deletionVerdict, describeVerdict, type DeletionVerdict } from './deletion-verdict.js';
 import { generationTime } from './generation-name.js';
 
 /** Why a token is to be deleted: each producer of a delete says which, and each has its own rule. */
 export type TokenDeletePurpose =
   /** the planner's delete of an undeclared token or a rotated-out generation (of an undeclared account: as 'account-removal') */
   | 'prune'
-  /** delete-then-create of a declared plain token: `escred rotate`, a value an interrupted apply lost */
+  /** delete-then-create of a declared plain token: `escred rotate`, a value an interrupted apply lost, a value the sink lost (onValueLost: replace) */
   | 'replace'
   /** a create answered 409: a token of that name exists that the plan did not see */
   | 'conflict'
@@ -24,7 +24,9 @@ export type TokenDeletePurpose =
   /** a token of a user-managed account the manifest no longer declares, deleted before the account */
   | 'account-removal'
   /** a token left from before of a declared user-managed account that is missing: Elasticsearch refuses its create until it goes */
-  | 'leftover';
+  | 'leftover'
+  /** `escred revoke` named this token (a leaked credential): deleted at once, replaced first where declared */
+  | 'revoke';
 
 export type WriteVerdict = { isAllowed: true } | { isAllowed: false; code: ErrorCode; reason: string };
 
@@ -34,6 +36,8 @@ export interface WriteFacts {
   isMadeThisRun(principal: string, token: string): boolean;
   /** the sink holds a value for the token: escred made it; null when the sink cannot tell */
   isInSink(principal: string, token: string): boolean | null;
+  /** this run is an `escred revoke` that names the token; absent or undefined: it does not */
+  revocation?(principal: string, token: string): { includeProtected: boolean } | undefined;
 }
 
 const ALLOWED: WriteVerdict = { isAllowed: true };
@@ -74,6 +78,7 @@ export function judgeTokenDelete(
   if (purpose === 'account-removal' || (purpose === 'prune' && !account)) return judgeAccountRemovalToken(cluster, account, principal, token, facts);
   if (!account) return refuse('ESCRED_GATE_UNDECLARED', `the manifest declares no account ${principal} on cluster ${cluster.name}`);
   const verdict = deletionVerdict(account, token);
+  if (purpose === 'revoke') return judgeRevoke(principal, token, verdict, facts);
   if (verdict.kind === 'protected') return refuse('ESCRED_GATE_PROTECTED', `${token} is protected: ${describeVerdict(verdict)}`);
   switch (purpose) {
     case 'replace':
@@ -91,6 +96,20 @@ export function judgeTokenDelete(
       if (!account.userManaged) return refuse('ESCRED_GATE_UNDECLARED', `${principal} is not a declared user-managed account, so it has no leftovers`);
       return verdict.kind === 'allowed' ? ALLOWED : refuse(refusalCode(verdict.kind), `leftover ${token} of ${principal}: ${describeVerdict(verdict)}`);
   }
+}
+
+/**
+ * A revoke deletes what a person named on the command line for this run, owned or not (a leaked
+ * credential is revoked whoever made it), a protected one only with --include-protected; a saved plan
+ * or another producer cannot ask for it, since only `escred revoke` gives the gate its revocations.
+ */
+function judgeRevoke(principal: string, token: string, verdict: DeletionVerdict, facts: WriteFacts): WriteVerdict {
+  const asked = facts.revocation?.(principal, token);
+  if (!asked) return refuse('ESCRED_GATE_NOT_REVOKED', `${token} of ${principal} is not named by this run's escred revoke`);
+  if (verdict.kind === 'protected' && !asked.includeProtected) {
+    return refuse('ESCRED_GATE_PROTECTED', `${token} is protected (${describeVerdict(verdict)}): escred revoke deletes it only with --include-protected`);
+  }
+  return ALLOWED;
 }
 
 function refusalCode(kind: 'unowned' | 'not-pruned'): ErrorCode {

@@ -1,4 +1,5 @@
 /** What buildPlan takes besides the desired and observed states; here so that the planner's steps see it without importing build-plan back. */
+import type { Revocation } from './plan-revocations.js';
 import type { TokenKey } from './plan-types.js';
 import type { SecuredTokensOptions } from './secured-tokens.js';
 
@@ -16,6 +17,8 @@ export interface BuildPlanOptions extends SecuredTokensOptions {
    */
   deliveredFileTokens?: ReadonlyMap<string, readonly string[]>;
   forcedRotations?: readonly ForcedRotation[];
+  /** `escred revoke`: only these accounts are planned, and only their revocations (plan-revocations.ts) */
+  revocations?: readonly Revocation[];
   /** --max-deletions: overrides every cluster's maxDeletions after a human reviewed the plan */
   maxDeletionsOverride?: number;
 }

@@ -8,6 +8,8 @@ import type { BuildPlanOptions } from './build-plan-options.js';
 import { securedKey } from './secured-tokens.js';
 import { PLAN_FORMAT_VERSION, summarize, type ClusterPlan, type ClusterPlanError, type Plan, type TokenKey } from './plan-types.js';
 
+import { planRevocation, revocationOf } from './plan-revocations.js';
+
 export type { BuildPlanOptions, ForcedRotation } from './build-plan-options.js';
 
 export function tokenKey(key: TokenKey): string {
@@ -39,6 +41,7 @@ function planCluster(cluster: DesiredCluster, observed: ObservedCluster, options
     fileTokenDrift: [],
     warnings: [],
   };
+  if (options.revocations) return planClusterRevocations(plan, cluster, observed, options);
   const leftovers = leftoverTokens(cluster, observed);
   for (const account of cluster.serviceAccounts) {
     // leftover tokens the account's create deletes first: its declared tokens are then made anew
@@ -57,6 +60,25 @@ function planCluster(cluster: DesiredCluster, observed: ObservedCluster, options
     plan.fileTokenDrift.push(...files.drift);
   }
   if (observed.userManaged) addUserAccounts(plan, cluster, observed, observed.userManaged, leftovers.deletable, options.sinkSecrets);
+  return withDeletionLimit(plan, cluster, options, leftovers);
+}
+
+/** A revoke plans its named accounts' revocations and nothing else: no other token, file token or account. */
+function planClusterRevocations(plan: ClusterPlan, cluster: DesiredCluster, observed: ObservedCluster, options: BuildPlanOptions): ClusterPlan {
+  for (const account of cluster.serviceAccounts) {
+    const revocation = revocationOf(options.revocations, { cluster: cluster.name, principal: account.principal });
+    if (!revocation) continue;
+    const observedAccount = observed.serviceAccounts.find((a) => a.principal === account.principal) ?? emptyAccount(account);
+    const planned = planRevocation({ clusterName: cluster.name, account, observed: observedAccount, revocation, nowMs: options.nowMs,
+      ...(options.sinkSecrets !== undefined ? { sinkSecrets: options.sinkSecrets } : {}) });
+    plan.actions.push(...planned.actions);
+    plan.warnings.push(...planned.warnings);
+  }
+  return plan;
+}
+
+/** maxDeletions over the plan's token and account deletions (a revoke's plan never comes here: its tokens were named one by one). */
+function withDeletionLimit(plan: ClusterPlan, cluster: DesiredCluster, options: BuildPlanOptions, leftovers: ReturnType<typeof leftoverTokens>): ClusterPlan {
   const accountDeletions = (plan.accountActions ?? []).filter((a) => a.kind === 'delete-account').length;
   const leftoverDeletions = [...leftovers.deletable.values()].reduce((sum, tokens) => sum + tokens.length, 0);
   const deletions = plan.actions.filter((a) => a.kind === 'delete').length + accountDeletions + leftoverDeletions;

@@ -71,7 +71,8 @@ function planPlainToken(input: AccountPlanInput, token: DesiredToken, isPresent:
   if (!isPresent) return [{ kind: 'create', principal, token: token.name, reason: 'declared, not in the cluster' }];
   const replaceReason = forcedRotation(input, token.name) ? 'rotate: forced by escred rotate (same name: revoked at once)'
     : input.options.unsecuredTokens?.has(tokenKeyOf(input, token.name)) ? 'an interrupted apply created it, but its value never reached the secret sink'
-      : undefined;
+      : isValueLost(input, token.name) ? 'onValueLost: replace: the secret sink no longer holds its value'
+        : undefined;
   if (replaceReason) {
     // a replace revokes the value it has: never of a protected token (the write gate refuses it too)
     const verdict = deletionVerdict(input.account, token.name);
@@ -82,10 +83,15 @@ function planPlainToken(input: AccountPlanInput, token: DesiredToken, isPresent:
   }
   if (!isSecured(input, token.name)) {
     warnings.push({ principal, token: token.name, code: 'ESCRED_SECRET_NOT_IN_SINK',
-      message: `${token.name} exists but the secret sink has no value for it (made outside escred?); ` +
-        `escred rotate ${input.clusterName} ${principal} ${token.name} replaces it` });
+      message: `${token.name} exists but the secret sink has no value for it (made outside escred, or the value was deleted from the sink?); ` +
+        `escred rotate ${input.clusterName} ${principal} ${token.name} replaces it, as does onValueLost: replace on the account at every plan` });
   }
   return [];
+}
+
+/** `onValueLost: replace`, and the sink can tell, and says it lacks the value (the journal's lost values are said above). */
+function isValueLost(input: AccountPlanInput, token: string): boolean {
+  return input.account.onValueLost === 'replace' && input.options.sinkSecrets != null && !input.options.sinkSecrets.has(tokenKeyOf(input, token));
 }
 
 function planUndeclared(account: DesiredAccount, name: string, warnings: PlanWarning[]): PlanAction | undefined {

@@ -1,6 +1,6 @@
 import type { RotationPolicy } from '../model.js';
 import { formatDuration } from './duration.js';
-import { generationName, generationTime } from '../ownership/generation-name.js';
+import { freshGenerationName, generationName, generationTime } from '../ownership/generation-name.js';
 import type { PlanAction, PlanWarning, RotationInfo } from './plan-types.js';
 
 export interface RotationInput {
@@ -74,7 +74,7 @@ export function planRotation(input: RotationInput): RotationDecision {
     const reason = input.isForced
       ? `rotate: forced by escred rotate (${current.name} is ${formatDuration(ageMs)} old)`
       : `rotate: ${current.name} is ${formatDuration(ageMs)} old, every ${formatDuration(rotation.everyMs)}`;
-    decision.actions.push({ kind: 'create', principal, token: generationName(token.name, nowMs), reason, rotation: info });
+    decision.actions.push({ kind: 'create', principal, token: freshGenerationName(token.name, nowMs, input.observedNames), reason, rotation: info });
     if (input.isRevokingOld) retire(decision, [...others, current], () => 'revoked by escred rotate --revoke-old', info);
     return decision;
   }

@@ -24,10 +24,11 @@ export interface RotationInfo {
 }
 
 export type PlanAction =
-  | { kind: 'create'; principal: string; token: string; reason: string; rotation?: RotationInfo }
+  | { kind: 'create'; principal: string; token: string; reason: string; rotation?: RotationInfo; revoke?: true }
   /** delete then create: the token exists but its value is lost to us */
-  | { kind: 'replace'; principal: string; token: string; reason: string }
-  | { kind: 'delete'; principal: string; token: string; reason: string; rotation?: RotationInfo };
+  | { kind: 'replace'; principal: string; token: string; reason: string; revoke?: true }
+  /** `revoke`: part of an `escred revoke` (src/plan/plan-revocations.ts); its deletes go through the gate's 'revoke' rule */
+  | { kind: 'delete'; principal: string; token: string; reason: string; rotation?: RotationInfo; revoke?: true };
 
 export interface FileTokenDrift {
   principal: string;

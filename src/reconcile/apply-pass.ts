@@ -14,6 +14,8 @@ export interface ApplyPassOptions {
   concurrency: number;
   /** default `<stateDir>/audit.log` */
   auditPath?: string;
+  /** `escred revoke --reason`: written on every audit line of the run */
+  auditReason?: string;
   clock?: () => Date;
   onChange?: (entry: ChangeEntry) => void;
   /** once aborted (a first Ctrl-C), no new call starts; see ApplyContext.stopSignal */
@@ -41,12 +43,13 @@ export async function applyPass(pass: Pass, planned: PlannedPass, options: Apply
   const gate = new WriteGate({
     desired: pass.desired, apis: pass.connections, sinkKeys: planned.sinkKeys ?? null,
     ...(planned.maxDeletionsOverride !== undefined ? { maxDeletionsOverride: planned.maxDeletionsOverride } : {}),
+    ...(planned.revocations ? { revocations: planned.revocations } : {}),
   });
   const changeSet = await applyPlan(planned.plan, {
     gate,
     sink: pass.sink,
     journal: pass.journal,
-    audit: new AuditLog(options.auditPath ?? join(pass.stateDir, 'audit.log'), clock),
+    audit: new AuditLog(options.auditPath ?? join(pass.stateDir, 'audit.log'), clock, options.auditReason),
     concurrency: options.concurrency,
     ...(options.onChange ? { onChange: options.onChange } : {}),
     ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}),

@@ -115,7 +115,7 @@ export function failingConnection(connection: ClusterConnection, why: unknown): 
   };
   return {
     clusterName: connection.clusterName, info: fail, getCredentials: fail, listNodes: fail, getServiceAccounts: fail, createToken: fail,
-    deleteToken: fail, send: fail, putUserManagedAccount: fail, deleteUserManagedAccount: fail,
+    deleteToken: fail, send: fail, putUserManagedAccount: fail, deleteUserManagedAccount: fail, authenticateBearer: fail,
     requestCount: () => connection.requestCount(), close: () => connection.close(),
   };
 }

@@ -2,6 +2,8 @@ import { DEFAULT_CLUSTER_PARALLELISM, observeClusters, type ObservedClusterResul
 import { SafetyError } from '../errors.js';
 import type { ObservedCluster } from '../model.js';
 import { buildPlan, unobservedClusterPlan, type ForcedRotation } from '../plan/build-plan.js';
+import type { Revocation } from '../plan/plan-revocations.js';
+import { withPolicyWarnings } from '../plan/policy-warnings.js';
 import { summarize, type ClusterPlan, type Plan } from '../plan/plan-types.js';
 import { mapConcurrent } from '../support/map-concurrent.js';
 import type { Pass } from './open-pass.js';
@@ -11,6 +13,8 @@ import { readDeliveredFileTokens } from '../file-tokens/delivered-file-tokens.js
 export interface PlanPassOptions {
   nowMs: number;
   forcedRotations?: readonly ForcedRotation[];
+  /** `escred revoke`: plans only these revocations, and the write gate lets only them be deleted */
+  revocations?: readonly Revocation[];
   maxDeletionsOverride?: number;
   /** clusters observed at once; default DEFAULT_CLUSTER_PARALLELISM (10) */
   concurrency?: number;
@@ -29,6 +33,8 @@ export interface PlannedPass {
   sinkKeys?: ReadonlySet<string> | null;
   /** --max-deletions the plan was made with: the write gate holds the same limit */
   maxDeletionsOverride?: number;
+  /** the revocations of an `escred revoke`: the write gate's 'revoke' rule reads them */
+  revocations?: readonly Revocation[];
 }
 
 /** Observe every cluster (one that fails is reported in the plan, not dropped), then plan. */
@@ -45,15 +51,18 @@ export async function planPass(pass: Pass, options: PlanPassOptions): Promise<Pl
     unsecuredTokens: pass.journal.pendingKeys(),
     sinkSecrets: sinkKeys,
     ...(options.forcedRotations ? { forcedRotations: options.forcedRotations } : {}),
+    ...(options.revocations ? { revocations: options.revocations } : {}),
     ...(options.maxDeletionsOverride !== undefined ? { maxDeletionsOverride: options.maxDeletionsOverride } : {}),
   });
   const failed: ClusterPlan[] = results.flatMap((r) =>
     r.error ? [unobservedClusterPlan(r.cluster, { code: r.error.code, message: r.error.message, isRetryable: r.error.isRetryable })] : []);
   const order = pass.desired.clusters.map((c) => c.name);
-  const clusters = [...plan.clusters, ...failed].sort((a, b) => order.indexOf(a.cluster) - order.indexOf(b.cluster));
+  const planned = withPolicyWarnings(plan.clusters, pass.desired, observed, sinkKeys, options.nowMs);
+  const clusters = [...planned, ...failed].sort((a, b) => order.indexOf(a.cluster) - order.indexOf(b.cluster));
   return {
     observed, plan: { ...plan, clusters, summary: summarize(clusters), ...(pass.scope ? { scope: pass.scope } : {}) }, nowMs: options.nowMs,
     sinkKeys, ...(options.maxDeletionsOverride !== undefined ? { maxDeletionsOverride: options.maxDeletionsOverride } : {}),
+    ...(options.revocations ? { revocations: options.revocations } : {}),
   };
 }
 

@@ -5,12 +5,14 @@
  * saved plan checked against a re-plan), how it confirms, how it holds leases, and how it reports.
  * The ordering that matters for safety lives here only: leases are held before the plan is made,
  * renewed by compare-and-set right before the batch of writes, and file tokens are delivered only
- * once every index-token write went well (values reach the sink inside applyPass, before anything else).
+ * once every index-token write went well (values reach the sink inside applyPass, before anything else,
+ * and are verified there before any older generation is deleted: src/apply/apply-plan.ts).
  */
 import type { ChangeEntry } from '../apply/change-set.js';
 import type { Plan } from '../plan/plan-types.js';
 import { applyPass, type AppliedPass, type ApplyPassOptions } from './apply-pass.js';
 import { openPass, type Pass, type PassOptions } from './open-pass.js';
+import { recordTokenChanges } from './record-tokens-pass.js';
 import type { PlannedPass } from './plan-pass.js';
 
 /** Holds the leases a pass writes under for the time of `work`: the CLI takes and releases them, a daemon keeps them. */
@@ -77,7 +79,10 @@ async function carryOut<D>(pass: Pass, adapter: ReconcileAdapter<D>, renewBefore
   const run = adapter.runWrites ?? RUN_PLAINLY;
   const { result: applied, isInterrupted } = await run(async (stopSignal) => {
     await renewBeforeWrites(); // compare-and-set right before the batch of writes: a lost lease stops here
-    return applyPass(pass, planned, { ...adapter.apply, ...(stopSignal ? { stopSignal } : {}) });
+    const done = await applyPass(pass, planned, { ...adapter.apply, ...(stopSignal ? { stopSignal } : {}) });
+    // when escred made each token, kept in the cluster for `escred report` (never fails a done apply)
+    await recordTokenChanges(pass, planned.plan, done.changeSet, adapter.apply.clock?.() ?? new Date());
+    return done;
   });
   if (isInterrupted || applied.changeSet.hasFailures || !adapter.deliver) return { kind: 'done', pass, planned, applied, isInterrupted };
   // file tokens only once every index token went well; the nodes as the plan saw them, at its instant

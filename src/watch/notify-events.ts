@@ -10,7 +10,25 @@ export const NOTIFICATION_FORMAT_VERSION = 1;
 /** So one notification stays small enough for any receiver (Slack truncates text past 40,000 characters). */
 export const MAX_ITEMS = 50;
 
-export type NotificationEvent = 'applied' | 'drift' | 'failed' | 'recovered' | 'lease-taken-over';
+export type NotificationEvent = 'applied' | 'drift' | 'failed' | 'recovered' | 'lease-taken-over' | 'rotation-overdue' | 'verification-failed';
+
+/** A current generation whose rotation is overdue (escred report's finding). */
+export interface OverdueToken {
+  cluster: string;
+  account: string;
+  token: string;
+  /** when it was due (ISO 8601) */
+  due: string;
+}
+
+/** rotation-overdue and verification-failed: the tokens concerned, names only. */
+export interface NotificationToken {
+  cluster: string;
+  account: string;
+  token: string;
+  /** rotation-overdue: when it was due; verification-failed: why */
+  detail: string;
+}
 
 export interface NotificationChange {
   cluster: string;
@@ -61,6 +79,7 @@ export interface Notification {
   drift?: NotificationDrift[];
   errors?: NotificationError[];
   lease?: NotificationLease;
+  tokens?: NotificationToken[];
   /** items left out of changes, drift or errors beyond MAX_ITEMS */
   omitted?: number;
 }
@@ -96,6 +115,18 @@ export function leaseNotification(context: NotificationContext, lease: Notificat
   return { ...base(context, 'lease-taken-over', `${lease.holder} took over the lease of cluster ${lease.cluster}${from}`), lease };
 }
 
+/** Sent once per token until it recovers (the notifier keeps which were sent). */
+export function overdueNotification(context: NotificationContext, overdue: readonly OverdueToken[]): Notification {
+  const tokens = overdue.map((t) => ({ cluster: t.cluster, account: t.account, token: t.token, detail: `rotation was due ${t.due}` }));
+  return { ...base(context, 'rotation-overdue', `rotation overdue: ${plural(tokens.length, 'token')}`), tokens: tokens.slice(0, MAX_ITEMS), ...omitted(tokens.length) };
+}
+
+/** A new value, or the value of the generation that stays, did not authenticate: nothing older was deleted. */
+export function verificationFailedNotification(context: NotificationContext, failed: readonly NotificationToken[]): Notification {
+  const summary = `verification failed: the stored value of ${plural(failed.length, 'token')} does not authenticate; older generations are kept`;
+  return { ...base(context, 'verification-failed', summary), tokens: failed.slice(0, MAX_ITEMS), ...omitted(failed.length) };
+}
+
 /** What --apply would change, as a comparable list: the same drift twice in a row is notified once. */
 export function driftItems(plan: Plan): NotificationDrift[] {
   return plan.clusters.flatMap((c) => [
@@ -116,11 +147,13 @@ export function planErrors(plan: Plan): NotificationError[] {
  * (https://api.slack.com/reference/surfaces/formatting#escaping).
  */
 export function slackBody(notification: Notification): { text: string } {
-  const icon = { applied: ':white_check_mark:', drift: ':mag:', failed: ':x:', recovered: ':large_green_circle:', 'lease-taken-over': ':arrows_counterclockwise:' }[notification.event];
+  const icon = { applied: ':white_check_mark:', drift: ':mag:', failed: ':x:', recovered: ':large_green_circle:', 'lease-taken-over': ':arrows_counterclockwise:',
+    'rotation-overdue': ':hourglass:', 'verification-failed': ':warning:' }[notification.event];
   const lines = [`${icon} *escred* on \`${slackEscape(notification.host)}\`: ${slackEscape(notification.summary)}`];
   const what = (account: string, token: string) => (token ? `${account} \`${token}\`` : `account ${account}`);
   for (const c of notification.changes ?? []) lines.push(`• ${c.cluster} ${what(c.account, c.token)}: ${c.action} ${c.outcome}${c.detail ? ` (${c.detail})` : ''}`);
   for (const d of notification.drift ?? []) lines.push(`• ${d.cluster} ${what(d.account, d.token)}: ${d.kind}: ${d.reason}`);
+  for (const t of notification.tokens ?? []) lines.push(`• ${t.cluster} ${what(t.account, t.token)}: ${t.detail}`);
   for (const e of notification.errors ?? []) lines.push(`• ${e.cluster ?? 'pass'}: ${e.message}${e.code ? ` (${e.code})` : ''}`);
   if (notification.omitted) lines.push(`… and ${notification.omitted} more`);
   return { text: lines.map((line, i) => (i === 0 ? line : slackEscape(line))).join('\n') };

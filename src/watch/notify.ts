@@ -1,9 +1,10 @@
 import type { ChangeEntry } from '../apply/change-set.js';
 import type { Plan } from '../plan/plan-types.js';
 import {
-  appliedNotification, driftItems, driftNotification, failedNotification, leaseNotification, planErrors, recoveredNotification, slackBody,
-  type Notification, type NotificationContext, type NotificationError, type NotificationLease,
+  appliedNotification, driftItems, driftNotification, failedNotification, leaseNotification, overdueNotification, planErrors, recoveredNotification, slackBody,
+  verificationFailedNotification, type Notification, type NotificationContext, type NotificationError, type NotificationLease, type OverdueToken,
 } from './notify-events.js';
+import { VERIFY_FAILED_CODE } from '../apply/verify-stored-token.js';
 import { NotifySender, type SenderOptions } from './notify-sender.js';
 import type { NotifyTarget } from './notify-targets.js';
 
@@ -15,6 +16,8 @@ export interface NotifiablePass {
   plan?: Plan;
   /** why the pass failed before planning (invalid manifest, unreadable sink) */
   error?: NotificationError;
+  /** current generations whose rotation is overdue after the pass */
+  overdue?: readonly OverdueToken[];
 }
 
 export interface NotifierOptions extends SenderOptions {
@@ -35,6 +38,9 @@ export class Notifier {
   private readonly senders: NotifySender[];
   private lastDrift = '';
   private lastFailure = '';
+  /** tokens already notified as overdue / unverified: again only after a pass without them (recovered) */
+  private overdueSent = new Set<string>();
+  private unverifiedSent = new Set<string>();
 
   constructor(private readonly options: NotifierOptions) {
     this.senders = options.targets.map((target) => new NotifySender(target, options));
@@ -44,6 +50,7 @@ export class Notifier {
     const context = this.context();
     const entries = pass.changeSet?.entries ?? [];
     if (entries.length > 0) this.send(appliedNotification(context, entries));
+    this.tokenEvents(context, pass);
     if (pass.result === 'error' || pass.result === 'invalid_manifest') {
       const errors = pass.error ? [pass.error] : pass.plan ? planErrors(pass.plan) : [];
       // a pass that failed only in its writes was reported as applied, with the failed outcomes
@@ -61,6 +68,21 @@ export class Notifier {
     const signature = drift.length > 0 ? JSON.stringify(drift) : '';
     if (signature && signature !== this.lastDrift) this.send(driftNotification(context, pass.plan));
     this.lastDrift = signature;
+  }
+
+  /** rotation-overdue and verification-failed, once per token until a pass finds it recovered (issue 23 §4) */
+  private tokenEvents(context: NotificationContext, pass: NotifiablePass): void {
+    const key = (t: { cluster: string; account: string; token: string }) => `${t.cluster}/${t.account}/${t.token}`;
+    if (pass.overdue) {
+      const fresh = pass.overdue.filter((t) => !this.overdueSent.has(key(t)));
+      if (fresh.length > 0) this.send(overdueNotification(context, fresh));
+      this.overdueSent = new Set(pass.overdue.map(key));
+    }
+    const unverified = new Map((pass.changeSet?.entries ?? []).filter((e) => e.code === VERIFY_FAILED_CODE && e.unverifiedToken)
+      .map((e) => { const t = { cluster: e.cluster, account: e.principal, token: e.unverifiedToken!, detail: e.detail ?? '' }; return [key(t), t] as const; }));
+    const fresh = [...unverified].filter(([k]) => !this.unverifiedSent.has(k)).map(([, t]) => t);
+    if (fresh.length > 0) this.send(verificationFailedNotification(context, fresh));
+    if (pass.changeSet) this.unverifiedSent = new Set(unverified.keys());
   }
 
   /** the hook for leases (issue 15): call when this replica takes a cluster over from another */

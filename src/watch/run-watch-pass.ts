@@ -2,6 +2,8 @@ import type { ChangeSet } from '../apply/change-set.js';
 import type { ClusterConnectionOptions } from '../cluster/cluster-connection.js';
 import { EscredError, errorMessage } from '../errors.js';
 import { hasChanges, isRealDrift, summarize, type Plan } from '../plan/plan-types.js';
+import { inventoryAfter, overdueTokens } from './pass-inventory.js';
+import type { OverdueToken } from './notify-events.js';
 import { ManifestInvalidError } from '../reconcile/load-desired.js';
 import type { ConnectionCache } from '../reconcile/connection-cache.js';
 import { deliverFileTokens, type FileTokensTarget } from '../reconcile/deliver-pass.js';
@@ -49,6 +51,8 @@ export interface WatchPassRecord {
   changeSet?: ChangeSet;
   /** the plan left after the pass (after the apply, with --apply), for notifications; start-watch keeps it out of the history */
   plan?: Plan;
+  /** current generations whose rotation is overdue (issue 23 §4: a rotation-overdue notification) */
+  overdue?: OverdueToken[];
   /** why the pass failed before it could plan: an invalid manifest, a sink or connection that could not be opened */
   error?: { message: string; code?: string };
 }
@@ -84,10 +88,12 @@ export async function runWatchPass(trigger: PassTrigger, options: WatchPassOptio
     }
     if (outcome.applied && hasChanges(remaining)) logPlan(options.log, remaining, 'drift-remaining');
     options.metrics.setDrift(outcome.pass.desired, remaining);
+    const report = inventoryAfter(outcome.pass.desired, outcome.planned, changeSet, now());
+    options.metrics.setTokens(report);
     const verdict = verdictOf(planned, remaining, changeSet);
     const hasRemainingChanges = hasChanges(remaining);
     const result: PassResult = verdict !== 'ok' ? 'error' : hasRemainingChanges ? 'drift' : 'success';
-    return finish({ verdict, result, hasRemainingChanges, plan: remaining, ...(changeSet ? { changeSet } : {}) });
+    return finish({ verdict, result, hasRemainingChanges, plan: remaining, overdue: overdueTokens(report), ...(changeSet ? { changeSet } : {}) });
   } catch (error) {
     if (error instanceof ManifestInvalidError) {
       logManifestInvalid(options.log, error);

@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ChangeEntry } from '../apply/change-set.js';
 import type { DesiredState } from '../model.js';
 import { isRealDrift, type Plan } from '../plan/plan-types.js';
+import type { Report } from '../plan/report-types.js';
 
 /** How a pass ended, as the `result` label of escred_passes_total. */
 export type PassResult = 'success' | 'drift' | 'invalid_manifest' | 'error';
@@ -29,6 +30,25 @@ export class WatchMetrics {
   private readonly changes = new Counter({
     name: 'escred_changes_applied_total', help: 'Changes carried out by --apply, by action and outcome',
     labelNames: ['action', 'outcome'] as const, registers: [this.registry],
+  });
+
+  private readonly tokenInfo = new Gauge({
+    name: 'escred_token_info', help: 'One series per token the declared accounts have, with its status (escred report\'s): 1',
+    labelNames: ['cluster', 'account', 'token', 'kind', 'status'] as const, registers: [this.registry],
+  });
+  private readonly rotationDue = new Gauge({
+    name: 'escred_token_rotation_due_timestamp_seconds', help: 'Unix time the current generation of a rotating token is due to be replaced',
+    labelNames: ['cluster', 'account', 'token'] as const, registers: [this.registry],
+  });
+  private readonly created = new Gauge({
+    name: 'escred_token_created_timestamp_seconds', help: 'Unix time a token was made, where escred can know it (a generation\'s name)',
+    labelNames: ['cluster', 'account', 'token', 'kind'] as const, registers: [this.registry],
+  });
+  private readonly overdue = new Gauge({
+    name: 'escred_tokens_overdue', help: 'Current generations whose rotation is overdue, after the last pass', labelNames: ['cluster'] as const, registers: [this.registry],
+  });
+  private readonly violations = new Gauge({
+    name: 'escred_policy_violations', help: 'Violations of the manifest\'s policy, after the last pass', labelNames: ['cluster'] as const, registers: [this.registry],
   });
 
   private readonly leaseHeld = new Gauge({
@@ -92,6 +112,22 @@ export class WatchMetrics {
         const account = accountChanges.filter((a) => a.principal === principal).length;
         this.drift.set({ cluster: cluster.name, account: principal }, actions + files + account);
       }
+    }
+  }
+
+  /** Replaces the per-token series with the pass's inventory: a token that is gone loses its series. */
+  setTokens(report: Report): void {
+    for (const gauge of [this.tokenInfo, this.rotationDue, this.created, this.overdue, this.violations]) gauge.reset();
+    for (const cluster of report.clusters.filter((c) => !c.error)) {
+      const tokens = report.tokens.filter((t) => t.cluster === cluster.cluster);
+      this.overdue.set({ cluster: cluster.cluster }, tokens.filter((t) => t.isOverdue).length);
+      this.violations.set({ cluster: cluster.cluster }, tokens.reduce((sum, t) => sum + t.violations.length, 0));
+    }
+    for (const t of report.tokens) {
+      const labels = { cluster: t.cluster, account: t.account, token: t.token };
+      this.tokenInfo.set({ ...labels, kind: t.kind, status: t.status }, 1);
+      if (t.nextRotationDue) this.rotationDue.set(labels, Date.parse(t.nextRotationDue) / 1000);
+      if (t.createdAt) this.created.set({ ...labels, kind: t.kind }, Date.parse(t.createdAt) / 1000);
     }
   }
 

@@ -47,6 +47,7 @@ function recording(connection: ClusterConnection, calls: Call[]): TokenApi {
     createToken: (principal, name, options) => record('create', name, options, () => connection.createToken(principal, name, options)),
     deleteToken: (principal, name, options) => record('delete', name, options, () => connection.deleteToken(principal, name, options)),
     getCredentials: (principal) => connection.getCredentials(principal),
+    authenticateBearer: (bearer) => connection.authenticateBearer(bearer),
   };
 }
 

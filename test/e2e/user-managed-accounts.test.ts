@@ -125,6 +125,8 @@ describe('user-managed service accounts, end to end', () => {
     env.writeManifest({ 'team/later': { roles: ['logs-writer'], enabled: false, tokens: [{ name: 'l1' }] } }, OWNERSHIP);
     const apply = await env.cli(['apply', '--auto-approve']);
     expect(apply.code).toBe(0);
+    // verified rotation: a disabled account cannot authenticate, so the check is skipped and said, not failed
+    expect(apply.stdout).toContain('l1: created: not verified: account team/later is disabled in the manifest, and a disabled account cannot authenticate');
     expect(await env.indexTokens('team/later')).toEqual(['l1']);
     expect((await authenticate(env, 'team/later', 'l1')).status).toBe(401);
     env.writeManifest({ 'team/later': { roles: ['logs-writer'], enabled: true, tokens: [{ name: 'l1' }] } }, OWNERSHIP);

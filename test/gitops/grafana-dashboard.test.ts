@@ -42,7 +42,8 @@ describe('examples/grafana/escred-dashboard.json', () => {
   let scraped: Map<string, Set<string>>;
   beforeAll(async () => {
     e2e = await startWatchE2e();
-    e2e.writeManifest({ 'elastic/fleet-server': { prune: 'owned', owns: 'gitops-*', tokens: [{ name: 'gitops-a' }] } });
+    // a rotating token too, so that the lifecycle series (rotation due, created) exist in the scrape
+    e2e.writeManifest({ 'elastic/fleet-server': { prune: 'owned', owns: 'gitops-*', tokens: [{ name: 'gitops-a' }, { name: 'ci', rotate: { every: '30d', overlap: '1d' } }] } });
     const watch = await e2e.watch({ isApplying: true });
     await watch.waitForPass(() => true);
     scraped = parseScrape(await (await fetch(`${watch.url}/metrics`)).text());
@@ -70,6 +71,16 @@ describe('examples/grafana/escred-dashboard.json', () => {
         .map((label) => `${label} in ${expr}`);
     });
     expect(problems).toEqual([]);
+  });
+
+  it('has the lifecycle panels (issue 23), each on series a live /metrics has', () => {
+    const panels = new Map(dashboard.panels.map((p: any) => [p.title, p.targets.map((t: any) => t.expr as string)]));
+    for (const [title, metric] of [['Rotations due in the next 7 days', 'escred_token_rotation_due_timestamp_seconds'], ['Overdue rotations', 'escred_tokens_overdue']] as const) {
+      const exprs = panels.get(title) as string[] | undefined;
+      expect(exprs, title).toBeDefined();
+      expect(exprs!.flatMap(metricsIn)).toContain(metric);
+      expect(scraped.has(metric), metric).toBe(true);
+    }
   });
 
   it('the check can fail: a made-up metric or label is caught', () => {

@@ -115,7 +115,7 @@ const cases: RuleCase[] = [
   { rule: 'secrets missing from every file', text: yamlLines('apiVersion: escred/v1', 'clusters: []'),
     expected: error('ESCRED_MISSING_SECRETS', 'no secrets sink: one manifest file must define secrets (directory: path, or exec: [command, ...])', 1, 1) },
   { rule: 'schema: unknown key', text: cluster('    colour: red'),
-    expected: error('ESCRED_SCHEMA', 'clusters[0]: unknown key "colour"; expected one of: name, url, urls, clusterUuid, maxDeletions, timeout, auth, tls, userManagedAccounts, lease, serviceAccounts', 9, 5) },
+    expected: error('ESCRED_SCHEMA', 'clusters[0]: unknown key "colour"; expected one of: name, url, urls, clusterUuid, maxDeletions, timeout, auth, tls, userManagedAccounts, lease, serviceAccounts, policy', 9, 5) },
   { rule: 'schema: missing apiVersion', text: yamlLines('secrets:', '  directory: ./s'),
     expected: error('ESCRED_SCHEMA', 'manifest: missing required key "apiVersion"', 1, 1) },
   { rule: 'schema: wrong apiVersion', text: yamlLines('apiVersion: escred/v2', 'secrets:', '  directory: ./s'),

@@ -96,8 +96,26 @@ describe('token deletes', () => {
     expect(verdictOf(judgeTokenDelete(cluster(), FLEET, 'gitops-old', 'account-removal', facts([], [`${FLEET}/gitops-old`])))).toBe('ESCRED_GATE_DECLARED');
   });
 
+  const revoking = (tokens: string[], includeProtected = false): WriteFacts => ({
+    ...facts(), revocation: (p, t) => (p === FLEET && tokens.includes(t) ? { includeProtected } : undefined),
+  });
+  it.each<[string, string, WriteFacts, string]>([
+    ['a token this run\'s revoke names, unowned or not', 'hand-1', revoking(['hand-1']), 'allowed'],
+    ['a declared token this run\'s revoke names', 'gitops-a', revoking(['gitops-a']), 'allowed'],
+    ['a token no revoke named (a saved plan, another producer)', 'gitops-old', facts(), 'ESCRED_GATE_NOT_REVOKED'],
+    ['a token the revoke does not name', 'gitops-old', revoking(['gitops-a']), 'ESCRED_GATE_NOT_REVOKED'],
+    ['a protected token without --include-protected', 'gitops-keep', revoking(['gitops-keep']), 'ESCRED_GATE_PROTECTED'],
+    ['a protected token with --include-protected', 'gitops-keep', revoking(['gitops-keep'], true), 'allowed'],
+  ])('revoke: %s', (_, token, runFacts, expected) => {
+    expect(verdictOf(judgeTokenDelete(cluster(), FLEET, token, 'revoke', runFacts))).toBe(expected);
+  });
+
+  it('revoke: only on a declared account', () => {
+    expect(verdictOf(judgeTokenDelete(cluster(), 'elastic/kibana', 'x', 'revoke', revoking(['x'])))).toBe('ESCRED_GATE_UNDECLARED');
+  });
+
   it('only removals count against maxDeletions', () => {
-    expect((['prune', 'account-removal', 'leftover', 'replace', 'conflict', 'lost-answer', 'rollback'] as const).filter(countsAsDeletion))
+    expect((['prune', 'account-removal', 'leftover', 'replace', 'conflict', 'lost-answer', 'rollback', 'revoke'] as const).filter(countsAsDeletion))
       .toEqual(['prune', 'account-removal', 'leftover']);
   });
 });

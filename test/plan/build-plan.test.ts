@@ -80,6 +80,22 @@ describe('buildPlan: index tokens', () => {
     expect(result.warnings).toEqual(['ESCRED_SECRET_NOT_IN_SINK b']);
   });
 
+  it.each([
+    ['replace: a declared token whose value the sink lost is replaced, and the plan says why', 'replace', [], ['replace b'], []],
+    ['warn (the default): only a warning', undefined, [], [], ['ESCRED_SECRET_NOT_IN_SINK b']],
+    ['replace never touches a protected token: a warning says why', 'replace', ['b'], [], ['ESCRED_PROTECTED_NOT_REPLACED b']],
+  ] as const)('onValueLost %s', (_case, onValueLost, protect, actions, warnings) => {
+    const account = desiredAccount(FLEET, { tokens: [desiredToken('a'), desiredToken('b')], protect: [...protect], ...(onValueLost ? { onValueLost } : {}) });
+    const result = planFor(account, { indexTokens: ['a', 'b'] }, { sinkSecrets: new Set([`prod/${FLEET}/a`]) });
+    expect(result.actions).toEqual(actions);
+    expect(result.warnings).toEqual(warnings);
+  });
+
+  it('onValueLost: replace does nothing where the sink cannot tell what it holds', () => {
+    const account = desiredAccount(FLEET, { tokens: [desiredToken('a')], onValueLost: 'replace' });
+    expect(planFor(account, { indexTokens: ['a'] }, { sinkSecrets: null }).actions).toEqual([]);
+  });
+
   it('plans nothing for an account the cluster does not have, with a warning', () => {
     const account = desiredAccount('elastic/enterprise-search-server', { tokens: [desiredToken('a')] });
     const result = planFor(account, {});

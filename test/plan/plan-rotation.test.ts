@@ -122,6 +122,12 @@ describe('rotation never bypasses ownership', () => {
     expect(result.warnings).toEqual([expect.objectContaining({ token: hourAgo, code: 'ESCRED_GENERATION_NOT_SECURED' })]);
   });
 
+  it('escred rotate --revoke-old within the second the current generation was made names the new one a second later', () => {
+    const current = generationName('ci', START);
+    const result = plan([current], START + 400, { forced: true, revokeOld: true });
+    expect(described(result.actions)).toEqual([`create ${generationName('ci', START + 1000)}`, `delete ${current}`]);
+  });
+
   it('an older secured generation stays current when a newer one is foreign', () => {
     const ours = 'ci-20261001T000000Z';
     const foreign = generationName('ci', START + DAY);

@@ -4,6 +4,8 @@ import { registerApplyCommand } from './apply-command.js';
 import { registerEmulatorCommand } from './emulator-command.js';
 import { registerImportCommand } from './import-command.js';
 import { registerPlanCommand } from './plan-command.js';
+import { registerReportCommand } from './report-command.js';
+import { registerRevokeCommand } from './revoke-command.js';
 import { registerRotateCommand } from './rotate-command.js';
 import { registerSinkCommand } from './sink-command.js';
 import { registerValidateCommand } from './validate-command.js';
@@ -18,6 +20,8 @@ export const COMMAND_REGISTRARS: ReadonlyArray<(program: Command) => void> = [
   registerPlanCommand,
   registerApplyCommand,
   registerRotateCommand,
+  registerRevokeCommand,
+  registerReportCommand,
   registerImportCommand,
   registerWatchCommand,
   registerAccountsCommand,

@@ -47,6 +47,10 @@ export type Duration1 = string;
  * How long the previous generation stays valid after a new one exists, e.g. 2d.
  */
 export type Duration2 = string;
+/**
+ * No token may be older than this, where its age is known (a generation's name, or escred's record of creating it), e.g. 90d.
+ */
+export type Duration3 = string;
 
 /**
  * One escred manifest file (format escred/v1). Several files, or a directory of them, merge into one desired state: clusters are concatenated (names unique across all files) and `secrets` must be defined in exactly one file.
@@ -62,6 +66,7 @@ export interface ManifestFile {
    * The Elasticsearch clusters whose service-account tokens this manifest manages.
    */
   clusters?: Cluster[];
+  policy?: Policy;
 }
 /**
  * Where new token values go, the moment Elasticsearch returns them. Exactly one of `directory` or `exec`. Required in exactly one of the merged files.
@@ -112,6 +117,7 @@ export interface Cluster {
   serviceAccounts?: {
     [k: string]: ServiceAccount;
   };
+  policy?: Policy;
 }
 /**
  * How escred authenticates to the cluster. Exactly one of `apiKey`, `basic` or `bearer`. Secrets come from environment variables or files, never inline.
@@ -209,6 +215,10 @@ export interface ServiceAccount {
   owns?: Globs2;
   protect?: Globs3;
   /**
+   * What plan and apply (and the watch daemon at each pass) do with a declared token that exists in the cluster while the secret sink no longer holds its value (a deleted Kubernetes Secret or Vault path), where the sink can tell. `warn` (default): a warning that says how to replace it. `replace`: a plain token is deleted and made again under the same name (never a protected one), and the plan says why. A rotating token gets a new generation either way, as when its current generation's value is lost.
+   */
+  onValueLost?: 'warn' | 'replace';
+  /**
    * User-managed service accounts only (a namespace other than `elastic`, Elasticsearch 9.6+): the account's roles, compared as a set; `[]` is valid (the account authenticates and may do nothing). Declaring roles makes escred create and update the account itself.
    *
    * @maxItems 1000
@@ -273,4 +283,18 @@ export interface FileToken {
 export interface Rotation1 {
   every: Duration1;
   overlap: Duration2;
+}
+/**
+ * Audit rules `escred report` turns into violations (and `escred plan` warns about); `report --fail-on violations` exits 1 when any is broken. At the top of a file: the default of that file's clusters; a cluster's own `policy` replaces it.
+ */
+export interface Policy {
+  maxAge?: Duration3;
+  /**
+   * Every declared index token must have `rotate:`, and no current generation may be overdue.
+   */
+  requireRotation?: boolean;
+  /**
+   * No index token of a declared account may be unowned (neither declared nor matched by `owns`).
+   */
+  forbidUnowned?: boolean;
 }
