@@ -56,3 +56,10 @@ export interface WatchCommandOptions extends FileTokensCliOptions {
   notify: NotifyTargetSpec[];
   notifyFormat: NotifyFormat;
 }
+
+/** `escred report` (issue 23) */
+export interface ReportCommandOptions extends TimeoutCliOptions, ScopeCliOptions {
+  output: 'human' | 'json' | 'csv' | 'markdown';
+  failOn?: string;
+  stateDir?: string;
+}

@@ -1,7 +1,7 @@
 import { openPass } from '../reconcile/open-pass.js';
 import { scopeFrom } from '../reconcile/plan-scope.js';
 import { reportPass } from '../reconcile/report-pass.js';
-import type { ReportCommandOptions } from './commands/report-command.js';
+import type { ReportCommandOptions } from './command-options.js';
 import { connectionOptions } from './commands/timeout-option.js';
 import { printDiagnostics, reportError } from './report-error.js';
 import { writeErr, writeOut } from './terminal.js';

@@ -4,7 +4,7 @@
  * the token's. A 401 is an answer (the value does not authenticate), not an error. The value never
  * appears in what this returns or throws: errors name the call, never its headers.
  */
-import type { ClusterConnection } from './cluster-connection.js';
+import type { ClusterCaller } from './es-transport.js';
 import { isRecord } from './elasticsearch-error.js';
 
 export const AUTHENTICATE_PATH = '/_security/_authenticate';
@@ -14,7 +14,7 @@ export type BearerIdentity =
   | { isAuthenticated: true; username: string; tokenName?: string }
   | { isAuthenticated: false; status: number };
 
-export async function authenticateBearer(connection: Pick<ClusterConnection, 'send'>, bearer: string): Promise<BearerIdentity> {
+export async function authenticateBearer(connection: Pick<ClusterCaller, 'send'>, bearer: string): Promise<BearerIdentity> {
   const response = await connection.send('GET', AUTHENTICATE_PATH, { acceptStatuses: [401], headers: { authorization: `Bearer ${bearer}` } });
   if (response.status === 401) return { isAuthenticated: false, status: 401 };
   const body = isRecord(response.body) ? response.body : {};

@@ -1,12 +1,8 @@
 import type { Command } from 'commander';
-import { addTimeoutOption, type TimeoutCliOptions } from './timeout-option.js';
-import { addScopeOptions, type ScopeCliOptions } from './scope-options.js';
+import { addTimeoutOption } from './timeout-option.js';
+import { addScopeOptions } from './scope-options.js';
+import type { ReportCommandOptions } from '../command-options.js';
 
-export interface ReportCommandOptions extends TimeoutCliOptions, ScopeCliOptions {
-  output: 'human' | 'json' | 'csv' | 'markdown';
-  failOn?: string;
-  stateDir?: string;
-}
 
 const OUTPUTS = ['human', 'json', 'csv', 'markdown'];
 
