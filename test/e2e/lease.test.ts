@@ -45,7 +45,7 @@ describe('leases, end to end', () => {
     const apply = await e2e.cli(['apply', '--auto-approve']);
     expect(apply.code).toBe(1);
     expect(apply.stderr).toContain(`cluster e2e: the lease escred-leases/e2e is held by pod-7-1-cafe (host pod-7, pid 1) since ${record.acquiredAt}`);
-    expect(apply.stderr).toMatch(/waited 0 s/);
+    expect(apply.stderr).toMatch(/waited 0(\.\d)? s/); // at once: one look at the lease, well under a second even on a loaded machine
     expect(e2e.emulator.requests().filter(isTokenWrite)).toEqual([]);
     expect(await e2e.indexTokens(FLEET)).toEqual([]);
     await holder.release();
