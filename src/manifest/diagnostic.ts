@@ -61,6 +61,7 @@ export const DIAGNOSTIC_CODES = {
   tooManyDiagnostics: 'ESCRED_TOO_MANY_DIAGNOSTICS',
   ownsEverything: 'ESCRED_OWNS_EVERYTHING',
   plainHttp: 'ESCRED_PLAIN_HTTP',
+  reservedName: 'ESCRED_RESERVED_NAME',
 } as const;
 
 export function errorAt(position: DiagnosticPosition, code: string, message: string): Diagnostic {

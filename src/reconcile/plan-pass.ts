@@ -3,6 +3,8 @@ import { SafetyError } from '../errors.js';
 import type { ObservedCluster } from '../model.js';
 import { buildPlan, unobservedClusterPlan, type ForcedRotation } from '../plan/build-plan.js';
 import { summarize, type ClusterPlan, type Plan } from '../plan/plan-types.js';
+import { unsecuredIntents } from '../plan/secured-tokens.js';
+import { assertEachClusterOnce } from './cluster-identity.js';
 import { mapConcurrent } from '../support/map-concurrent.js';
 import type { Pass } from './open-pass.js';
 import type { FileTokensTarget } from './deliver-pass.js';
@@ -37,12 +39,15 @@ export async function planPass(pass: Pass, options: PlanPassOptions): Promise<Pl
   if (sinkKeys === null) refuseRotationWithoutListing(pass);
   const results = await observeWithProgress(pass, options.concurrency ?? DEFAULT_CLUSTER_PARALLELISM, options.onProgress);
   const observed = results.flatMap((r) => (r.observed ? [r.observed] : []));
+  // one cluster under two names (lease: off, or a pass that took no lease) is refused here, before any write
+  assertEachClusterOnce(pass.desired.clusters, (name) => observed.find((o) => o.name === name)?.clusterUuid);
   const delivered = options.fileTokensTarget ? await readDeliveredFileTokens(pass.desired.clusters, options.fileTokensTarget) : undefined;
   const plan = buildPlan(pass.desired, observed, {
     ...(delivered ? { deliveredFileTokens: delivered } : {}),
     nowMs: options.nowMs,
     // a journal entry left by an interrupted apply: if that token exists, its value is lost
-    unsecuredTokens: pass.journal.pendingKeys(),
+    // intents of a lease (or the local journal) whose value never reached the sink: if that token exists, its value is lost
+    unsecuredTokens: unsecuredIntents(pass.journal.pendingKeys(), sinkKeys),
     sinkSecrets: sinkKeys,
     ...(options.forcedRotations ? { forcedRotations: options.forcedRotations } : {}),
     ...(options.maxDeletionsOverride !== undefined ? { maxDeletionsOverride: options.maxDeletionsOverride } : {}),

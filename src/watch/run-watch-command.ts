@@ -33,7 +33,7 @@ export async function runWatchCommand(paths: string[], options: WatchCommandOpti
       shutdownTimeoutMs: options.shutdownTimeout, concurrency: options.concurrency, write,
       ...(options.timeout !== undefined ? { connection: { timeoutMs: options.timeout } } : {}),
       ...(options.stateDir ? { stateDir: options.stateDir } : {}),
-      ...(fileTokens ? { fileTokens } : {}),
+      ...(fileTokens ? { fileTokens } : {}), ...(options.fleet ? { fleet: options.fleet } : {}),
       ...(options.notify.length > 0 ? { notify: { targets: resolveNotifyTargets(options.notify, options.notifyFormat, process.env) } } : {}),
     });
   } catch (error) {
@@ -72,6 +72,7 @@ async function runOnce(
   const holderId = holderIdOfThisProcess();
   const leases = options.apply ? new WatchLeases({
     holderId, host: hostname(), pid: process.pid, log, metrics, ...(notifier ? { notifier } : {}), onAcquired: () => undefined,
+    ...(options.fleet ? { fleet: options.fleet } : {}),
   }) : undefined;
   const connectionCache = new ConnectionCache({ opaqueId: opaqueIdOf(holderId), ...(options.timeout !== undefined ? { timeoutMs: options.timeout } : {}) });
   const record = await runWatchPass('start', {

@@ -30,7 +30,7 @@ describe('ClusterLeases', () => {
     await daemon.acquire();
     const attempt = ClusterLeases.acquire([prod, lab], { host: 'ci', pid: 42 });
     await expect(attempt).rejects.toBeInstanceOf(LeaseHeldError);
-    await expect(attempt).rejects.toThrow(/cluster cl-lab: the lease escred-leases\/cl-lab is held by daemon-1 \(host pod-7, pid 1\) since /);
+    await expect(attempt).rejects.toThrow(/cluster cl-lab: the lease escred-leases\/cl-lab is held by daemon-1 \(host pod-7, pid 1\) as cluster cl-lab \(a CLI run\) since /);
     expect((await getDocument(prod, DEFAULT_LEASE_INDEX, 'cl-prod')).found).toBe(false);
     await daemon.release();
   });
