@@ -80,6 +80,8 @@ export class LeaseManager {
   private intentChanges: Array<(intents: PendingIntent[]) => PendingIntent[]> = [];
   private nextIntentWrite: Promise<void> | undefined;
   private lastTakenOverFrom: LeaseRecord | undefined;
+  /** the last acquire was blocked by a lease under the manifest name (legacy-lease.ts): the error names that document */
+  private isLegacyBlocking = false;
 
   constructor(options: LeaseOptions) {
     this.host = options.host ?? hostname();
@@ -132,7 +134,7 @@ export class LeaseManager {
         const blocker = await this.tryAcquire();
         if (blocker === undefined) return { ...(this.held as Held).record };
         const waitedMs = this.clock.monotonicMs() - startMs;
-        if (waitedMs >= wait) throw new LeaseHeldError(this.where, blocker, waitedMs);
+        if (waitedMs >= wait) throw new LeaseHeldError(this.isLegacyBlocking ? this.legacy!.where : this.where, blocker, waitedMs);
         await this.clock.sleep(Math.min(this.retryPeriodMs, wait - waitedMs));
       }
     });
@@ -223,6 +225,7 @@ export class LeaseManager {
   /** undefined when the lease is now held; otherwise the record that blocks it. */
   private async tryAcquire(): Promise<LeaseRecord | undefined> {
     const legacy = (await this.legacy?.look()) ?? { kind: 'none' };
+    this.isLegacyBlocking = legacy.kind === 'blocked';
     if (legacy.kind === 'blocked') return legacy.holder;
     const blocker = await this.tryAcquireCurrent();
     if (blocker || legacy.kind !== 'carry') return blocker;

@@ -16,11 +16,13 @@ import { intentKey, type LeaseRecord, type PendingIntent } from './lease-record.
 export type LegacyVerdict = { kind: 'none' } | { kind: 'blocked'; holder: LeaseRecord } | { kind: 'carry'; legacy: VersionedRecord };
 
 export class LegacyLease {
+  readonly where: LeaseWhere;
   private readonly document: LeaseDocument;
   private isRetired = false;
   private observed: { version: DocumentVersion; sinceMs: number } | undefined;
 
   constructor(connection: Pick<ClusterConnection, 'clusterName' | 'send'>, where: LeaseWhere, holderId: string, private readonly clock: LeaseClock) {
+    this.where = where;
     this.document = new LeaseDocument(connection, where, holderId);
   }
 

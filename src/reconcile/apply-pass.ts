@@ -37,7 +37,7 @@ export interface AppliedPass {
  */
 export async function applyPass(pass: Pass, planned: PlannedPass, options: ApplyPassOptions): Promise<AppliedPass> {
   const clock = options.clock ?? (() => new Date());
-  await pass.journal.settle(harmlessIntents(pass.journal.pendingKeys(), planned.observed, planned.sinkKeys ?? null));
+  await settleIntents(pass, planned);
   const gate = new WriteGate({
     desired: pass.desired, apis: pass.connections, sinkKeys: planned.sinkKeys ?? null,
     ...(planned.maxDeletionsOverride !== undefined ? { maxDeletionsOverride: planned.maxDeletionsOverride } : {}),
@@ -66,6 +66,11 @@ export function remainingPlan(plan: Plan, changeSet: ChangeSet): Plan {
       ? { accountActions: cluster.accountActions.filter((a) => !done.has(`${cluster.cluster}\n${a.principal}\n\n${a.kind}`)) } : {}),
   }));
   return { ...plan, clusters, summary: summarize(clusters) };
+}
+
+/** Drops the intents that lost nothing (see harmlessIntents): run before the writes, and by a pass that has none to make. */
+export async function settleIntents(pass: Pass, planned: PlannedPass): Promise<void> {
+  await pass.journal.settle(harmlessIntents(pass.journal.pendingKeys(), planned.observed, planned.sinkKeys ?? null));
 }
 
 /**
