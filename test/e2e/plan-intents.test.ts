@@ -5,7 +5,7 @@
  * `apply p.json` repairs it, the sink's value authenticating. A token whose value the sink holds is
  * never replaced because of a stale intent (a run killed right after its store).
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createClusterConnection, type ClusterConnection } from '../../src/cluster/cluster-connection.js';
@@ -59,23 +59,31 @@ describe('plan reads the intents kept in the lease and in the local journal', ()
     expect((await e2e.cli(['plan', '--detailed-exitcode'])).code).toBe(0);
   });
 
-  it('a token whose value the sink holds is never replaced because of a stale intent (a run killed right after its store)', async () => {
-    e2e.writeManifest({ [KIBANA]: { tokens: [{ name: 'g-9' }] } });
+  it.each([
+    ['in the lease', 'g-9', {}],
+    ['in the local journal (lease: off)', 'g-10', { lease: 'off' }],
+  ])('a token whose value the sink holds is never replaced because of a stale intent %s (a run killed right after its store)', async (_, token, cluster) => {
+    e2e.writeManifest({ [KIBANA]: { tokens: [{ name: token }] } }, cluster);
     expect((await e2e.cli(['apply', '--auto-approve'])).code).toBe(0);
-    const value = e2e.sinkValue(KIBANA, 'g-9');
+    const value = e2e.sinkValue(KIBANA, token);
     // what a kill between the store and the intent's removal leaves: the intent, next to the stored value
-    const killed = new LeaseManager({ connection: conn, id: e2e.emulator.clusterUuid, holderId: 'killed', host: 'ci', pid: 1 });
-    await killed.acquire();
-    await killed.addIntent({ cluster: 'e2e', principal: KIBANA, token: 'g-9' });
-    await killed.release();
+    if ('lease' in cluster) {
+      writeFileSync(join(e2e.work, '.escred', 'journal.json'), JSON.stringify({ pending: [`e2e/${KIBANA}/${token}`] }));
+    } else {
+      const killed = new LeaseManager({ connection: conn, id: e2e.emulator.clusterUuid, holderId: 'killed', host: 'ci', pid: 1 });
+      await killed.acquire();
+      await killed.addIntent({ cluster: 'e2e', principal: KIBANA, token });
+      await killed.release();
+    }
     const plan = await e2e.cli(['plan', '--detailed-exitcode']);
     expect(plan.code).toBe(0);
     const apply = await e2e.cli(['apply', '--auto-approve']);
     expect(apply.code).toBe(0);
     expect(apply.stdout).not.toContain('replaced');
-    expect(e2e.sinkValue(KIBANA, 'g-9')).toBe(value);
-    expect((await e2e.whoIs(value)).token?.name).toBe('g-9');
-    // settled: the intent is gone, and with it the released record
+    expect(e2e.sinkValue(KIBANA, token)).toBe(value);
+    expect((await e2e.whoIs(value)).token?.name).toBe(token);
+    // settled: the intent is gone (and with it the released record)
     expect((await getDocument(conn, DEFAULT_LEASE_INDEX, e2e.emulator.clusterUuid)).found).toBe(false);
+    expect(JSON.parse(readFileSync(join(e2e.work, '.escred', 'journal.json'), 'utf8')).pending).toEqual([]);
   });
 });
