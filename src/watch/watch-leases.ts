@@ -10,7 +10,9 @@
  * it holds, renewing them by compare-and-set right before its writes.
  */
 import type { ClusterConnection } from '../cluster/cluster-connection.js';
+import { createHash } from 'node:crypto';
 import { EscredError, errorMessage } from '../errors.js';
+import type { DesiredState } from '../model.js';
 import { balanceLeases, type BalanceResult } from '../lease/balance-leases.js';
 import { keepRenewing, type Renewing } from '../lease/keep-renewing.js';
 import { SYSTEM_CLOCK, type LeaseClock } from '../lease/lease-clock.js';
@@ -38,9 +40,17 @@ export interface WatchLeasesOptions {
   fleet?: string;
 }
 
-/** Replicas of one manifest are one fleet: `m-` and 12 hex digits of the manifest's digest (its meaning, not its layout). */
-export function defaultFleetOf(manifestDigest: string): string {
-  return `m-${manifestDigest.replace(/^sha256:/, '').slice(0, 12)}`;
+/**
+ * Replicas of one manifest are one fleet: `m-` and 12 hex digits of a digest of what it reconciles,
+ * each cluster's name and URLs and each account's principal and ownership. Token lists are left
+ * out, so that the everyday edit (a token added) keeps the replicas one fleet while they pick it up
+ * one after the other; two manifests that own different things are two fleets.
+ */
+export function defaultFleetOf(desired: DesiredState): string {
+  const shape = desired.clusters.map((c) => ({
+    name: c.name, urls: c.urls, accounts: c.serviceAccounts.map((a) => ({ principal: a.principal, prune: a.prune, owns: a.owns })),
+  })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  return `m-${createHash('sha256').update(JSON.stringify(shape)).digest('hex').slice(0, 12)}`;
 }
 
 interface Entry {
@@ -283,7 +293,7 @@ export class WatchLeases {
    * names one cluster twice throws here, before any lease is taken for it.
    */
   private async sync(pass: Pass): Promise<void> {
-    this.fleet = this.options.fleet ?? defaultFleetOf(pass.manifestDigest);
+    this.fleet = this.options.fleet ?? defaultFleetOf(pass.desired);
     for (const [name, connection] of pass.connections) this.connections.set(name, connection);
     const leased = pass.desired.clusters.filter((c) => leaseOptionsOf(c) !== undefined);
     const identities = await identifyClusters(leased.filter((c) => !this.identities.has(c.name)), pass.connections);
