@@ -195,12 +195,16 @@ export class LeaseManager {
     });
   }
 
-  /** The pending intents: the held record's, or (not holding) what the cluster's record says now. */
+  /**
+   * The pending intents: the held record's, or (not holding) what the cluster's record says now. A
+   * lease under the manifest name (legacy-lease.ts) is not read: one GET per plan for good, for what
+   * the first acquire after the upgrade carries over anyway.
+   */
   readIntents(): Promise<PendingIntent[]> {
     return this.serialised(async () => {
       if (this.held) return this.held.record.intents.map((i) => ({ ...i }));
       const current = await this.document.read();
-      return mergeIntents(current ? current.record.intents : [], (await this.legacy?.readIntents()) ?? []);
+      return current ? current.record.intents : [];
     });
   }
 

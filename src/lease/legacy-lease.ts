@@ -48,12 +48,6 @@ export class LegacyLease {
     await this.document.delete(legacy.version);
     this.isRetired = true;
   }
-
-  /** Pending intents of the old document, without taking anything (plan and report-only watch read them). */
-  async readIntents(): Promise<PendingIntent[]> {
-    if (this.isRetired) return [];
-    return (await this.document.read())?.record.intents ?? [];
-  }
 }
 
 /** The intents of both records, one per token. */

@@ -15,6 +15,8 @@ import { LeaseHeldError, LeasePermissionError, LeaseRecordError } from '../lease
 import { DEFAULT_LEASE_DURATION_MS, DEFAULT_LEASE_INDEX, DEFAULT_RETRY_PERIOD_MS, LeaseManager } from '../lease/lease-manager.js';
 import type { Pass } from './open-pass.js';
 import { securedKey } from '../plan/secured-tokens.js';
+import { DEFAULT_CLUSTER_PARALLELISM } from '../cluster/observe-cluster.js';
+import { mapConcurrent } from '../support/map-concurrent.js';
 import { assertEachClusterOnce, identifyClusters, withKnownInfo } from './cluster-identity.js';
 import type { LeaseHolder } from './reconcile-pass.js';
 
@@ -146,11 +148,11 @@ export const READ_LEASE_INTENTS: LeaseHolder = async (pass, work) => work(await 
 export async function withLeaseIntents(pass: Pass): Promise<Pass> {
   const { pass: identified, leased } = await identifyLeased(pass);
   const keys = new Set<string>();
-  await Promise.all(leased.map(async ({ name, uuid, settings, connection }) => {
-    const lease = new LeaseManager({ connection, id: uuid, legacyId: name, ...settings });
+  await mapConcurrent(leased, DEFAULT_CLUSTER_PARALLELISM, async ({ name, uuid, settings, connection }) => {
+    const lease = new LeaseManager({ connection, id: uuid, ...settings });
     const intents = await lease.readIntents().catch(() => []);
     for (const intent of intents) keys.add(securedKey(name, intent.principal, intent.token));
-  }));
+  });
   if (keys.size === 0) return identified;
   const local = identified.journal;
   const journal: Pass['journal'] = {
