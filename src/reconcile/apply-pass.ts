@@ -70,7 +70,8 @@ export function remainingPlan(plan: Plan, changeSet: ChangeSet): Plan {
 
 /** Drops the intents that lost nothing (see harmlessIntents): run before the writes, and by a pass that has none to make. */
 export async function settleIntents(pass: Pass, planned: PlannedPass): Promise<void> {
-  await pass.journal.settle(harmlessIntents(pass.journal.pendingKeys(), planned.observed, planned.sinkKeys ?? null));
+  const harmless = harmlessIntents(pass.journal.pendingKeys(), planned.observed, planned.sinkKeys ?? null);
+  if (harmless.length > 0) await pass.journal.settle(harmless); // nothing to drop: no journal write, no CAS on a lease
 }
 
 /**

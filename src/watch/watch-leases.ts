@@ -10,9 +10,7 @@
  * it holds, renewing them by compare-and-set right before its writes.
  */
 import type { ClusterConnection } from '../cluster/cluster-connection.js';
-import { createHash } from 'node:crypto';
-import { EscredError, errorMessage } from '../errors.js';
-import type { DesiredState } from '../model.js';
+import { errorMessage } from '../errors.js';
 import { balanceLeases, type BalanceResult } from '../lease/balance-leases.js';
 import { keepRenewing, type Renewing } from '../lease/keep-renewing.js';
 import { SYSTEM_CLOCK, type LeaseClock } from '../lease/lease-clock.js';
@@ -20,7 +18,7 @@ import { LeaseManager } from '../lease/lease-manager.js';
 import { ReplicaRegistry } from '../lease/replica-registry.js';
 import { failingConnection, leaseOptionsOf, renewIntervalOf, withLeases, type ClusterLeaseOptions } from '../reconcile/lease-pass.js';
 import type { Pass } from '../reconcile/open-pass.js';
-import { assertEachClusterOnce, identifyClusters } from '../reconcile/cluster-identity.js';
+import { defaultFleetOf, WatchIdentities } from './watch-identities.js';
 import { FleetCoverage, type Unreconciled } from './fleet-coverage.js';
 import type { Notifier } from './notify.js';
 import type { WatchLogger } from './watch-logger.js';
@@ -40,18 +38,6 @@ export interface WatchLeasesOptions {
   fleet?: string;
 }
 
-/**
- * Replicas of one manifest are one fleet: `m-` and 12 hex digits of a digest of what it reconciles,
- * each cluster's name and URLs and each account's principal and ownership. Token lists are left
- * out, so that the everyday edit (a token added) keeps the replicas one fleet while they pick it up
- * one after the other; two manifests that own different things are two fleets.
- */
-export function defaultFleetOf(desired: DesiredState): string {
-  const shape = desired.clusters.map((c) => ({
-    name: c.name, urls: c.urls, accounts: c.serviceAccounts.map((a) => ({ principal: a.principal, prune: a.prune, owns: a.owns })),
-  })).sort((a, b) => (a.name < b.name ? -1 : 1));
-  return `m-${createHash('sha256').update(JSON.stringify(shape)).digest('hex').slice(0, 12)}`;
-}
 
 interface Entry {
   /** what the manager was made from: a change of index, duration, cluster UUID or fleet makes a new one */
@@ -95,10 +81,7 @@ export class WatchLeases {
   private lastHeldLine = '';
   /** clusters whose lease could not be checked at the last balance (no answer...): the pass reports them failed */
   private unchecked = new Map<string, unknown>();
-  /** cluster name -> its UUID, asked once (GET /) and again when a pass finds it changed */
-  private readonly identities = new Map<string, string>();
-  /** clusters whose GET / failed at the last sync: no lease, the pass reports them failed */
-  private unidentified = new Map<string, unknown>();
+  private readonly identities = new WatchIdentities();
   private fleet = '';
   private readonly coverage = new FleetCoverage(() => this.fleet);
   private readonly clock: LeaseClock;
@@ -140,7 +123,7 @@ export class WatchLeases {
       const held = new Set(this.held());
       const managers = new Map([...this.entries].filter(([name]) => held.has(name)).map(([name, e]) => [name, e.lease]));
       // a cluster nobody could be seen holding because it does not answer is this replica's failure to report, not drift to hide
-      const unchecked = new Map([...this.unidentified, ...this.unchecked].filter(([name]) => !held.has(name)));
+      const unchecked = new Map([...this.identities.unidentified, ...this.unchecked].filter(([name]) => !held.has(name)));
       const clusters = pass.desired.clusters.filter((c) => held.has(c.name) || unchecked.has(c.name) || leaseOptionsOf(c) === undefined);
       const names = new Set(clusters.map((c) => c.name));
       const narrowed: Pass = {
@@ -148,7 +131,7 @@ export class WatchLeases {
         connections: new Map([...pass.connections].filter(([name]) => names.has(name)).map(([name, c]) => {
           if (unchecked.has(name)) return [name, failingConnection(c, unchecked.get(name))];
           const entry = this.entries.get(name);
-          return [name, entry && held.has(name) ? this.sameCluster(name, c, entry.uuid) : c];
+          return [name, entry && held.has(name) ? this.identities.sameCluster(name, c, entry.uuid) : c];
         })),
       };
       const renewHeld = async () => {
@@ -160,24 +143,6 @@ export class WatchLeases {
       const periods = [...this.entries.values()].map((e) => e.settings.retryPeriodMs);
       this.coverage.allowPass(Math.max(this.clock.monotonicMs() - startedMs, ...periods, 0));
     }
-  }
-
-  /**
-   * The held cluster's connection for the pass: its GET / (the observation's first call) must still
-   * answer with the UUID whose lease is held; otherwise the URL now reaches another cluster, nothing
-   * is written there, and the next pass takes the lease of what it is now.
-   */
-  private sameCluster(name: string, connection: ClusterConnection, uuid: string): ClusterConnection {
-    return {
-      ...connection,
-      info: async () => {
-        const info = await connection.info();
-        if (info.clusterUuid === uuid) return info;
-        this.identities.delete(name);
-        throw new EscredError('ESCRED_CLUSTER_CHANGED', `cluster ${name} now answers as cluster UUID ${info.clusterUuid}, not ${uuid} ` +
-          'whose lease this replica holds: nothing is written there in this pass; the next one takes the lease of the cluster it is now', { isRetryable: true });
-      },
-    };
   }
 
   /**
@@ -296,15 +261,9 @@ export class WatchLeases {
     this.fleet = this.options.fleet ?? defaultFleetOf(pass.desired);
     for (const [name, connection] of pass.connections) this.connections.set(name, connection);
     const leased = pass.desired.clusters.filter((c) => leaseOptionsOf(c) !== undefined);
-    const identities = await identifyClusters(leased.filter((c) => !this.identities.has(c.name)), pass.connections);
-    this.unidentified = new Map();
-    for (const [name, identity] of identities) {
-      if ('info' in identity) this.identities.set(name, identity.info.clusterUuid);
-      else this.unidentified.set(name, identity.error);
-    }
-    assertEachClusterOnce(leased, (name) => this.identities.get(name));
+    await this.identities.refresh(leased, pass.connections);
     const wanted = new Map(leased.flatMap((c) => {
-      const uuid = this.identities.get(c.name);
+      const uuid = this.identities.uuidOf(c.name);
       return uuid === undefined ? [] : [[c.name, { settings: leaseOptionsOf(c)!, uuid }] as const];
     }));
     const identityOf = (w: { settings: ClusterLeaseOptions; uuid: string }) => JSON.stringify({ ...w.settings, uuid: w.uuid, fleet: this.fleet });
