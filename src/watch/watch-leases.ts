@@ -154,6 +154,7 @@ export class WatchLeases {
     this.entries.clear();
     this.coverage.clear();
     this.registry = undefined;
+    this.hasTicked = false; // the first pass on a loadable manifest takes its leases before it plans, as at start
     for (const [, entry] of entries) void entry.renewer?.stop();
     await Promise.allSettled(entries.map(([, e]) => e.lease.release()));
     const released = entries.filter(([, e]) => !e.lease.isHeld()).map(([name]) => name);
