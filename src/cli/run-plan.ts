@@ -26,7 +26,7 @@ export async function runPlan(paths: string[], options: PlanCommandOptions): Pro
     try {
       printDiagnostics(opened.diagnostics);
       // the intents kept in each cluster's lease: a value that never reached a sink is planned as a replace (issue 21)
-      const pass = await withLeaseIntents(opened);
+      const pass = withLeaseIntents(opened);
       const planned = await planPass(pass, {
         nowMs: Date.now(), onProgress: writeErr, ...(target ? { fileTokensTarget: target } : {}),
         ...(options.maxDeletions !== undefined ? { maxDeletionsOverride: options.maxDeletions } : {}),

@@ -7,7 +7,7 @@
  * with `lease: off` keep the local journal.
  */
 import type { ClusterConnection } from '../cluster/cluster-connection.js';
-import type { DesiredCluster, DesiredState } from '../model.js';
+import type { DesiredCluster, DesiredState, ObservedCluster } from '../model.js';
 import { keepRenewing } from '../lease/keep-renewing.js';
 import type { LeaseClock } from '../lease/lease-clock.js';
 import { LeasedJournal } from '../lease/leased-journal.js';
@@ -138,28 +138,29 @@ async function identifyLeased(pass: Pass): Promise<IdentifiedLeases> {
 }
 
 /**
- * plan, and watch without --apply, take no lease but read the intents kept in each cluster's lease
- * (issue 21): a create whose value never reached a sink is planned as a replace, as apply would.
- * A lease that cannot be read (no answer, no read privilege on the lease index) adds nothing; the
- * observation names an unreachable cluster anyway.
+ * plan, and watch without --apply, take no lease but read the intents kept in the leases of the
+ * clusters they observed (issue 21), keyed by the UUID the observation's GET / answered (no extra
+ * GET /): a create whose value never reached a sink is planned as a replace, as apply would. A lease
+ * that cannot be read (no answer, no read privilege on the lease index) adds nothing.
  */
-export const READ_LEASE_INTENTS: LeaseHolder = async (pass, work) => work(await withLeaseIntents(pass), async () => undefined);
+export const READ_LEASE_INTENTS: LeaseHolder = async (pass, work) => work(withLeaseIntents(pass), async () => undefined);
 
-export async function withLeaseIntents(pass: Pass): Promise<Pass> {
-  const { pass: identified, leased } = await identifyLeased(pass);
-  const keys = new Set<string>();
-  await mapConcurrent(leased, DEFAULT_CLUSTER_PARALLELISM, async ({ name, uuid, settings, connection }) => {
-    const lease = new LeaseManager({ connection, id: uuid, ...settings });
-    const intents = await lease.readIntents().catch(() => []);
-    for (const intent of intents) keys.add(securedKey(name, intent.principal, intent.token));
-  });
-  if (keys.size === 0) return identified;
-  const local = identified.journal;
-  const journal: Pass['journal'] = {
-    begin: (key) => local.begin(key), finish: (key) => local.finish(key), settle: (settled) => local.settle(settled),
-    pendingKeys: () => new Set([...local.pendingKeys(), ...keys]),
+export function withLeaseIntents(pass: Pass): Pass {
+  const leaseIntents = async (observed: readonly ObservedCluster[]): Promise<ReadonlySet<string>> => {
+    const keys = new Set<string>();
+    const leased = pass.desired.clusters.flatMap((cluster) => {
+      const settings = leaseOptionsOf(cluster);
+      const uuid = observed.find((o) => o.name === cluster.name)?.clusterUuid;
+      const connection = pass.connections.get(cluster.name);
+      return settings && uuid && connection ? [{ name: cluster.name, uuid, settings, connection }] : [];
+    });
+    await mapConcurrent(leased, DEFAULT_CLUSTER_PARALLELISM, async ({ name, uuid, settings, connection }) => {
+      const intents = await new LeaseManager({ connection, id: uuid, ...settings }).readIntents().catch(() => []);
+      for (const intent of intents) keys.add(securedKey(name, intent.principal, intent.token));
+    });
+    return keys;
   };
-  return { ...identified, journal };
+  return { ...pass, leaseIntents };
 }
 
 function isRefusal(error: unknown): boolean {

@@ -3,7 +3,7 @@ import { ApplyJournal } from '../apply/apply-journal.js';
 import { createSecretSink, type SecretSink } from '../apply/secret-sink.js';
 import { createClusterConnection, type ClusterConnection, type ClusterConnectionOptions } from '../cluster/cluster-connection.js';
 import type { Diagnostic } from '../manifest/diagnostic.js';
-import type { DesiredState } from '../model.js';
+import type { DesiredState, ObservedCluster } from '../model.js';
 import { digestOf } from '../plan/plan-file.js';
 import type { ConnectionCache } from './connection-cache.js';
 import { loadDesired } from './load-desired.js';
@@ -37,6 +37,11 @@ export interface Pass {
   sink: SecretSink;
   /** the local journal; holdPassLeases puts a LeasedJournal here (issue 15) */
   journal: Pick<ApplyJournal, 'begin' | 'finish' | 'pendingKeys' | 'settle'>;
+  /**
+   * A pass that holds no lease (plan, report-only watch) reads the intents kept in the leases of the
+   * clusters it observed (issue 21): keys as pendingKeys gives them. Set by READ_LEASE_INTENTS.
+   */
+  leaseIntents?: (observed: readonly ObservedCluster[]) => Promise<ReadonlySet<string>>;
   connections: Map<string, ClusterConnection>;
   close(): Promise<void>;
 }

@@ -41,13 +41,14 @@ export async function planPass(pass: Pass, options: PlanPassOptions): Promise<Pl
   const observed = results.flatMap((r) => (r.observed ? [r.observed] : []));
   // one cluster under two names (lease: off, or a pass that took no lease) is refused here, before any write
   assertEachClusterOnce(pass.desired.clusters, (name) => observed.find((o) => o.name === name)?.clusterUuid);
+  const leaseIntents = pass.leaseIntents ? await pass.leaseIntents(observed) : new Set<string>();
   const delivered = options.fileTokensTarget ? await readDeliveredFileTokens(pass.desired.clusters, options.fileTokensTarget) : undefined;
   const plan = buildPlan(pass.desired, observed, {
     ...(delivered ? { deliveredFileTokens: delivered } : {}),
     nowMs: options.nowMs,
     // a journal entry left by an interrupted apply: if that token exists, its value is lost
     // intents of a lease (or the local journal) whose value never reached the sink: if that token exists, its value is lost
-    unsecuredTokens: unsecuredIntents(pass.journal.pendingKeys(), sinkKeys),
+    unsecuredTokens: unsecuredIntents(new Set([...pass.journal.pendingKeys(), ...leaseIntents]), sinkKeys),
     sinkSecrets: sinkKeys,
     ...(options.forcedRotations ? { forcedRotations: options.forcedRotations } : {}),
     ...(options.maxDeletionsOverride !== undefined ? { maxDeletionsOverride: options.maxDeletionsOverride } : {}),
