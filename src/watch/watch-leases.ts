@@ -12,14 +12,15 @@
 import type { ClusterConnection } from '../cluster/cluster-connection.js';
 import { errorMessage } from '../errors.js';
 import { balanceLeases, type BalanceResult } from '../lease/balance-leases.js';
-import { keepRenewing, type Renewing } from '../lease/keep-renewing.js';
+import type { Renewing } from '../lease/keep-renewing.js';
 import { SYSTEM_CLOCK, type LeaseClock } from '../lease/lease-clock.js';
 import { LeaseManager } from '../lease/lease-manager.js';
 import { ReplicaRegistry } from '../lease/replica-registry.js';
-import { failingConnection, leaseOptionsOf, renewIntervalOf, withLeases, type ClusterLeaseOptions } from '../reconcile/lease-pass.js';
+import { failingConnection, leaseOptionsOf, withLeases, type ClusterLeaseOptions } from '../reconcile/lease-pass.js';
 import type { Pass } from '../reconcile/open-pass.js';
 import { defaultFleetOf, WatchIdentities } from './watch-identities.js';
 import { FleetCoverage, type Unreconciled } from './fleet-coverage.js';
+import { logBalance, renewInBackground, renewOnlyWhenDue } from './lease-events.js';
 import type { Notifier } from './notify.js';
 import type { WatchLogger } from './watch-logger.js';
 import type { WatchMetrics } from './watch-metrics.js';
@@ -38,7 +39,6 @@ export interface WatchLeasesOptions {
   fleet?: string;
 }
 
-
 interface Entry {
   /** what the manager was made from: a change of index, duration, cluster UUID or fleet makes a new one */
   identity: string;
@@ -49,25 +49,6 @@ interface Entry {
 }
 
 const DEFAULT_TICK_MS = 2_000;
-
-/**
- * The lease as balanceLeases sees it, with `renew` a CAS only when less than two thirds of the term
- * is left: the background renewal (every third) already keeps it fresh, and 300 clusters would
- * otherwise cost 300 writes every tick. A lost lease still shows: the renewal that lost it cleared it.
- */
-function renewOnlyWhenDue(entry: Entry): Parameters<typeof balanceLeases>[0] extends ReadonlyMap<string, infer L> ? L : never {
-  const { lease, settings } = entry;
-  return {
-    holderId: lease.holderId,
-    isHeld: () => lease.isHeld(),
-    renew: () => (lease.isHeld() ? lease.ensureFresh((settings.leaseDurationMs * 2) / 3) : lease.renew()),
-    release: () => lease.release(),
-    acquire: (options) => lease.acquire(options),
-    observe: () => lease.observe(),
-    heldIntents: () => lease.heldIntents(),
-    unchangedForMs: () => lease.unchangedForMs(),
-  };
-}
 
 export class WatchLeases {
   private readonly entries = new Map<string, Entry>();
@@ -200,7 +181,7 @@ export class WatchLeases {
     // a pass under way keeps the set it started with; renewals go on in the background
     if (this.isPassRunning) return;
     this.hasTicked = true;
-    const result = await balanceLeases(new Map([...this.entries].map(([name, e]) => [name, renewOnlyWhenDue(e)])), live);
+    const result = await balanceLeases(new Map([...this.entries].map(([name, e]) => [name, renewOnlyWhenDue(e.lease, e.settings.leaseDurationMs)])), live);
     const nowMs = this.clock.monotonicMs();
     for (const cluster of result.held) this.coverage.covered(cluster, nowMs);
     for (const { cluster, holder } of result.heldElsewhere) this.coverage.heldElsewhere(cluster, holder, nowMs);
@@ -209,48 +190,20 @@ export class WatchLeases {
   }
 
   private report(result: BalanceResult, live: number): void {
-    const { log, metrics } = this.options;
+    const { metrics } = this.options;
     for (const cluster of result.acquired) {
       const entry = this.entries.get(cluster)!;
-      const previous = entry.lease.takenOverFrom();
-      this.startRenewing(cluster, entry);
-      if (previous) {
-        metrics.recordLeaseTakeover(cluster);
-        log('info', 'lease-taken-over', { cluster, detail: `took over the lease from ${previous.holderId} (host ${previous.host}, pid ${previous.pid}), unrenewed for its duration` });
-        this.options.notifier?.leaseTakenOver({ cluster, holder: this.options.holderId, previousHolder: previous.holderId });
-      } else {
-        log('info', 'lease-acquired', { cluster, detail: `holding the lease as ${this.options.holderId}` });
-      }
+      void entry.renewer?.stop();
+      entry.renewer = renewInBackground(cluster, entry.lease, entry.settings.leaseDurationMs, this.options,
+        () => metrics.setLeasesHeld([...this.entries.keys()], new Set(this.held())));
     }
-    for (const cluster of result.released) log('info', 'lease-released', { cluster, detail: `released: above this replica's fair share of ${live} live replicas` });
-    for (const cluster of result.lost) {
-      metrics.recordLeaseRenewFailure(cluster);
-      log('warn', 'lease-lost', { cluster, detail: 'the lease moved on to another holder: no further write to this cluster' });
-    }
-    for (const { cluster, error } of result.failed) log('warn', 'lease-error', { cluster, detail: errorMessage(error) });
+    logBalance(result, live, this.options, (cluster) => this.entries.get(cluster)!.lease.takenOverFrom());
     this.unchecked = new Map(result.failed.map(({ cluster, error }) => [cluster, error]));
     const held = this.held();
     metrics.setLeasesHeld([...this.entries.keys()], new Set(held));
     const line = `holding ${held.length} of ${this.entries.size} leases (fleet ${this.fleet}: ${live} live replicas): ${held.join(', ') || 'none'}`;
-    if (line !== this.lastHeldLine) log('info', 'leases-held', { detail: line });
+    if (line !== this.lastHeldLine) this.options.log('info', 'leases-held', { detail: line });
     this.lastHeldLine = line;
-  }
-
-  private startRenewing(cluster: string, entry: Entry): void {
-    void entry.renewer?.stop();
-    const { log, metrics } = this.options;
-    entry.renewer = keepRenewing(entry.lease, {
-      intervalMs: renewIntervalOf(entry.settings.leaseDurationMs),
-      onLost: (error) => {
-        metrics.recordLeaseRenewFailure(cluster);
-        metrics.setLeasesHeld([...this.entries.keys()], new Set(this.held()));
-        log('warn', 'lease-lost', { cluster, detail: errorMessage(error) });
-      },
-      onError: (error) => {
-        metrics.recordLeaseRenewFailure(cluster);
-        log('warn', 'lease-renew-failed', { cluster, detail: errorMessage(error) });
-      },
-    });
   }
 
   /**
