@@ -1,6 +1,6 @@
 import type { ChangeSet } from '../apply/change-set.js';
 import type { ClusterConnectionOptions } from '../cluster/cluster-connection.js';
-import { EscredError, errorMessage } from '../errors.js';
+import { ConfigError, EscredError, errorMessage } from '../errors.js';
 import { hasChanges, isRealDrift, summarize, type Plan } from '../plan/plan-types.js';
 import { ManifestInvalidError } from '../reconcile/load-desired.js';
 import type { ConnectionCache } from '../reconcile/connection-cache.js';
@@ -51,6 +51,8 @@ export interface WatchPassRecord {
   error?: { message: string; code?: string };
   /** with --apply: declared clusters no replica of the fleet has held for their lease duration plus a pass (issue 21) */
   unreconciled?: Array<{ cluster: string; code: string; message: string }>;
+  /** the manifest could not be used (invalid, deleted, a cluster named twice): the daemon released its leases and is not ready */
+  isManifestUnusable?: boolean;
 }
 
 export const UNRECONCILED_CODE = 'ESCRED_CLUSTER_UNRECONCILED';
@@ -97,16 +99,20 @@ export async function runWatchPass(trigger: PassTrigger, options: WatchPassOptio
     const result: PassResult = verdict !== 'ok' ? 'error' : unreconciled.length > 0 ? 'unreconciled' : hasRemainingChanges ? 'drift' : 'success';
     return finish({ verdict, result, hasRemainingChanges, plan: remaining, ...(changeSet ? { changeSet } : {}), ...(unreconciled.length > 0 ? { unreconciled } : {}) });
   } catch (error) {
-    if (error instanceof ManifestInvalidError || isNamedTwice(error)) {
+    // a manifest file gone (or unreadable) is a ConfigError before the pass could open
+    const isManifestUnusable = error instanceof ManifestInvalidError || isNamedTwice(error) || (declared === undefined && error instanceof ConfigError);
+    if (isManifestUnusable) {
       // leases it cannot use would block every other writer for as long as this daemon runs
       await options.leases?.releaseAll();
       options.metrics.setReconciled([], new Set());
-      if (error instanceof ManifestInvalidError) logManifestInvalid(options.log, error);
-      else options.log('error', 'pass-error', { detail: errorMessage(error), code: codeOf(error) });
-      return finish({ verdict: 'failed', result: 'invalid_manifest', hasRemainingChanges: false, error: passError(error) });
+    }
+    if (error instanceof ManifestInvalidError) {
+      logManifestInvalid(options.log, error);
+      return finish({ verdict: 'failed', result: 'invalid_manifest', hasRemainingChanges: false, error: passError(error), isManifestUnusable });
     }
     options.log('error', 'pass-error', { detail: errorMessage(error), code: codeOf(error) });
-    return finish({ verdict: isRetryable(error) ? 'retryable' : 'failed', result: 'error', hasRemainingChanges: false, error: passError(error) });
+    const result = isNamedTwice(error) ? 'invalid_manifest' : 'error';
+    return finish({ verdict: isRetryable(error) ? 'retryable' : 'failed', result, hasRemainingChanges: false, error: passError(error), ...(isManifestUnusable ? { isManifestUnusable } : {}) });
   }
 }
 

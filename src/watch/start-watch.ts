@@ -95,7 +95,7 @@ export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
       ...(options.fileTokens ? { fileTokens: options.fileTokens } : {}),
     });
     if (record.verdict === 'ok') hasSucceeded = true;
-    isManifestLoaded = record.result !== 'invalid_manifest';
+    isManifestLoaded = record.isManifestUnusable !== true;
     notifier?.passFinished(record); // returns at once: a slow receiver never holds up the next pass
     const { plan: _plan, ...kept } = record; // a plan can be large: the history keeps outcomes only
     records.push(kept);

@@ -6,7 +6,7 @@
  * second writer (pass result, /readyz naming it, escred_cluster_reconciled, --notify) until A stops.
  * A daemon whose manifest becomes invalid releases its leases and is not ready.
  */
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,14 +90,17 @@ describe('fleets: replicas of one manifest share work; another fleet holding a l
     await x.stop();
   });
 
-  it('a daemon whose manifest becomes invalid releases its leases at once and is not ready', async () => {
+  it.each([
+    ['becomes invalid', (path: string) => writeFileSync(path, 'apiVersion: escred/v1\nclusters: [ {name: solo\n'), 'invalid_manifest'],
+    ['is deleted', (path: string) => rmSync(path), 'error'],
+  ])('a daemon whose manifest %s releases its leases at once and is not ready', async (_, breakIt, result) => {
     const path = manifest('solo.yaml', { solo: 'es3' });
     const daemon = await env.watch({ paths: [path], isApplying: true, holderId: 'solo-1' });
     await daemon.waitForPass((p) => p.result === 'success');
     expect(daemon.leasesHeld()).toEqual(['solo']);
-    writeFileSync(path, 'apiVersion: escred/v1\nclusters: [ {name: solo\n');
-    const invalid = await daemon.waitForPass((p) => p.result === 'invalid_manifest');
-    expect(invalid.verdict).toBe('failed');
+    breakIt(path);
+    const broken = await daemon.waitForPass((p) => p.isManifestUnusable === true);
+    expect(broken).toMatchObject({ verdict: 'failed', result });
     expect(daemon.leasesHeld()).toEqual([]);
     const ready = await text(`${daemon.url}/readyz`);
     expect(ready.status).toBe(503);
