@@ -14,7 +14,9 @@ export interface Unreconciled {
 }
 
 interface Coverage {
-  lastCoveredMs: number;
+  /** when the fleet was last seen holding it; undefined: not since it was tracked */
+  lastCoveredMs?: number;
+  trackedAtMs: number;
   leaseDurationMs: number;
   /** the other writer seen holding it, when that is why */
   heldBy?: LeaseRecord;
@@ -24,13 +26,14 @@ export class FleetCoverage {
   private readonly clusters = new Map<string, Coverage>();
   private passAllowanceMs = 0;
 
-  constructor(private readonly fleet: () => string) {}
+  /** isImmediate (`watch --once`): no replica will come back to it, so a cluster not held now is unreconciled now */
+  constructor(private readonly fleet: () => string, private readonly isImmediate = false) {}
 
   /** Follows the manifest: a new cluster starts covered now (it gets its lease duration plus a pass). */
   track(cluster: string, leaseDurationMs: number, nowMs: number): void {
     const known = this.clusters.get(cluster);
     if (known) known.leaseDurationMs = leaseDurationMs;
-    else this.clusters.set(cluster, { lastCoveredMs: nowMs, leaseDurationMs });
+    else this.clusters.set(cluster, { trackedAtMs: nowMs, leaseDurationMs });
   }
 
   /** a cluster that left the manifest is nobody's to reconcile */
@@ -63,13 +66,17 @@ export class FleetCoverage {
   }
 
   unreconciled(nowMs: number): Unreconciled[] {
-    return [...this.clusters].filter(([, c]) => nowMs - c.lastCoveredMs > c.leaseDurationMs + this.passAllowanceMs).map(([cluster, c]) => {
+    const isUnheld = (c: Coverage) => (this.isImmediate
+      ? c.lastCoveredMs === undefined || c.heldBy !== undefined
+      : nowMs - (c.lastCoveredMs ?? c.trackedAtMs) > c.leaseDurationMs + this.passAllowanceMs);
+    return [...this.clusters].filter(([, c]) => isUnheld(c)).map(([cluster, c]) => {
       const why = c.heldBy
         ? `held by a second writer, ${c.heldBy.holderId} (host ${c.heldBy.host}, pid ${c.heldBy.pid}) ${describeHolding(c.heldBy)}`
         : 'its lease is not held';
       // no running count in the sentence: the same state must read the same, so that --notify sends it once
       const duration = `${Math.round(c.leaseDurationMs / 100) / 10} s`;
-      return { cluster, detail: `cluster ${cluster}: no replica of fleet ${this.fleet()} has held its lease for longer than its duration (${duration}) plus a pass: ${why}` };
+      const how = this.isImmediate ? 'this run could not take its lease' : `no replica of fleet ${this.fleet()} has held its lease for longer than its duration (${duration}) plus a pass`;
+      return { cluster, detail: `cluster ${cluster}: ${how}: ${why}` };
     }).sort((a, b) => (a.cluster < b.cluster ? -1 : 1));
   }
 }

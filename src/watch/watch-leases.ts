@@ -37,6 +37,8 @@ export interface WatchLeasesOptions {
   clock?: LeaseClock;
   /** `--fleet`: the replicas that share the clusters; default defaultFleetOf(the manifest) */
   fleet?: string;
+  /** `watch --once --apply`: a cluster it cannot hold now is unreconciled now (see FleetCoverage) */
+  isOnce?: boolean;
 }
 
 interface Entry {
@@ -64,11 +66,12 @@ export class WatchLeases {
   private unchecked = new Map<string, unknown>();
   private readonly identities = new WatchIdentities();
   private fleet = '';
-  private readonly coverage = new FleetCoverage(() => this.fleet);
+  private readonly coverage: FleetCoverage;
   private readonly clock: LeaseClock;
 
   constructor(private readonly options: WatchLeasesOptions) {
     this.clock = options.clock ?? SYSTEM_CLOCK;
+    this.coverage = new FleetCoverage(() => this.fleet, options.isOnce === true);
   }
 
   /** Declared clusters no replica of this fleet has held for their lease duration plus a pass (issue 21). */

@@ -119,6 +119,9 @@ describe('leases, end to end', () => {
     await holder.acquire();
     const skipped = await e2e.cli(['watch', '--once', '--apply']);
     expect(skipped.stdout).toContain('holding 0 of 1 leases');
+    // not a success: the cluster was not reconciled (issue 21)
+    expect(skipped.stdout).toMatch(/"event":"cluster-unreconciled","cluster":"e2e","detail":"cluster e2e: this run could not take its lease: held by a second writer, pod-7-1-cafe/);
+    expect(skipped.code).toBe(1);
     expect(e2e.emulator.requests().filter(isTokenWrite)).toEqual([]);
     await holder.release();
     const applied = await e2e.cli(['watch', '--once', '--apply']);
