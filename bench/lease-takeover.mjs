@@ -16,7 +16,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { clusterEntry, CLI, figure, median, PASSWORD, PASSWORD_ENV, removeDir, seedIndexTokens, startEmulatorProcess, tempDir, writeManifest } from './lib.mjs';
+import { CLI, figure, median, PASSWORD, PASSWORD_ENV, removeDir, seedIndexTokens, standInEntry, standInUuid, startEmulatorProcess, tempDir, writeManifest } from './lib.mjs';
 
 const TAKEOVERS = Math.max(20, Number(process.env.BENCH_TAKEOVERS ?? 20));
 const LEASE_MS = Number(process.env.BENCH_LEASE_MS ?? 1_500);
@@ -54,8 +54,9 @@ async function kill(daemon) {
   await exited;
 }
 
+/** the holder of the cluster's lease, keyed by its (stand-in) cluster UUID since issue 21 */
 async function leaseHolder(emulator, cluster) {
-  const response = await request(`${emulator.url}/escred-leases/_doc/${cluster}`, { dispatcher: emulator.dispatcher, headers: { authorization: emulator.authorization } });
+  const response = await request(`${emulator.url}/escred-leases/_doc/${standInUuid(emulator.uuid, cluster)}`, { dispatcher: emulator.dispatcher, headers: { authorization: emulator.authorization } });
   const body = await response.body.json();
   return body.found ? body._source.holderId : '';
 }
@@ -67,7 +68,7 @@ async function benchTakeover() {
   const emulator = await startEmulatorProcess({ dataDir: join(work, 'emulator'), nodes: 1 });
   try {
     const manifest = join(work, 'escred.yaml');
-    writeManifest(manifest, [clusterEntry('solo', emulator, { [FLEET]: ['gitops-a'] }, { lease: { duration: `${LEASE_MS}ms` } })]);
+    writeManifest(manifest, [standInEntry('solo', emulator, { [FLEET]: ['gitops-a'] }, { lease: { duration: `${LEASE_MS}ms` } })]);
     const daemons = [startDaemon(work, manifest, 0, ['--resync', '60s']), startDaemon(work, manifest, 1, ['--resync', '60s'])];
     await until(async () => (await leaseHolder(emulator, 'solo')) !== '', 'the first holder');
     const takeovers = [];
@@ -104,7 +105,7 @@ async function passTime(replicas, { isLeaseOff = false } = {}) {
   const emulator = await startEmulatorProcess({ dataDir: join(work, 'emulator'), nodes: 1 });
   try {
     const manifest = join(work, 'escred.yaml');
-    writeManifest(manifest, names.map((n) => clusterEntry(n, emulator, { [FLEET]: [`gitops-${n}`] }, isLeaseOff ? { lease: 'off' } : {})));
+    writeManifest(manifest, names.map((n) => standInEntry(n, emulator, { [FLEET]: [`gitops-${n}`] }, isLeaseOff ? { lease: 'off' } : {})));
     const daemons = Array.from({ length: replicas }, (_, i) => startDaemon(work, manifest, i, ['--resync', '3s']));
     const share = Math.ceil(CLUSTERS / replicas);
     const heldOf = (d) => {

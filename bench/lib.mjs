@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { stringify } from 'yaml';
+import { standInUuid } from '../dist/emulator/stand-in.js';
 
 export const ROOT = join(import.meta.dirname, '..');
 export const CLI = join(ROOT, 'dist', 'cli', 'main.js');
@@ -118,6 +119,17 @@ export function clusterEntry(name, emulator, accounts, extra = {}) {
     ...extra,
   };
 }
+
+/**
+ * A cluster of its own on a shared emulator: escred keys its leases by the cluster UUID and refuses
+ * a manifest naming one cluster twice (issue 21), so benches that spread many clusters over one
+ * emulator give each a stand-in URL (`/_stand-in/<name>`, a UUID of its own; src/emulator/stand-in.ts).
+ */
+export function standInEntry(name, emulator, accounts, extra = {}) {
+  return { ...clusterEntry(name, emulator, accounts, extra), url: `${emulator.url}/_stand-in/${name}`, clusterUuid: standInUuid(emulator.uuid, name) };
+}
+
+export { standInUuid };
 
 export function writeManifest(path, clusters, secretsDir = './secrets') {
   writeFileSync(path, stringify({ apiVersion: 'escred/v1', secrets: { directory: secretsDir }, clusters }));

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { Agent, request } from 'undici';
 import {
-  ACCOUNTS, CLI, PASSWORD, PASSWORD_ENV, clusterEntry, figure, mapConcurrent, median, removeDir, runProcess, seedIndexTokens,
+  ACCOUNTS, CLI, PASSWORD, PASSWORD_ENV, standInEntry, figure, mapConcurrent, median, removeDir, runProcess, seedIndexTokens,
   startEmulatorProcess, tempDir, tokenNames, writeManifest,
 } from './lib.mjs';
 
@@ -36,7 +36,7 @@ const emulator = await startEmulatorProcess({ dataDir, latencyMs: LATENCY_MS });
 process.env[PASSWORD_ENV] = PASSWORD;
 try {
   const manifest = join(work, 'escred.yaml');
-  writeManifest(manifest, Array.from({ length: CLUSTERS }, (_, i) => clusterEntry(`cluster-${String(i).padStart(2, '0')}`, emulator, accounts)));
+  writeManifest(manifest, Array.from({ length: CLUSTERS }, (_, i) => standInEntry(`cluster-${String(i).padStart(2, '0')}`, emulator, accounts)));
   // one secure context per run, shared by every socket: the cheapest TLS set-up a bare client can have
   const secureContext = createSecureContext({ ca: readFileSync(emulator.caFile) });
 

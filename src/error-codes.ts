@@ -39,6 +39,15 @@ export const ERROR_CODES = {
   gateNotRevoked: 'ESCRED_GATE_NOT_REVOKED',
   /** escred report: a cluster the pass has no observation of */
   notObserved: 'ESCRED_NOT_OBSERVED',
+  // issue 21: what a cluster is, whatever a manifest calls it
+  /** GET / gave no cluster UUID (`_na_`: no elected master yet) */
+  noClusterUuid: 'ESCRED_NO_CLUSTER_UUID',
+  /** one manifest names one Elasticsearch cluster twice */
+  clusterNamedTwice: 'ESCRED_CLUSTER_NAMED_TWICE',
+  /** a cluster a daemon holds answers with another UUID now */
+  clusterChanged: 'ESCRED_CLUSTER_CHANGED',
+  /** a declared cluster no replica of the fleet has held for its lease duration plus a pass */
+  clusterUnreconciled: 'ESCRED_CLUSTER_UNRECONCILED',
   privilegeManageSecurity: 'ESCRED_PRIVILEGE_MANAGE_SECURITY',
   // the cluster and the connection to it
   /** no answer: refused, reset, timed out, DNS; retryable */
@@ -144,6 +153,7 @@ export const DIAGNOSTIC_CODES = {
   tlsInsecure: 'ESCRED_TLS_INSECURE',
   patternCharacter: 'ESCRED_PATTERN_CHARACTER',
   patternMatchesNothing: 'ESCRED_PATTERN_MATCHES_NOTHING',
+  reservedName: 'ESCRED_RESERVED_NAME',
 } as const;
 
 /** Codes of the plan's warnings (PlanWarning). */

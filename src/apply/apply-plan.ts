@@ -120,7 +120,12 @@ async function runWrite(
   const key: TokenKey = { cluster, principal: action.principal, token: action.token };
   const base = { cluster, principal: action.principal, token: action.token, action: action.kind } as const;
   try {
-    if (action.kind === 'replace') await deleteAudited(key, api, action.revoke ? 'revoke' : 'replace', context, NO_REFRESH);
+    if (action.kind === 'replace') {
+      await deleteAudited(key, api, action.revoke ? 'revoke' : 'replace', context, NO_REFRESH);
+      // the old value authenticates nothing now; were it left, a run stopped before the new store would leave
+      // an intent next to a listed key, which the next plan reads as "stored" (unsecuredIntents, issue 21)
+      await context.sink.forget(key);
+    }
     const result = await createToken(key, api, context, options);
     const outcome = result.isAdopted ? 'adopted' : action.kind === 'replace' || result.wasReplaced ? 'replaced' : 'created';
     return { ...base, outcome, ...(result.detail ? { detail: result.detail } : {}) };

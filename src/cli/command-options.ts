@@ -55,6 +55,8 @@ export interface WatchCommandOptions extends FileTokensCliOptions {
   /** `--notify`, repeatable; [] without it */
   notify: NotifyTargetSpec[];
   notifyFormat: NotifyFormat;
+  /** `--fleet NAME` (issue 21) */
+  fleet?: string;
 }
 
 /** `escred report` (issue 23) */

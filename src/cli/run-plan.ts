@@ -5,6 +5,7 @@ import { renderMarkdownPlan } from '../plan/render-markdown.js';
 import { savePlanFile } from '../plan/plan-file.js';
 import { deliverFileTokens, type ClusterDelivery } from '../reconcile/deliver-pass.js';
 import { openPass } from '../reconcile/open-pass.js';
+import { withLeaseIntents } from '../reconcile/lease-pass.js';
 import { scopeFrom } from '../reconcile/plan-scope.js';
 import { planPass } from '../reconcile/plan-pass.js';
 import type { PlanCommandOptions } from './command-options.js';
@@ -20,10 +21,12 @@ export async function runPlan(paths: string[], options: PlanCommandOptions): Pro
   try {
     const target = fileTokensTarget(options); // bad flags fail before the manifest is read or a cluster is asked
     const scope = scopeFrom(options);
-    const pass = await openPass({ manifestArgs: paths, cwd: process.cwd(), isApplying: false, connection: connectionOptions(options),
+    const opened = await openPass({ manifestArgs: paths, cwd: process.cwd(), isApplying: false, connection: connectionOptions(options),
       ...(options.stateDir ? { stateDir: options.stateDir } : {}), ...(scope ? { scope } : {}) });
     try {
-      printDiagnostics(pass.diagnostics);
+      printDiagnostics(opened.diagnostics);
+      // the intents kept in each cluster's lease: a value that never reached a sink is planned as a replace (issue 21)
+      const pass = withLeaseIntents(opened);
       const planned = await planPass(pass, {
         nowMs: Date.now(), onProgress: writeErr, ...(target ? { fileTokensTarget: target } : {}),
         ...(options.maxDeletions !== undefined ? { maxDeletionsOverride: options.maxDeletions } : {}),
@@ -44,7 +47,7 @@ export async function runPlan(paths: string[], options: PlanCommandOptions): Pro
       }
       return planExitCode(plan, options.detailedExitcode === true, options.output);
     } finally {
-      await pass.close();
+      await opened.close();
     }
   } catch (error) {
     reportError(error, { output: options.output === 'json' ? 'json' : 'human' }); // a markdown plan's errors go to stderr, as in human

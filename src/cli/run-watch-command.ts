@@ -33,7 +33,7 @@ export async function runWatchCommand(paths: string[], options: WatchCommandOpti
       shutdownTimeoutMs: options.shutdownTimeout, concurrency: options.concurrency, write,
       ...(options.timeout !== undefined ? { connection: { timeoutMs: options.timeout } } : {}),
       ...(options.stateDir ? { stateDir: options.stateDir } : {}),
-      ...(fileTokens ? { fileTokens } : {}),
+      ...(fileTokens ? { fileTokens } : {}), ...(options.fleet ? { fleet: options.fleet } : {}),
       ...(options.notify.length > 0 ? { notify: { targets: resolveNotifyTargets(options.notify, options.notifyFormat, process.env) } } : {}),
     });
   } catch (error) {
@@ -72,6 +72,7 @@ async function runOnce(
   const holderId = holderIdOfThisProcess();
   const leases = options.apply ? new WatchLeases({
     holderId, host: hostname(), pid: process.pid, log, metrics, ...(notifier ? { notifier } : {}), onAcquired: () => undefined,
+    ...(options.fleet ? { fleet: options.fleet } : {}), isOnce: true,
   }) : undefined;
   const connectionCache = new ConnectionCache({ opaqueId: opaqueIdOf(holderId), ...(options.timeout !== undefined ? { timeoutMs: options.timeout } : {}) });
   const record = await runWatchPass('start', {
@@ -87,6 +88,7 @@ async function runOnce(
   notifier?.passFinished(record);
   await notifier?.settled(); // one pass, then exit: its notifications are sent, or given up after their retries
   if (record.verdict !== 'ok') return 1;
+  if (record.unreconciled) return 1; // a cluster it could not hold was not reconciled: never a success (issue 21)
   if (record.plan && hasUnchecked(record.plan)) {
     // as plan does: a node that did not answer is not in sync, so a CI drift job must not pass
     log('error', 'pass-unchecked', { detail: `the pass is incomplete: ${uncheckedFileTokens(record.plan) || 'a cluster could not be checked'}` });

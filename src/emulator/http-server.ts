@@ -13,6 +13,7 @@ import { checkMediaType, responseContentType } from './media-type.js';
 import { RequestContext } from './request-context.js';
 import { matchRoute, type Reply, type Route } from './router.js';
 import { statusFault } from './status-fault.js';
+import { standIn } from './stand-in.js';
 
 export interface HttpServerOptions {
   state: EmulatorState;
@@ -50,15 +51,16 @@ function toOutcome(error: unknown): Outcome {
   return { status: 500, body: errorEnvelope(500, { type: 'exception', reason }), headers: {} };
 }
 
-async function dispatch(req: IncomingMessage, body: Buffer, url: URL, options: HttpServerOptions): Promise<Outcome> {
+async function dispatch(req: IncomingMessage, body: Buffer, url: URL, options: HttpServerOptions, clusterUuid?: string): Promise<Outcome> {
   const { state, routes } = options;
   const method = req.method ?? 'GET';
-  const uri = req.url ?? '/';
+  // under a stand-in prefix, the request as the cluster behind it sees it
+  const uri = clusterUuid ? `${url.pathname}${url.search}` : (req.url ?? '/');
   try {
     checkMediaType(req.headers, state.profile);
     const match = matchRoute(routes, method, uri, url.pathname);
     const principal = await authenticate(req.headers.authorization, uri, state);
-    const ctx = new RequestContext({ method, path: url.pathname, uri, query: url.searchParams, params: match.params, body, principal, state });
+    const ctx = new RequestContext({ method, path: url.pathname, uri, query: url.searchParams, params: match.params, body, principal, state, ...(clusterUuid ? { clusterUuid } : {}) });
     const reply: Reply = await match.route.handle(ctx);
     return { status: reply.status, body: reply.body, headers: {} };
   } catch (error) {
@@ -80,7 +82,7 @@ function send(req: IncomingMessage, res: ServerResponse, outcome: Outcome, state
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, options: HttpServerOptions): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://emulator');
+  const { url, clusterUuid } = standIn(new URL(req.url ?? '/', 'http://emulator'), options.state.clusterUuid);
   const method = req.method ?? 'GET';
   if (url.pathname === '/_emulator' || url.pathname.startsWith('/_emulator/')) {
     await handleControl(req, res, url, options);
@@ -105,7 +107,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: HttpSe
     req.socket.destroy();
     return;
   }
-  const outcome = fault?.action === 'status' ? statusFault(fault) : await dispatch(req, body, url, options);
+  const outcome = fault?.action === 'status' ? statusFault(fault) : await dispatch(req, body, url, options, clusterUuid);
   if (fault?.action === 'lose-response') {
     // The request was handled (a create is committed) but the client never hears about it.
     req.socket.destroy();

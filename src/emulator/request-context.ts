@@ -19,6 +19,8 @@ export interface RequestContextInit {
   body: Buffer;
   principal: Principal;
   state: EmulatorState;
+  /** the cluster_uuid GET / answers with: another one under a stand-in prefix (see stand-in.ts) */
+  clusterUuid?: string;
 }
 
 export class RequestContext {
@@ -29,6 +31,7 @@ export class RequestContext {
   private readonly body: Buffer;
   readonly principal: Principal;
   readonly state: EmulatorState;
+  readonly clusterUuid: string;
   private readonly query: URLSearchParams;
   private readonly consumed = new Set<string>();
   private isBodyConsumed = false;
@@ -42,6 +45,7 @@ export class RequestContext {
     this.body = init.body;
     this.principal = init.principal;
     this.state = init.state;
+    this.clusterUuid = init.clusterUuid ?? init.state.clusterUuid;
   }
 
   /** Reads (and consumes) a query parameter. */

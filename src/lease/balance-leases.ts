@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { LeaseHeldError, LeaseLostError } from './lease-errors.js';
 import type { LeaseManager } from './lease-manager.js';
+import type { LeaseRecord } from './lease-record.js';
 
 export interface BalanceResult {
   held: string[];
@@ -17,13 +18,15 @@ export interface BalanceResult {
   lost: string[];
   /** a cluster whose lease could not be checked this pass (no answer, refused...) */
   failed: Array<{ cluster: string; error: unknown }>;
+  /** a cluster whose lease another holder has, live (a replica of this fleet, or a second writer: the caller tells them apart by record.fleet) */
+  heldElsewhere: Array<{ cluster: string; holder: LeaseRecord }>;
 }
 
 export function fairShare(clusters: number, liveReplicas: number): number {
   return Math.ceil(clusters / Math.max(1, liveReplicas));
 }
 
-type Lease = Pick<LeaseManager, 'holderId' | 'isHeld' | 'renew' | 'release' | 'acquire' | 'observe' | 'heldIntents'>;
+type Lease = Pick<LeaseManager, 'holderId' | 'isHeld' | 'renew' | 'release' | 'acquire' | 'observe' | 'heldIntents' | 'unchangedForMs'>;
 
 /** A per-replica order, so that replicas starting together do not all reach for the same cluster first. */
 function orderFor(holderId: string, clusters: string[]): string[] {
@@ -32,7 +35,7 @@ function orderFor(holderId: string, clusters: string[]): string[] {
 }
 
 export async function balanceLeases(leases: ReadonlyMap<string, Lease>, liveReplicas: number): Promise<BalanceResult> {
-  const result: BalanceResult = { held: [], acquired: [], released: [], lost: [], failed: [] };
+  const result: BalanceResult = { held: [], acquired: [], released: [], lost: [], failed: [], heldElsewhere: [] };
   const share = fairShare(leases.size, liveReplicas);
   for (const [cluster, lease] of leases) {
     if (!lease.isHeld()) continue;
@@ -58,14 +61,17 @@ export async function balanceLeases(leases: ReadonlyMap<string, Lease>, liveRepl
     try {
       // at its share a replica still watches the others' leases, so that it can take over on time
       if (result.held.length >= share) {
-        await lease.observe();
+        const record = await lease.observe();
+        const isLive = record !== undefined && record.releasedAt === null && lease.unchangedForMs() < record.leaseDurationMs;
+        if (isLive) result.heldElsewhere.push({ cluster, holder: record });
         continue;
       }
       await lease.acquire({ wait: 0 });
       result.held.push(cluster);
       result.acquired.push(cluster);
     } catch (error) {
-      if (!(error instanceof LeaseHeldError)) result.failed.push({ cluster, error });
+      if (error instanceof LeaseHeldError) result.heldElsewhere.push({ cluster, holder: error.holder });
+      else result.failed.push({ cluster, error });
     }
   }
   return result;

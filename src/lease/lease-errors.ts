@@ -1,6 +1,6 @@
 /** The three ways a lease can refuse a writer, each naming what an operator needs to act. */
 import { EscredError } from '../errors.js';
-import type { LeaseRecord } from './lease-record.js';
+import { describeHolding, type LeaseRecord } from './lease-record.js';
 
 export interface LeaseWhere {
   cluster: string;
@@ -18,7 +18,7 @@ export class LeaseHeldError extends EscredError {
     super(
       'ESCRED_LEASE_HELD',
       `cluster ${where.cluster}: the lease ${where.index}/${where.id} is held by ${holder.holderId} (host ${holder.host}, pid ${holder.pid}) ` +
-        `since ${holder.acquiredAt}, last renewed ${holder.renewedAt} by its clock; waited ${seconds(waitedMs)}. ` +
+        `${describeHolding(holder)} since ${holder.acquiredAt}, last renewed ${holder.renewedAt} by its clock; waited ${seconds(waitedMs)}. ` +
         `A lease is taken over only after it was seen unrenewed for its duration (${seconds(holder.leaseDurationMs)}): ` +
         'wait longer (--lease-wait) or stop the other escred',
       { isRetryable: true },

@@ -19,6 +19,7 @@ import { SYSTEM_CLOCK, type LeaseClock } from './lease-clock.js';
 import { LeaseDocument, newWriteId, type VersionedRecord } from './lease-document.js';
 import { LeaseHeldError, LeaseLostError, type LeaseWhere } from './lease-errors.js';
 import { intentKey, type LeaseRecord, type PendingIntent } from './lease-record.js';
+import { LegacyLease, mergeIntents } from './legacy-lease.js';
 
 /** Not dot-prefixed: ES warns about (and reserves) dot-prefixed names for system and hidden indices. */
 export const DEFAULT_LEASE_INDEX = 'escred-leases';
@@ -30,8 +31,12 @@ export interface LeaseOptions {
   connection: Pick<ClusterConnection, 'clusterName' | 'send'>;
   /** default DEFAULT_LEASE_INDEX */
   index?: string;
-  /** the lease document's id (one lease per cluster or scope); default the connection's cluster name */
+  /** the lease document's id: the cluster's UUID from GET / (issue 21: every name of one cluster meets one lease); default the connection's cluster name */
   id?: string;
+  /** where escred before issue 21 kept this cluster's lease (the manifest's name): waited for and carried over once, see legacy-lease.ts */
+  legacyId?: string;
+  /** the holder's fleet (watch replicas of one manifest); '' (default) for a CLI run */
+  fleet?: string;
   /** unique per process; default <host>-<pid>-<random> */
   holderId?: string;
   leaseDurationMs?: number;
@@ -67,12 +72,16 @@ export class LeaseManager {
   private readonly host: string;
   private readonly pid: number;
   private readonly document: LeaseDocument;
+  private readonly legacy: LegacyLease | undefined;
+  readonly fleet: string;
   private held: Held | undefined;
   private observed: Observed | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private intentChanges: Array<(intents: PendingIntent[]) => PendingIntent[]> = [];
   private nextIntentWrite: Promise<void> | undefined;
   private lastTakenOverFrom: LeaseRecord | undefined;
+  /** the last acquire was blocked by a lease under the manifest name (legacy-lease.ts): the error names that document */
+  private isLegacyBlocking = false;
 
   constructor(options: LeaseOptions) {
     this.host = options.host ?? hostname();
@@ -83,6 +92,15 @@ export class LeaseManager {
     this.retryPeriodMs = options.retryPeriodMs ?? DEFAULT_RETRY_PERIOD_MS;
     this.clock = options.clock ?? SYSTEM_CLOCK;
     this.document = new LeaseDocument(options.connection, this.where, this.holderId);
+    this.fleet = options.fleet ?? '';
+    const legacyId = options.legacyId;
+    this.legacy = legacyId !== undefined && legacyId !== this.where.id
+      ? new LegacyLease(options.connection, { ...this.where, id: legacyId }, this.holderId, this.clock) : undefined;
+  }
+
+  /** How long this process has seen the record unchanged (0 when it holds it or never looked): live while below its leaseDurationMs. */
+  unchangedForMs(): number {
+    return this.observed ? this.clock.monotonicMs() - this.observed.sinceMs : 0;
   }
 
   isHeld(): boolean {
@@ -116,7 +134,7 @@ export class LeaseManager {
         const blocker = await this.tryAcquire();
         if (blocker === undefined) return { ...(this.held as Held).record };
         const waitedMs = this.clock.monotonicMs() - startMs;
-        if (waitedMs >= wait) throw new LeaseHeldError(this.where, blocker, waitedMs);
+        if (waitedMs >= wait) throw new LeaseHeldError(this.isLegacyBlocking ? this.legacy!.where : this.where, blocker, waitedMs);
         await this.clock.sleep(Math.min(this.retryPeriodMs, wait - waitedMs));
       }
     });
@@ -177,7 +195,11 @@ export class LeaseManager {
     });
   }
 
-  /** The pending intents: the held record's, or (not holding) what the cluster's record says now. */
+  /**
+   * The pending intents: the held record's, or (not holding) what the cluster's record says now. A
+   * lease under the manifest name (legacy-lease.ts) is not read: one GET per plan for good, for what
+   * the first acquire after the upgrade carries over anyway.
+   */
   readIntents(): Promise<PendingIntent[]> {
     return this.serialised(async () => {
       if (this.held) return this.held.record.intents.map((i) => ({ ...i }));
@@ -206,12 +228,24 @@ export class LeaseManager {
 
   /** undefined when the lease is now held; otherwise the record that blocks it. */
   private async tryAcquire(): Promise<LeaseRecord | undefined> {
+    const legacy = (await this.legacy?.look()) ?? { kind: 'none' };
+    this.isLegacyBlocking = legacy.kind === 'blocked';
+    if (legacy.kind === 'blocked') return legacy.holder;
+    const blocker = await this.tryAcquireCurrent();
+    if (blocker || legacy.kind !== 'carry') return blocker;
+    // held now: the old record's intents move in (one CAS write) before its document goes
+    await this.writeHeld((record) => ({ ...record, intents: mergeIntents(record.intents, legacy.legacy.record.intents) }));
+    await this.legacy!.retire(legacy.legacy);
+    return undefined;
+  }
+
+  private async tryAcquireCurrent(): Promise<LeaseRecord | undefined> {
     const current = await this.document.read();
     if (!current) {
       this.lastTakenOverFrom = undefined;
       if (await this.write(this.freshRecord([]), undefined)) return this.adopted();
       // someone else created it first (or created and released it already): look again
-      return this.tryAcquire();
+      return this.tryAcquireCurrent();
     }
     return this.blockerOrTakeOver(current);
   }
@@ -267,6 +301,7 @@ export class LeaseManager {
     return {
       formatVersion: 1, holderId: this.holderId, host: this.host, pid: this.pid, acquiredAt: now, renewedAt: now,
       leaseDurationMs: this.leaseDurationMs, releasedAt: null, writeId: newWriteId(), intents: intents.map((i) => ({ ...i })),
+      clusterName: this.where.cluster, fleet: this.fleet,
     };
   }
 

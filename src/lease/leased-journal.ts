@@ -19,10 +19,11 @@ export class LeasedJournal implements IntentJournal {
     private readonly leases: ReadonlyMap<string, Lease>,
   ) {}
 
+  /** Under this manifest's name of each cluster: an intent another manifest's name left in the cluster's lease is this cluster's too (issue 21). */
   pendingKeys(): Set<string> {
     const keys = this.local.pendingKeys();
-    for (const lease of this.leases.values()) {
-      for (const intent of lease.heldIntents()) keys.add(securedKey(intent.cluster, intent.principal, intent.token));
+    for (const [cluster, lease] of this.leases) {
+      for (const intent of lease.heldIntents()) keys.add(securedKey(cluster, intent.principal, intent.token));
     }
     return keys;
   }
@@ -41,8 +42,8 @@ export class LeasedJournal implements IntentJournal {
   async settle(keys: Iterable<string>): Promise<void> {
     const wanted = new Set(keys);
     const writes: Array<Promise<void>> = [];
-    for (const lease of this.leases.values()) {
-      const mine = lease.heldIntents().filter((intent) => wanted.delete(securedKey(intent.cluster, intent.principal, intent.token)));
+    for (const [cluster, lease] of this.leases) {
+      const mine = lease.heldIntents().filter((intent) => wanted.delete(securedKey(cluster, intent.principal, intent.token)));
       if (mine.length > 0) writes.push(lease.clearIntents(mine));
     }
     writes.push(this.local.settle(wanted));

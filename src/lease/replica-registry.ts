@@ -10,6 +10,7 @@ import { createDocument, getDocument, replaceDocument, type DocumentVersion } fr
 import { isRecord } from '../cluster/elasticsearch-error.js';
 import { SYSTEM_CLOCK, type LeaseClock } from './lease-clock.js';
 import { DEFAULT_LEASE_DURATION_MS, DEFAULT_LEASE_INDEX } from './lease-manager.js';
+import { REPLICA_REGISTRY_ID } from '../manifest/reserved-cluster-names.js';
 
 export interface ReplicaMember {
   host: string;
@@ -29,13 +30,18 @@ export interface ReplicaRegistryOptions {
   host: string;
   pid: number;
   index?: string;
-  /** default 'escred-replicas' */
-  id?: string;
+  /** the fleet whose replicas this registry counts (issue 21: daemons of other manifests are never counted); '' = the registry of escred before fleets */
+  fleet: string;
   leaseDurationMs?: number;
   clock?: LeaseClock;
 }
 
 const MAX_ATTEMPTS = 5;
+
+/** `escred-replicas.<fleet>`: a dot no manifest cluster name can hold, so no fleet's registry meets a lease kept under a name */
+export function registryIdOf(fleet: string): string {
+  return fleet === '' ? REPLICA_REGISTRY_ID : `${REPLICA_REGISTRY_ID}.${fleet}`;
+}
 
 function parseMembers(source: unknown): Members {
   if (!isRecord(source) || source.formatVersion !== 1 || !isRecord(source.members)) return { formatVersion: 1, members: {} };
@@ -55,7 +61,7 @@ export class ReplicaRegistry {
   async beat(): Promise<string[]> {
     const { connection, holderId } = this.options;
     const index = this.options.index ?? DEFAULT_LEASE_INDEX;
-    const id = this.options.id ?? 'escred-replicas';
+    const id = registryIdOf(this.options.fleet);
     for (let attempt = 1; ; attempt += 1) {
       const got = await getDocument(connection, index, id, { headers: this.headers });
       const current = got.found ? parseMembers(got.source) : { formatVersion: 1 as const, members: {} };

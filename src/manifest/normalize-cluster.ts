@@ -7,6 +7,7 @@ import { normalizeAccountOwnership } from './normalize-user-managed.js';
 import { normalizeLease } from './normalize-lease.js';
 import { normalizePolicy } from './normalize-policy.js';
 import { parseDuration } from './parse-duration.js';
+import { reservedNameDiagnostic } from './reserved-cluster-names.js';
 import { type NormalizeContext, resolvePath, resolveSecretRef } from './normalize-context.js';
 
 export const DEFAULT_MAX_DELETIONS = 5;
@@ -25,6 +26,8 @@ export function normalizeCluster(context: NormalizeContext, raw: Cluster, path: 
     userManagedAccounts: normalizeAccountOwnership(context, raw.userManagedAccounts, [...path, 'userManagedAccounts']),
     source: context.locator.value(path),
   };
+  const reserved = reservedNameDiagnostic(raw.name, context.locator.value([...path, 'name']));
+  if (reserved) context.diagnostics.push(reserved);
   if (raw.clusterUuid !== undefined) cluster.clusterUuid = raw.clusterUuid;
   const lease = raw.lease !== undefined ? normalizeLease(context, raw.lease, [...path, 'lease']) : fileLease;
   if (lease !== undefined) cluster.lease = lease;

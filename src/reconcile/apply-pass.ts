@@ -39,7 +39,7 @@ export interface AppliedPass {
  */
 export async function applyPass(pass: Pass, planned: PlannedPass, options: ApplyPassOptions): Promise<AppliedPass> {
   const clock = options.clock ?? (() => new Date());
-  await pass.journal.settle(harmlessIntents(pass.journal.pendingKeys(), planned.observed));
+  await settleIntents(pass, planned);
   const gate = new WriteGate({
     desired: pass.desired, apis: pass.connections, sinkKeys: planned.sinkKeys ?? null,
     ...(planned.maxDeletionsOverride !== undefined ? { maxDeletionsOverride: planned.maxDeletionsOverride } : {}),
@@ -71,11 +71,19 @@ export function remainingPlan(plan: Plan, changeSet: ChangeSet): Plan {
   return { ...plan, clusters, summary: summarize(clusters) };
 }
 
+/** Drops the intents that lost nothing (see harmlessIntents): run before the writes, and by a pass that has none to make. */
+export async function settleIntents(pass: Pass, planned: PlannedPass): Promise<void> {
+  const harmless = harmlessIntents(pass.journal.pendingKeys(), planned.observed, planned.sinkKeys ?? null);
+  if (harmless.length > 0) await pass.journal.settle(harmless); // nothing to drop: no journal write, no CAS on a lease
+}
+
 /**
  * An intent whose token the cluster does not have lost nothing: the create never happened (or
- * was undone), and the plan creates it like any missing token.
+ * was undone), and the plan creates it like any missing token. One whose value the sink lists
+ * lost nothing either: the run stopped after the store (see unsecuredIntents).
  */
-function harmlessIntents(pending: ReadonlySet<string>, observed: readonly ObservedCluster[]): string[] {
+function harmlessIntents(pending: ReadonlySet<string>, observed: readonly ObservedCluster[], sinkKeys: ReadonlySet<string> | null): string[] {
+  const stored = [...pending].filter((key) => sinkKeys?.has(key));
   const existing = new Set<string>();
   for (const cluster of observed) {
     for (const account of cluster.serviceAccounts) {
@@ -83,5 +91,5 @@ function harmlessIntents(pending: ReadonlySet<string>, observed: readonly Observ
     }
   }
   const observedClusters = new Set(observed.map((c) => c.name));
-  return [...pending].filter((key) => observedClusters.has(key.split('/')[0] ?? '') && !existing.has(key));
+  return [...stored, ...[...pending].filter((key) => observedClusters.has(key.split('/')[0] ?? '') && !existing.has(key) && !sinkKeys?.has(key))];
 }

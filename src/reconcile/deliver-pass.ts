@@ -2,6 +2,7 @@ import { applyNodeFileTokens, renderFileTokensOut, type FileTokensDelivery, type
 import { ConfigError } from '../errors.js';
 import type { DesiredCluster, ObservedCluster } from '../model.js';
 import type { TokenKey } from '../plan/plan-types.js';
+import { unsecuredIntents } from '../plan/secured-tokens.js';
 import { realiseAccountFileTokens, type FileTokenRealiseOptions } from '../plan/plan-account-file-tokens.js';
 import { readDeliveredFileTokens } from '../file-tokens/delivered-file-tokens.js';
 import type { Pass } from './open-pass.js';
@@ -27,7 +28,8 @@ export async function deliverFileTokens(
   const { observed } = planned;
   const withFileTokens = pass.desired.clusters.filter((c) => c.serviceAccounts.some((a) => a.fileTokens.length > 0));
   // rotation must see the generations already in the delivered files, or every run would start a new one
-  const realiseOptions = { nowMs: planned.nowMs, sinkSecrets: await pass.sink.listKeys(), unsecuredTokens: pass.journal.pendingKeys(),
+  const sinkSecrets = await pass.sink.listKeys();
+  const realiseOptions = { nowMs: planned.nowMs, sinkSecrets, unsecuredTokens: unsecuredIntents(pass.journal.pendingKeys(), sinkSecrets),
     deliveredFileTokens: await readDeliveredFileTokens(withFileTokens, target) };
   const realised = withFileTokens.map((c) => realiseCluster(c, observed.find((o) => o.name === c.name), realiseOptions));
   const deliveries = await deliver(pass, realised.map((r) => r.cluster), observed, target, options);

@@ -7,13 +7,18 @@
  * with `lease: off` keep the local journal.
  */
 import type { ClusterConnection } from '../cluster/cluster-connection.js';
-import type { DesiredCluster, DesiredState } from '../model.js';
+import type { DesiredCluster, DesiredState, ObservedCluster } from '../model.js';
 import { keepRenewing } from '../lease/keep-renewing.js';
 import type { LeaseClock } from '../lease/lease-clock.js';
 import { LeasedJournal } from '../lease/leased-journal.js';
 import { LeaseHeldError, LeasePermissionError, LeaseRecordError } from '../lease/lease-errors.js';
 import { DEFAULT_LEASE_DURATION_MS, DEFAULT_LEASE_INDEX, DEFAULT_RETRY_PERIOD_MS, LeaseManager } from '../lease/lease-manager.js';
 import type { Pass } from './open-pass.js';
+import { securedKey } from '../plan/secured-tokens.js';
+import { DEFAULT_CLUSTER_PARALLELISM } from '../cluster/observe-cluster.js';
+import { mapConcurrent } from '../support/map-concurrent.js';
+import { assertEachClusterOnce, identifyClusters, withKnownInfo } from './cluster-identity.js';
+import type { LeaseHolder } from './reconcile-pass.js';
 
 export interface ClusterLeaseOptions {
   index: string;
@@ -63,15 +68,12 @@ export interface LeasedPass {
  * written: its connection fails every call with that error, so the plan reports the cluster as
  * failed (as it would without leases) and the other clusters go on.
  */
-export async function holdPassLeases(pass: Pass, options: PassLeaseOptions): Promise<LeasedPass> {
-  const leased = pass.desired.clusters.flatMap((c) => {
-    const settings = leaseOptionsOf(c);
-    const connection = pass.connections.get(c.name);
-    return settings && connection ? [{ name: c.name, settings, connection }] : [];
-  });
-  if (leased.length === 0) return { pass, renewAll: async () => undefined, release: async () => undefined };
-  const managers = new Map(leased.map(({ name, settings, connection }) => [name, new LeaseManager({
-    connection, holderId: options.holderId, ...settings, ...(options.clock ? { clock: options.clock } : {}),
+export async function holdPassLeases(original: Pass, options: PassLeaseOptions): Promise<LeasedPass> {
+  const identified = await identifyLeased(original);
+  if (identified.leased.length === 0) return { pass: identified.pass, renewAll: async () => undefined, release: async () => undefined };
+  const { leased, unreachable } = identified;
+  const managers = new Map(leased.map(({ name, uuid, settings, connection }) => [name, new LeaseManager({
+    connection, id: uuid, legacyId: name, holderId: options.holderId, ...settings, ...(options.clock ? { clock: options.clock } : {}),
   })]));
   const results = await Promise.allSettled([...managers.values()].map((lease) => lease.acquire({ wait: options.waitMs ?? 0 })));
   const refusal = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && isRefusal(r.reason));
@@ -79,12 +81,12 @@ export async function holdPassLeases(pass: Pass, options: PassLeaseOptions): Pro
     await Promise.allSettled([...managers.values()].map((lease) => lease.release()));
     throw refusal.reason;
   }
-  const unreachable = new Map<string, unknown>();
   [...managers.keys()].forEach((name, i) => {
     const result = results[i]!;
     if (result.status === 'rejected') unreachable.set(name, result.reason);
   });
   for (const name of unreachable.keys()) managers.delete(name);
+  const pass = identified.pass;
   // a long plan or a slow sink must not let the term run out while this process is alive and well
   const renewers = [...managers].map(([name, lease]) => keepRenewing(lease, {
     intervalMs: renewIntervalOf(leased.find((l) => l.name === name)!.settings.leaseDurationMs), onLost: () => undefined,
@@ -102,6 +104,63 @@ export async function holdPassLeases(pass: Pass, options: PassLeaseOptions): Pro
       if (failure) throw failure.reason;
     },
   };
+}
+
+interface IdentifiedLeases {
+  /** the pass with GET / answered on the identified clusters' connections */
+  pass: Pass;
+  leased: Array<{ name: string; uuid: string; settings: ClusterLeaseOptions; connection: ClusterConnection }>;
+  /** clusters whose GET / failed (or was refused: a wrong pin): no lease, and every call fails with why */
+  unreachable: Map<string, unknown>;
+}
+
+/** GET / of every leased cluster (issue 21: the lease is keyed by its UUID); a cluster named twice stops the run here. */
+async function identifyLeased(pass: Pass): Promise<IdentifiedLeases> {
+  const clusters = pass.desired.clusters.filter((c) => leaseOptionsOf(c) !== undefined);
+  const identities = await identifyClusters(clusters, pass.connections);
+  const uuidOf = (name: string) => { const id = identities.get(name); return id && 'info' in id ? id.info.clusterUuid : undefined; };
+  assertEachClusterOnce(clusters, uuidOf);
+  const unreachable = new Map<string, unknown>();
+  const connections = new Map(pass.connections);
+  const leased: IdentifiedLeases['leased'] = [];
+  for (const cluster of clusters) {
+    const identity = identities.get(cluster.name)!;
+    const connection = pass.connections.get(cluster.name)!;
+    if ('error' in identity) {
+      unreachable.set(cluster.name, identity.error);
+      continue;
+    }
+    const known = withKnownInfo(connection, identity.info);
+    connections.set(cluster.name, known);
+    leased.push({ name: cluster.name, uuid: identity.info.clusterUuid, settings: leaseOptionsOf(cluster)!, connection: known });
+  }
+  return { pass: { ...pass, connections }, leased, unreachable };
+}
+
+/**
+ * plan, and watch without --apply, take no lease but read the intents kept in the leases of the
+ * clusters they observed (issue 21), keyed by the UUID the observation's GET / answered (no extra
+ * GET /): a create whose value never reached a sink is planned as a replace, as apply would. A lease
+ * that cannot be read (no answer, no read privilege on the lease index) adds nothing.
+ */
+export const READ_LEASE_INTENTS: LeaseHolder = async (pass, work) => work(withLeaseIntents(pass), async () => undefined);
+
+export function withLeaseIntents(pass: Pass): Pass {
+  const leaseIntents = async (observed: readonly ObservedCluster[]): Promise<ReadonlySet<string>> => {
+    const keys = new Set<string>();
+    const leased = pass.desired.clusters.flatMap((cluster) => {
+      const settings = leaseOptionsOf(cluster);
+      const uuid = observed.find((o) => o.name === cluster.name)?.clusterUuid;
+      const connection = pass.connections.get(cluster.name);
+      return settings && uuid && connection ? [{ name: cluster.name, uuid, settings, connection }] : [];
+    });
+    await mapConcurrent(leased, DEFAULT_CLUSTER_PARALLELISM, async ({ name, uuid, settings, connection }) => {
+      const intents = await new LeaseManager({ connection, id: uuid, ...settings }).readIntents().catch(() => []);
+      for (const intent of intents) keys.add(securedKey(name, intent.principal, intent.token));
+    });
+    return keys;
+  };
+  return { ...pass, leaseIntents };
 }
 
 function isRefusal(error: unknown): boolean {

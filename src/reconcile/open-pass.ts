@@ -5,7 +5,7 @@ import { createSecretSink } from '../apply/create-secret-sink.js';
 import type { SecretSink } from '../sinks/secret-sink.js';
 import { createClusterConnection, type ClusterConnection, type ClusterConnectionOptions } from '../cluster/cluster-connection.js';
 import type { Diagnostic } from '../manifest/diagnostic.js';
-import type { DesiredState } from '../model.js';
+import type { DesiredState, ObservedCluster } from '../model.js';
 import { digestOf } from '../plan/plan-file.js';
 import type { ConnectionCache } from './connection-cache.js';
 import { loadDesired } from './load-desired.js';
@@ -39,6 +39,11 @@ export interface Pass {
   sink: SecretSink;
   /** the local journal; holdPassLeases puts a LeasedJournal here (issue 15) */
   journal: IntentJournal;
+  /**
+   * A pass that holds no lease (plan, report-only watch) reads the intents kept in the leases of the
+   * clusters it observed (issue 21): keys as pendingKeys gives them. Set by READ_LEASE_INTENTS.
+   */
+  leaseIntents?: (observed: readonly ObservedCluster[]) => Promise<ReadonlySet<string>>;
   connections: Map<string, ClusterConnection>;
   close(): Promise<void>;
 }

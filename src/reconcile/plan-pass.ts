@@ -5,6 +5,8 @@ import { buildPlan, unobservedClusterPlan, type ForcedRotation } from '../plan/b
 import type { Revocation } from '../plan/plan-revocations.js';
 import { withPolicyWarnings } from '../plan/policy-warnings.js';
 import { summarize, type ClusterPlan, type Plan } from '../plan/plan-types.js';
+import { unsecuredIntents } from '../plan/secured-tokens.js';
+import { assertEachClusterOnce } from './cluster-identity.js';
 import { mapConcurrent } from '../support/map-concurrent.js';
 import type { Pass } from './open-pass.js';
 import type { FileTokensTarget } from '../file-tokens/deliver-file-tokens.js';
@@ -43,12 +45,16 @@ export async function planPass(pass: Pass, options: PlanPassOptions): Promise<Pl
   if (sinkKeys === null) refuseRotationWithoutListing(pass);
   const results = await observeWithProgress(pass, options.concurrency ?? DEFAULT_CLUSTER_PARALLELISM, options.onProgress);
   const observed = results.flatMap((r) => (r.observed ? [r.observed] : []));
+  // one cluster under two names (lease: off, or a pass that took no lease) is refused here, before any write
+  assertEachClusterOnce(pass.desired.clusters, (name) => observed.find((o) => o.name === name)?.clusterUuid);
+  const leaseIntents = pass.leaseIntents ? await pass.leaseIntents(observed) : new Set<string>();
   const delivered = options.fileTokensTarget ? await readDeliveredFileTokens(pass.desired.clusters, options.fileTokensTarget) : undefined;
   const plan = buildPlan(pass.desired, observed, {
     ...(delivered ? { deliveredFileTokens: delivered } : {}),
     nowMs: options.nowMs,
     // a journal entry left by an interrupted apply: if that token exists, its value is lost
-    unsecuredTokens: pass.journal.pendingKeys(),
+    // intents of a lease (or the local journal) whose value never reached the sink: if that token exists, its value is lost
+    unsecuredTokens: unsecuredIntents(new Set([...pass.journal.pendingKeys(), ...leaseIntents]), sinkKeys),
     sinkSecrets: sinkKeys,
     ...(options.forcedRotations ? { forcedRotations: options.forcedRotations } : {}),
     ...(options.revocations ? { revocations: options.revocations } : {}),

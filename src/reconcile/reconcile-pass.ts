@@ -10,7 +10,7 @@
  */
 import type { ChangeEntry } from '../apply/change-set.js';
 import type { Plan } from '../plan/plan-types.js';
-import { applyPass, type AppliedPass, type ApplyPassOptions } from './apply-pass.js';
+import { applyPass, settleIntents, type AppliedPass, type ApplyPassOptions } from './apply-pass.js';
 import { openPass, type Pass, type PassOptions } from './open-pass.js';
 import { recordTokenChanges } from './record-tokens-pass.js';
 import type { PlannedPass } from './plan-pass.js';
@@ -73,6 +73,7 @@ async function carryOut<D>(pass: Pass, adapter: ReconcileAdapter<D>, renewBefore
   if (adapter.confirm && !(await adapter.confirm(planned))) return { kind: 'cancelled', pass, planned };
   const hasWork = hasIndexWork(planned.plan);
   if (!hasWork) {
+    await settleIntents(pass, planned); // a stale intent next to a stored value goes, even when nothing is written
     const delivered = adapter.deliver ? await adapter.deliver(pass, planned) : undefined;
     return { kind: 'done', pass, planned, isInterrupted: false, ...(delivered !== undefined ? { delivered } : {}) };
   }

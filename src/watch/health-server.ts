@@ -31,7 +31,7 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
     } else if (path === '/readyz') {
       const isReady = options.isReady();
       const detail = options.readyDetail?.() ?? '';
-      response.writeHead(isReady ? 200 : 503, { 'content-type': 'text/plain' }).end(`${isReady ? 'ready' : 'no successful pass yet'}\n${detail}`);
+      response.writeHead(isReady ? 200 : 503, { 'content-type': 'text/plain' }).end(`${isReady ? 'ready' : 'not ready'}\n${detail}`);
     } else if (path === '/metrics') {
       options.metrics().then(
         (text) => response.writeHead(200, { 'content-type': options.metricsContentType }).end(text),

@@ -10,7 +10,7 @@ import type { NotifyTarget } from './notify-targets.js';
 
 /** What the notifier needs from a finished pass (a WatchPassRecord has it). */
 export interface NotifiablePass {
-  result: 'success' | 'drift' | 'invalid_manifest' | 'error';
+  result: 'success' | 'drift' | 'unreconciled' | 'invalid_manifest' | 'error';
   changeSet?: { entries: readonly ChangeEntry[] };
   /** the plan left after the pass; absent when the pass failed before planning */
   plan?: Plan;
@@ -18,6 +18,8 @@ export interface NotifiablePass {
   error?: NotificationError;
   /** current generations whose rotation is overdue after the pass */
   overdue?: readonly OverdueToken[];
+  /** declared clusters no replica of the fleet is reconciling (issue 21): a failure to notify */
+  unreconciled?: readonly NotificationError[];
 }
 
 export interface NotifierOptions extends SenderOptions {
@@ -51,8 +53,8 @@ export class Notifier {
     const entries = pass.changeSet?.entries ?? [];
     if (entries.length > 0) this.send(appliedNotification(context, entries));
     this.tokenEvents(context, pass);
-    if (pass.result === 'error' || pass.result === 'invalid_manifest') {
-      const errors = pass.error ? [pass.error] : pass.plan ? planErrors(pass.plan) : [];
+    if (pass.result === 'error' || pass.result === 'invalid_manifest' || pass.result === 'unreconciled') {
+      const errors = pass.error ? [pass.error] : [...(pass.plan ? planErrors(pass.plan) : []), ...(pass.unreconciled ?? [])];
       // a pass that failed only in its writes was reported as applied, with the failed outcomes
       if (errors.length === 0) return;
       const signature = JSON.stringify(errors);

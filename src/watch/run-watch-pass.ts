@@ -1,6 +1,6 @@
 import type { ChangeSet } from '../apply/change-set.js';
 import type { ClusterConnectionOptions } from '../cluster/cluster-connection.js';
-import { EscredError, errorMessage } from '../errors.js';
+import { ConfigError, EscredError, errorMessage } from '../errors.js';
 import { hasChanges, isRealDrift, summarize, type Plan } from '../plan/plan-types.js';
 import { inventoryAfter, overdueTokens } from './pass-inventory.js';
 import type { OverdueToken } from './notify-events.js';
@@ -8,9 +8,10 @@ import { ManifestInvalidError } from '../reconcile/load-desired.js';
 import type { ConnectionCache } from '../reconcile/connection-cache.js';
 import { deliverFileTokens, type FileTokensTarget } from '../reconcile/deliver-pass.js';
 import type { Pass } from '../reconcile/open-pass.js';
-import { NO_LEASES, reconcile, type ReconcileAdapter } from '../reconcile/reconcile-pass.js';
+import { reconcile, type ReconcileAdapter } from '../reconcile/reconcile-pass.js';
 import { planPass, type PlannedPass } from '../reconcile/plan-pass.js';
-import { leaseOffWarnings } from '../reconcile/lease-pass.js';
+import { leaseOffWarnings, READ_LEASE_INTENTS } from '../reconcile/lease-pass.js';
+import { CLUSTER_NAMED_TWICE_CODE } from '../reconcile/cluster-identity.js';
 import type { StandingWarnings } from './standing-warnings.js';
 import type { WatchLeases } from './watch-leases.js';
 import { logPlan, logManifestInvalid } from './log-plan.js';
@@ -55,7 +56,13 @@ export interface WatchPassRecord {
   overdue?: OverdueToken[];
   /** why the pass failed before it could plan: an invalid manifest, a sink or connection that could not be opened */
   error?: { message: string; code?: string };
+  /** with --apply: declared clusters no replica of the fleet has held for their lease duration plus a pass (issue 21) */
+  unreconciled?: Array<{ cluster: string; code: string; message: string }>;
+  /** the manifest could not be used (invalid, deleted, a cluster named twice): the daemon released its leases and is not ready */
+  isManifestUnusable?: boolean;
 }
+
+export const UNRECONCILED_CODE = 'ESCRED_CLUSTER_UNRECONCILED';
 
 /**
  * One reconcile pass, level-based: reread the whole manifest, observe every cluster, plan, and with
@@ -76,8 +83,13 @@ export async function runWatchPass(trigger: PassTrigger, options: WatchPassOptio
     return { trigger, startedAtMs, durationMs, ...fields };
   };
   options.log('info', 'pass-start', { detail: `${trigger} pass`, trigger });
+  let declared: Pass['desired'] | undefined;
   try {
-    const outcome = await reconcile<'delivered'>(watchAdapter(options, now));
+    const adapter = watchAdapter(options, now);
+    const outcome = await reconcile<'delivered'>({ ...adapter, onOpened: (pass) => {
+      declared = pass.desired; // every cluster of the manifest, before the leases narrow the pass to the ones held
+      adapter.onOpened?.(pass);
+    } });
     if (outcome.kind === 'cancelled') throw new EscredError('ESCRED_PASS_NOT_PLANNED', 'the pass made no plan');
     const planned = outcome.planned.plan;
     const changeSet = outcome.applied?.changeSet;
@@ -90,17 +102,27 @@ export async function runWatchPass(trigger: PassTrigger, options: WatchPassOptio
     options.metrics.setDrift(outcome.pass.desired, remaining);
     const report = inventoryAfter(outcome.pass.desired, outcome.planned, changeSet, now());
     options.metrics.setTokens(report);
+    const unreconciled = reportUnreconciled(options, declared ?? outcome.pass.desired, remaining);
     const verdict = verdictOf(planned, remaining, changeSet);
     const hasRemainingChanges = hasChanges(remaining);
-    const result: PassResult = verdict !== 'ok' ? 'error' : hasRemainingChanges ? 'drift' : 'success';
-    return finish({ verdict, result, hasRemainingChanges, plan: remaining, overdue: overdueTokens(report), ...(changeSet ? { changeSet } : {}) });
+    const result: PassResult = verdict !== 'ok' ? 'error' : unreconciled.length > 0 ? 'unreconciled' : hasRemainingChanges ? 'drift' : 'success';
+    return finish({ verdict, result, hasRemainingChanges, plan: remaining, overdue: overdueTokens(report), ...(changeSet ? { changeSet } : {}),
+      ...(unreconciled.length > 0 ? { unreconciled } : {}) });
   } catch (error) {
+    // a manifest file gone (or unreadable) is a ConfigError before the pass could open
+    const isManifestUnusable = error instanceof ManifestInvalidError || isNamedTwice(error) || (declared === undefined && error instanceof ConfigError);
+    if (isManifestUnusable) {
+      // leases it cannot use would block every other writer for as long as this daemon runs
+      await options.leases?.releaseAll();
+      options.metrics.setReconciled([], new Set());
+    }
     if (error instanceof ManifestInvalidError) {
       logManifestInvalid(options.log, error);
-      return finish({ verdict: 'failed', result: 'invalid_manifest', hasRemainingChanges: false, error: passError(error) });
+      return finish({ verdict: 'failed', result: 'invalid_manifest', hasRemainingChanges: false, error: passError(error), isManifestUnusable });
     }
     options.log('error', 'pass-error', { detail: errorMessage(error), code: codeOf(error) });
-    return finish({ verdict: isRetryable(error) ? 'retryable' : 'failed', result: 'error', hasRemainingChanges: false, error: passError(error) });
+    const result = isNamedTwice(error) ? 'invalid_manifest' : 'error';
+    return finish({ verdict: isRetryable(error) ? 'retryable' : 'failed', result, hasRemainingChanges: false, error: passError(error), ...(isManifestUnusable ? { isManifestUnusable } : {}) });
   }
 }
 
@@ -121,7 +143,8 @@ function watchAdapter(options: WatchPassOptions, now: () => number): ReconcileAd
       for (const d of options.warnings?.fresh(pass.diagnostics) ?? pass.diagnostics) options.log('warn', 'manifest-warning', { detail: `${d.file}:${d.line}:${d.col}: ${d.message}`, code: d.code });
       if (options.isApplying) for (const line of leaseOffWarnings(pass.desired)) options.log('warn', 'lease-off', { detail: line });
     },
-    leases: leases && options.isApplying ? (pass, work) => leases.run(pass, work) : NO_LEASES,
+    // report-only takes no lease but reads the intents kept in them (issue 21), as plan does
+    leases: leases && options.isApplying ? (pass, work) => leases.run(pass, work) : READ_LEASE_INTENTS,
     isApplying: options.isApplying,
     plan: async (pass) => {
       const planned = await planPass(pass, { nowMs: now(), ...(options.fileTokens ? { fileTokensTarget: options.fileTokens } : {}) });
@@ -152,6 +175,23 @@ async function deliverAndLog(pass: Pass, planned: PlannedPass, target: FileToken
     for (const removed of delivery.removed) log('info', 'file-tokens-removed', { cluster, detail: removed.path });
   }
   return 'delivered';
+}
+
+/**
+ * Nothing unreconciled reads as success (issue 21): a declared cluster that no replica of the fleet
+ * holds is logged, counted in escred_cluster_reconciled (0), and turns the pass result into
+ * `unreconciled`; so does a cluster whose plan failed.
+ */
+function reportUnreconciled(options: WatchPassOptions, declared: Pass['desired'], remaining: Plan): NonNullable<WatchPassRecord['unreconciled']> {
+  const unheld = options.leases?.unreconciled() ?? [];
+  for (const u of unheld) options.log('error', 'cluster-unreconciled', { cluster: u.cluster, detail: u.detail, code: UNRECONCILED_CODE });
+  const failed = remaining.clusters.filter((c) => c.error).map((c) => c.cluster);
+  options.metrics.setReconciled(declared.clusters.map((c) => c.name), new Set([...unheld.map((u) => u.cluster), ...failed]));
+  return unheld.map((u) => ({ cluster: u.cluster, code: UNRECONCILED_CODE, message: u.detail }));
+}
+
+function isNamedTwice(error: unknown): boolean {
+  return error instanceof EscredError && error.code === CLUSTER_NAMED_TWICE_CODE;
 }
 
 function withoutFileTokenDrift(plan: Plan): Plan {

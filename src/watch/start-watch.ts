@@ -43,6 +43,8 @@ export interface WatchOptions {
   clock?: WatchClock;
   /** the lease holder id (and X-Opaque-Id); default one per process. Tests running several replicas in one process set it */
   holderId?: string;
+  /** `--fleet`: the replicas that share the clusters (issue 21); default a digest of the manifest */
+  fleet?: string;
   /** --notify receivers (applied changes, drift in report-only mode, failed passes), with their retry limits */
   notify?: Omit<NotifierOptions, 'isApplying' | 'host' | 'log'>;
 }
@@ -74,14 +76,16 @@ export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
   const metrics = new WatchMetrics();
   const records: WatchPassRecord[] = [];
   const listeners = new Set<(record: WatchPassRecord) => void>();
-  let isReady = false;
+  /** a pass has succeeded, and the last one could load the manifest */
+  let hasSucceeded = false;
+  let isManifestLoaded = true;
 
   const holderId = options.holderId ?? holderIdOfThisProcess();
   // every request says which replica sent it (issue 15): X-Opaque-Id: escred/<holder id>
   const connectionCache = new ConnectionCache({ ...options.connection, opaqueId: opaqueIdOf(holderId) });
   const notifier = options.notify?.targets.length ? new Notifier({ ...options.notify, isApplying: options.isApplying ?? false, host: hostname(), log }) : undefined;
   const leases = options.isApplying ? new WatchLeases({
-    holderId, host: hostname(), pid: process.pid, log, metrics, ...(notifier ? { notifier } : {}),
+    holderId, host: hostname(), pid: process.pid, log, metrics, ...(notifier ? { notifier } : {}), ...(options.fleet ? { fleet: options.fleet } : {}),
     onAcquired: () => scheduler.markDirty(),
   }) : undefined;
   const warnings = new StandingWarnings();
@@ -92,7 +96,8 @@ export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
       ...(options.stateDir ? { stateDir: options.stateDir } : {}),
       ...(options.fileTokens ? { fileTokens: options.fileTokens } : {}),
     });
-    if (record.verdict === 'ok') isReady = true;
+    if (record.verdict === 'ok') hasSucceeded = true;
+    isManifestLoaded = record.isManifestUnusable !== true;
     notifier?.passFinished(record); // returns at once: a slow receiver never holds up the next pass
     const { plan: _plan, ...kept } = record; // a plan can be large: the history keeps outcomes only
     records.push(kept);
@@ -104,12 +109,20 @@ export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
     ...(options.clock ? { clock: options.clock } : {}),
   });
 
+  /** ready: a pass succeeded, the manifest loads, and no declared cluster is left unreconciled (issue 21) */
+  function isReady(): boolean {
+    return hasSucceeded && isManifestLoaded && (leases?.unreconciled().length ?? 0) === 0;
+  }
+  function notReadyLine(): string {
+    return (hasSucceeded ? '' : 'no successful pass yet\n') + (isManifestLoaded ? '' : 'the manifest cannot be loaded: every lease was released\n');
+  }
+
   let server: HealthServer | undefined;
   let watcher: PathWatcher | undefined;
   try {
     if (options.isServing !== false) {
       server = await startHealthServer({
-        listen: options.listen ?? '127.0.0.1:9464', isReady: () => isReady, readyDetail: () => leases?.readyLine() ?? '',
+        listen: options.listen ?? '127.0.0.1:9464', isReady, readyDetail: () => notReadyLine() + (leases?.readyLine() ?? ''),
         metrics: () => metrics.metrics(), metricsContentType: metrics.registry.contentType,
       });
     }
@@ -136,7 +149,7 @@ export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
     ...(notifier ? { notifier } : {}),
     passes: () => records,
     leasesHeld: () => leases?.held() ?? [],
-    isReady: () => isReady,
+    isReady,
     waitForPass: (predicate, timeoutMs = 20_000) => waitFor(records, listeners, predicate, timeoutMs),
     stop: async () => {
       const isFinished = await stopAll({ scheduler, watcher, server, log, shutdownTimeoutMs: options.shutdownTimeoutMs ?? 30_000 });

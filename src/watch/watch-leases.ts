@@ -1,6 +1,9 @@
 /**
  * Several `escred watch --apply` replicas on one manifest (issue 15): each cluster is reconciled
- * by the one replica holding its lease. A tick every retry period beats the replica registry and,
+ * by the one replica holding its lease. The lease is the cluster's, keyed by its UUID (issue 21);
+ * the replicas that share work are those of one fleet (`--fleet`, default a digest of the
+ * manifest): a daemon of another fleet holding a lease is a second writer, waited for and
+ * reported (FleetCoverage), and never counted in the replica registry, which is per fleet. A tick every retry period beats the replica registry and,
  * between passes, balances the leases (fair share of the live replicas; a dead replica's leases
  * are taken once seen unrenewed for their duration) and asks for a pass when it took one. Held
  * leases renew in the background every third of their term; a pass writes only to the clusters
@@ -9,13 +12,15 @@
 import type { ClusterConnection } from '../cluster/cluster-connection.js';
 import { errorMessage } from '../errors.js';
 import { balanceLeases, type BalanceResult } from '../lease/balance-leases.js';
-import { keepRenewing, type Renewing } from '../lease/keep-renewing.js';
-import type { LeaseClock } from '../lease/lease-clock.js';
+import type { Renewing } from '../lease/keep-renewing.js';
+import { SYSTEM_CLOCK, type LeaseClock } from '../lease/lease-clock.js';
 import { LeaseManager } from '../lease/lease-manager.js';
 import { ReplicaRegistry } from '../lease/replica-registry.js';
-import type { DesiredCluster } from '../model.js';
-import { failingConnection, leaseOptionsOf, renewIntervalOf, withLeases, type ClusterLeaseOptions } from '../reconcile/lease-pass.js';
+import { failingConnection, leaseOptionsOf, withLeases, type ClusterLeaseOptions } from '../reconcile/lease-pass.js';
 import type { Pass } from '../reconcile/open-pass.js';
+import { defaultFleetOf, WatchIdentities } from './watch-identities.js';
+import { FleetCoverage, type Unreconciled } from './fleet-coverage.js';
+import { logBalance, renewInBackground, renewOnlyWhenDue } from './lease-events.js';
 import type { Notifier } from './notify.js';
 import type { WatchLogger } from './watch-logger.js';
 import type { WatchMetrics } from './watch-metrics.js';
@@ -30,35 +35,22 @@ export interface WatchLeasesOptions {
   /** a lease was taken: run a pass soon */
   onAcquired(): void;
   clock?: LeaseClock;
+  /** `--fleet`: the replicas that share the clusters; default defaultFleetOf(the manifest) */
+  fleet?: string;
+  /** `watch --once --apply`: a cluster it cannot hold now is unreconciled now (see FleetCoverage) */
+  isOnce?: boolean;
 }
 
 interface Entry {
-  /** what the manager was made from: a change of index or duration makes a new one */
+  /** what the manager was made from: a change of index, duration, cluster UUID or fleet makes a new one */
   identity: string;
+  uuid: string;
   settings: ClusterLeaseOptions;
   lease: LeaseManager;
   renewer?: Renewing;
 }
 
 const DEFAULT_TICK_MS = 2_000;
-
-/**
- * The lease as balanceLeases sees it, with `renew` a CAS only when less than two thirds of the term
- * is left: the background renewal (every third) already keeps it fresh, and 300 clusters would
- * otherwise cost 300 writes every tick. A lost lease still shows: the renewal that lost it cleared it.
- */
-function renewOnlyWhenDue(entry: Entry): Parameters<typeof balanceLeases>[0] extends ReadonlyMap<string, infer L> ? L : never {
-  const { lease, settings } = entry;
-  return {
-    holderId: lease.holderId,
-    isHeld: () => lease.isHeld(),
-    renew: () => (lease.isHeld() ? lease.ensureFresh((settings.leaseDurationMs * 2) / 3) : lease.renew()),
-    release: () => lease.release(),
-    acquire: (options) => lease.acquire(options),
-    observe: () => lease.observe(),
-    heldIntents: () => lease.heldIntents(),
-  };
-}
 
 export class WatchLeases {
   private readonly entries = new Map<string, Entry>();
@@ -72,8 +64,26 @@ export class WatchLeases {
   private lastHeldLine = '';
   /** clusters whose lease could not be checked at the last balance (no answer...): the pass reports them failed */
   private unchecked = new Map<string, unknown>();
+  private readonly identities = new WatchIdentities();
+  private fleet = '';
+  private readonly coverage: FleetCoverage;
+  private readonly clock: LeaseClock;
 
-  constructor(private readonly options: WatchLeasesOptions) {}
+  constructor(private readonly options: WatchLeasesOptions) {
+    this.clock = options.clock ?? SYSTEM_CLOCK;
+    this.coverage = new FleetCoverage(() => this.fleet, options.isOnce === true);
+  }
+
+  /** Declared clusters no replica of this fleet has held for their lease duration plus a pass (issue 21). */
+  unreconciled(): Unreconciled[] {
+    const nowMs = this.clock.monotonicMs();
+    for (const cluster of this.held()) this.coverage.covered(cluster, nowMs);
+    return this.coverage.unreconciled(nowMs);
+  }
+
+  fleetName(): string {
+    return this.fleet;
+  }
 
   /** the clusters this replica holds, sorted */
   held(): string[] {
@@ -82,26 +92,31 @@ export class WatchLeases {
 
   readyLine(): string {
     const held = this.held();
-    return `leases held (${held.length} of ${this.entries.size}): ${held.join(', ') || 'none'}\n`;
+    const unreconciled = this.unreconciled().map((u) => `unreconciled: ${u.detail}\n`).join('');
+    return `leases held (${held.length} of ${this.entries.size}, fleet ${this.fleet}): ${held.join(', ') || 'none'}\n${unreconciled}`;
   }
 
   /** Runs `work` on the pass narrowed to the clusters held (and those with lease: off), writes fenced. */
   async run<T>(pass: Pass, work: (leased: Pass, beforeWrites: () => Promise<void>) => Promise<T>): Promise<T> {
     await this.tickInFlight;
-    await this.sync(pass.desired.clusters, pass.connections);
+    await this.sync(pass);
     if (!this.hasTicked) await this.tick({ isInPass: true });
     this.isPassRunning = true;
+    const startedMs = this.clock.monotonicMs();
     try {
       const held = new Set(this.held());
       const managers = new Map([...this.entries].filter(([name]) => held.has(name)).map(([name, e]) => [name, e.lease]));
       // a cluster nobody could be seen holding because it does not answer is this replica's failure to report, not drift to hide
-      const unchecked = new Map([...this.unchecked].filter(([name]) => !held.has(name)));
+      const unchecked = new Map([...this.identities.unidentified, ...this.unchecked].filter(([name]) => !held.has(name)));
       const clusters = pass.desired.clusters.filter((c) => held.has(c.name) || unchecked.has(c.name) || leaseOptionsOf(c) === undefined);
       const names = new Set(clusters.map((c) => c.name));
       const narrowed: Pass = {
         ...pass, desired: { ...pass.desired, clusters },
-        connections: new Map([...pass.connections].filter(([name]) => names.has(name))
-          .map(([name, c]) => [name, unchecked.has(name) ? failingConnection(c, unchecked.get(name)) : c])),
+        connections: new Map([...pass.connections].filter(([name]) => names.has(name)).map(([name, c]) => {
+          if (unchecked.has(name)) return [name, failingConnection(c, unchecked.get(name))];
+          const entry = this.entries.get(name);
+          return [name, entry && held.has(name) ? this.identities.sameCluster(name, c, entry.uuid) : c];
+        })),
       };
       const renewHeld = async () => {
         await Promise.all([...managers.values()].map((lease) => lease.renew()));
@@ -109,7 +124,27 @@ export class WatchLeases {
       return await work(withLeases(narrowed, managers), renewHeld);
     } finally {
       this.isPassRunning = false;
+      const periods = [...this.entries.values()].map((e) => e.settings.retryPeriodMs);
+      this.coverage.allowPass(Math.max(this.clock.monotonicMs() - startedMs, ...periods, 0));
     }
+  }
+
+  /**
+   * The daemon cannot load its manifest (issue 21): it gives back every lease it holds, since it
+   * cannot use them, and balances nothing until a manifest loads again. Intents stay in the records.
+   */
+  async releaseAll(): Promise<void> {
+    const entries = [...this.entries];
+    this.entries.clear();
+    this.coverage.clear();
+    this.registry = undefined;
+    this.hasTicked = false; // the first pass on a loadable manifest takes its leases before it plans, as at start
+    for (const [, entry] of entries) void entry.renewer?.stop();
+    await Promise.allSettled(entries.map(([, e]) => e.lease.release()));
+    const released = entries.filter(([, e]) => !e.lease.isHeld()).map(([name]) => name);
+    this.options.metrics.setLeasesHeld([], new Set());
+    this.lastHeldLine = '';
+    if (entries.length > 0) this.options.log('warn', 'leases-released', { detail: `released every lease (${released.join(', ') || 'none held'}): the manifest cannot be loaded` });
   }
 
   /** The tick loop: every retry period (the shortest of the clusters'), until stop(). */
@@ -149,85 +184,74 @@ export class WatchLeases {
     // a pass under way keeps the set it started with; renewals go on in the background
     if (this.isPassRunning) return;
     this.hasTicked = true;
-    const result = await balanceLeases(new Map([...this.entries].map(([name, e]) => [name, renewOnlyWhenDue(e)])), live);
+    const result = await balanceLeases(new Map([...this.entries].map(([name, e]) => [name, renewOnlyWhenDue(e.lease, e.settings.leaseDurationMs)])), live);
+    const nowMs = this.clock.monotonicMs();
+    for (const cluster of result.held) this.coverage.covered(cluster, nowMs);
+    for (const { cluster, holder } of result.heldElsewhere) this.coverage.heldElsewhere(cluster, holder, nowMs);
     this.report(result, live);
     if (result.acquired.length > 0 && !isInPass) this.options.onAcquired();
   }
 
   private report(result: BalanceResult, live: number): void {
-    const { log, metrics } = this.options;
+    const { metrics } = this.options;
     for (const cluster of result.acquired) {
       const entry = this.entries.get(cluster)!;
-      const previous = entry.lease.takenOverFrom();
-      this.startRenewing(cluster, entry);
-      if (previous) {
-        metrics.recordLeaseTakeover(cluster);
-        log('info', 'lease-taken-over', { cluster, detail: `took over the lease from ${previous.holderId} (host ${previous.host}, pid ${previous.pid}), unrenewed for its duration` });
-        this.options.notifier?.leaseTakenOver({ cluster, holder: this.options.holderId, previousHolder: previous.holderId });
-      } else {
-        log('info', 'lease-acquired', { cluster, detail: `holding the lease as ${this.options.holderId}` });
-      }
+      void entry.renewer?.stop();
+      entry.renewer = renewInBackground(cluster, entry.lease, entry.settings.leaseDurationMs, this.options,
+        () => metrics.setLeasesHeld([...this.entries.keys()], new Set(this.held())));
     }
-    for (const cluster of result.released) log('info', 'lease-released', { cluster, detail: `released: above this replica's fair share of ${live} live replicas` });
-    for (const cluster of result.lost) {
-      metrics.recordLeaseRenewFailure(cluster);
-      log('warn', 'lease-lost', { cluster, detail: 'the lease moved on to another holder: no further write to this cluster' });
-    }
-    for (const { cluster, error } of result.failed) log('warn', 'lease-error', { cluster, detail: errorMessage(error) });
+    logBalance(result, live, this.options, (cluster) => this.entries.get(cluster)!.lease.takenOverFrom());
     this.unchecked = new Map(result.failed.map(({ cluster, error }) => [cluster, error]));
     const held = this.held();
     metrics.setLeasesHeld([...this.entries.keys()], new Set(held));
-    const line = `holding ${held.length} of ${this.entries.size} leases (${live} live replicas): ${held.join(', ') || 'none'}`;
-    if (line !== this.lastHeldLine) log('info', 'leases-held', { detail: line });
+    const line = `holding ${held.length} of ${this.entries.size} leases (fleet ${this.fleet}: ${live} live replicas): ${held.join(', ') || 'none'}`;
+    if (line !== this.lastHeldLine) this.options.log('info', 'leases-held', { detail: line });
     this.lastHeldLine = line;
   }
 
-  private startRenewing(cluster: string, entry: Entry): void {
-    void entry.renewer?.stop();
-    const { log, metrics } = this.options;
-    entry.renewer = keepRenewing(entry.lease, {
-      intervalMs: renewIntervalOf(entry.settings.leaseDurationMs),
-      onLost: (error) => {
-        metrics.recordLeaseRenewFailure(cluster);
-        metrics.setLeasesHeld([...this.entries.keys()], new Set(this.held()));
-        log('warn', 'lease-lost', { cluster, detail: errorMessage(error) });
-      },
-      onError: (error) => {
-        metrics.recordLeaseRenewFailure(cluster);
-        log('warn', 'lease-renew-failed', { cluster, detail: errorMessage(error) });
-      },
-    });
-  }
-
-  /** Follows the manifest: a manager per leased cluster, the registry in the first of them (by name). */
-  private async sync(clusters: readonly DesiredCluster[], connections: ReadonlyMap<string, ClusterConnection>): Promise<void> {
-    for (const [name, connection] of connections) this.connections.set(name, connection);
-    const wanted = new Map(clusters.flatMap((c) => {
-      const settings = leaseOptionsOf(c);
-      return settings ? [[c.name, settings] as const] : [];
+  /**
+   * Follows the manifest: the fleet, each leased cluster's UUID (GET / once, again after a change),
+   * a manager per cluster keyed by it, the registry in the first of them (by name). A manifest that
+   * names one cluster twice throws here, before any lease is taken for it.
+   */
+  private async sync(pass: Pass): Promise<void> {
+    this.fleet = this.options.fleet ?? defaultFleetOf(pass.desired);
+    for (const [name, connection] of pass.connections) this.connections.set(name, connection);
+    const leased = pass.desired.clusters.filter((c) => leaseOptionsOf(c) !== undefined);
+    await this.identities.refresh(leased, pass.connections);
+    const wanted = new Map(leased.flatMap((c) => {
+      const uuid = this.identities.uuidOf(c.name);
+      return uuid === undefined ? [] : [[c.name, { settings: leaseOptionsOf(c)!, uuid }] as const];
     }));
+    const identityOf = (w: { settings: ClusterLeaseOptions; uuid: string }) => JSON.stringify({ ...w.settings, uuid: w.uuid, fleet: this.fleet });
     for (const [name, entry] of [...this.entries]) {
-      const settings = wanted.get(name);
-      if (settings && JSON.stringify(settings) === entry.identity) continue;
+      const want = wanted.get(name);
+      if (want && identityOf(want) === entry.identity) continue;
       void entry.renewer?.stop();
       this.entries.delete(name);
       await entry.lease.release().catch(() => undefined); // a lost or unreachable lease frees itself after its duration
     }
-    for (const [name, settings] of wanted) {
+    const nowMs = this.clock.monotonicMs();
+    for (const [name, want] of wanted) {
+      this.coverage.track(name, want.settings.leaseDurationMs, nowMs);
       if (this.entries.has(name)) continue;
-      this.entries.set(name, { identity: JSON.stringify(settings), settings, lease: new LeaseManager({ ...settings, connection: this.forwarding(name), ...this.common() }) });
+      this.entries.set(name, { identity: identityOf(want), uuid: want.uuid, settings: want.settings, lease: new LeaseManager({
+        ...want.settings, id: want.uuid, legacyId: name, fleet: this.fleet, connection: this.forwarding(name), ...this.common(),
+      }) });
     }
-    this.syncRegistry(wanted);
+    for (const cluster of leased) if (!wanted.has(cluster.name)) this.coverage.track(cluster.name, leaseOptionsOf(cluster)!.leaseDurationMs, nowMs);
+    this.coverage.retain(new Set(leased.map((c) => c.name)));
+    this.syncRegistry(new Map([...wanted].map(([name, w]) => [name, w.settings])));
   }
 
   private syncRegistry(wanted: ReadonlyMap<string, ClusterLeaseOptions>): void {
     const home = [...wanted.keys()].sort()[0];
     if (home === undefined) return;
     const settings = wanted.get(home)!;
-    const identity = JSON.stringify({ home, settings });
+    const identity = JSON.stringify({ home, settings, fleet: this.fleet });
     if (this.registry?.identity === identity) return;
     this.registry = { identity, registry: new ReplicaRegistry({
-      connection: this.forwarding(home), index: settings.index, leaseDurationMs: settings.leaseDurationMs, ...this.common(),
+      connection: this.forwarding(home), index: settings.index, leaseDurationMs: settings.leaseDurationMs, fleet: this.fleet, ...this.common(),
     }) };
   }
 

@@ -5,7 +5,7 @@ import { isRealDrift, type Plan } from '../plan/plan-types.js';
 import type { Report } from '../plan/report-types.js';
 
 /** How a pass ended, as the `result` label of escred_passes_total. */
-export type PassResult = 'success' | 'drift' | 'invalid_manifest' | 'error';
+export type PassResult = 'success' | 'drift' | 'unreconciled' | 'invalid_manifest' | 'error';
 
 /**
  * The daemon's metrics, in a Registry of its own: the global one would mix in whatever else the
@@ -64,9 +64,15 @@ export class WatchMetrics {
     labelNames: ['cluster'] as const, registers: [this.registry],
   });
 
+  private readonly reconciled = new Gauge({
+    name: 'escred_cluster_reconciled',
+    help: 'Whether the declared cluster is being reconciled (1): its lease is held by this fleet (or it has lease: off) and its last plan had no error; 0: unheld past its lease duration plus a pass, held by a second writer, or failing',
+    labelNames: ['cluster'] as const, registers: [this.registry],
+  });
+
   constructor() {
     // every result shows from the start, so rate() and alerts work before the first failure
-    for (const result of ['success', 'drift', 'invalid_manifest', 'error'] as const) this.passes.inc({ result }, 0);
+    for (const result of ['success', 'drift', 'unreconciled', 'invalid_manifest', 'error'] as const) this.passes.inc({ result }, 0);
   }
 
   recordPass(result: PassResult, seconds: number): void {
@@ -82,6 +88,12 @@ export class WatchMetrics {
   setLeasesHeld(clusters: readonly string[], held: ReadonlySet<string>): void {
     this.leaseHeld.reset();
     for (const cluster of clusters) this.leaseHeld.set({ cluster }, held.has(cluster) ? 1 : 0);
+  }
+
+  /** the series of every declared cluster, replaced: 0 for the ones in `notReconciled` */
+  setReconciled(clusters: readonly string[], notReconciled: ReadonlySet<string>): void {
+    this.reconciled.reset();
+    for (const cluster of clusters) this.reconciled.set({ cluster }, notReconciled.has(cluster) ? 0 : 1);
   }
 
   recordLeaseTakeover(cluster: string): void {

@@ -1,8 +1,10 @@
 /**
- * The chaos test's world (issue 15): two emulators over HTTPS in this process (their request
- * records, with X-Opaque-Id, are the evidence), one shared manifest and secret folder, and escred
- * daemons as child processes (`node dist/cli/main.js watch --apply`), each with its own state
- * folder, that the test kills, stops, continues and restarts.
+ * The chaos test's world (issues 15 and 21): two emulators over HTTPS in this process (their request
+ * records, with X-Opaque-Id, are the evidence), each standing in for several clusters (a cluster
+ * UUID per `/_stand-in/<label>` URL); two fleets, each with its own manifest (one shared secret
+ * folder), where fleet b names one of fleet a's clusters under another name; and escred daemons as
+ * child processes (`node dist/cli/main.js watch --apply`), each with its own state folder, that the
+ * test kills, stops, continues and restarts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,23 +13,31 @@ import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { stringify } from 'yaml';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator.js';
+import { standInUuid } from '../../src/emulator/stand-in.js';
 import { CLI } from '../support/e2e-harness.js';
 
 export const LEASE_MS = 1_500;
 export const RESYNC_MS = 1_000;
 
-/** A manifest cluster: one account of one emulator (several manifest clusters share an emulator, each its own account). */
+/** A manifest cluster: one account of one stand-in cluster of one emulator (each manifest cluster its own account). */
 export interface ChaosCluster {
   name: string;
   emulator: 0 | 1;
+  /** the stand-in label: the Elasticsearch cluster it is; two manifest clusters with one label are one cluster under two names */
+  standIn: string;
+  /** whose manifest declares it */
+  fleet: Fleet;
   principal: string;
   /** owned token prefix: `${prefix}-*` is owned, `${prefix}-keep-*` protected */
   prefix: string;
   tokens: string[];
 }
 
+export type Fleet = 'a' | 'b';
+
 export interface Daemon {
   index: number;
+  fleet: Fleet;
   stateDir: string;
   child: ChildProcess;
   output: string[];
@@ -36,7 +46,7 @@ export interface Daemon {
 export class ChaosWorld {
   readonly work = mkdtempSync(join(tmpdir(), 'escred-chaos-'));
   readonly sinkDir = join(this.work, 'secrets');
-  readonly manifestPath = join(this.work, 'escred.yaml');
+  readonly manifestPaths: Record<Fleet, string> = { a: join(this.work, 'escred.yaml'), b: join(this.work, 'escred-b.yaml') };
   readonly daemons: Daemon[] = [];
   /** every output of every daemon process, for the leak check */
   readonly outputs: string[] = [];
@@ -55,13 +65,18 @@ export class ChaosWorld {
     return this.emulators[i]!;
   }
 
+  /** each fleet's manifest, with its clusters */
   writeManifest(clusters: readonly ChaosCluster[]): void {
-    writeFileSync(this.manifestPath, stringify({
+    for (const fleet of ['a', 'b'] as const) this.writeFleetManifest(fleet, clusters.filter((c) => c.fleet === fleet));
+  }
+
+  private writeFleetManifest(fleet: Fleet, clusters: readonly ChaosCluster[]): void {
+    writeFileSync(this.manifestPaths[fleet], stringify({
       apiVersion: 'escred/v1', secrets: { directory: './secrets' }, lease: { duration: `${LEASE_MS}ms` },
       clusters: clusters.map((c) => {
         const emulator = this.emulator(c.emulator);
         return {
-          name: c.name, url: emulator.url, tls: { caFile: emulator.caFile },
+          name: c.name, url: `${emulator.url}/_stand-in/${c.standIn}`, tls: { caFile: emulator.caFile },
           auth: { basic: { username: emulator.superuser.username, password: { env: `CHAOS_PW_${c.emulator}` } } },
           serviceAccounts: { [c.principal]: { prune: 'owned', owns: `${c.prefix}-*`, protect: `${c.prefix}-keep-*`, tokens: c.tokens.map((name) => ({ name })) } },
         };
@@ -69,14 +84,20 @@ export class ChaosWorld {
     }));
   }
 
-  /** starts daemon `index` (again, after a kill: same state folder) */
-  startDaemon(index: number): Daemon {
+  /** the lease document's id of a cluster: its stand-in's cluster UUID */
+  leaseId(cluster: ChaosCluster): string {
+    return standInUuid(this.emulator(cluster.emulator).clusterUuid, cluster.standIn);
+  }
+
+  /** starts daemon `index` of a fleet (again, after a kill: same state folder); fleet a by its default name, fleet b by --fleet */
+  startDaemon(index: number, fleet: Fleet): Daemon {
     const stateDir = join(this.work, `state-${index}`);
     mkdirSync(stateDir, { recursive: true });
     const env = { ...process.env, NO_COLOR: '1', CHAOS_PW_0: this.emulator(0).superuser.password, CHAOS_PW_1: this.emulator(1).superuser.password };
-    const child = spawn(process.execPath, [CLI, 'watch', this.manifestPath, '--apply', '--listen', '127.0.0.1:0',
-      '--resync', `${RESYNC_MS}ms`, '--debounce', '100ms', '--state-dir', stateDir, '--shutdown-timeout', '5s'], { cwd: this.work, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const daemon: Daemon = { index, stateDir, child, output: [] };
+    const child = spawn(process.execPath, [CLI, 'watch', this.manifestPaths[fleet], '--apply', '--listen', '127.0.0.1:0',
+      '--resync', `${RESYNC_MS}ms`, '--debounce', '100ms', '--state-dir', stateDir, '--shutdown-timeout', '5s', ...(fleet === 'b' ? ['--fleet', 'fleet-b'] : [])],
+    { cwd: this.work, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const daemon: Daemon = { index, fleet, stateDir, child, output: [] };
     const keep = (chunk: Buffer) => {
       daemon.output.push(chunk.toString());
       this.outputs.push(chunk.toString());

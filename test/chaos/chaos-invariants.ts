@@ -6,40 +6,55 @@ import type { RecordedRequest } from '../../src/emulator/documents/request-log.j
 import type { ChaosCluster } from './chaos-harness.js';
 
 export interface TokenWrite {
+  /** the manifest's name */
   cluster: string;
+  /** the Elasticsearch cluster written (emulator and stand-in label), whatever the manifest calls it */
+  physical: string;
   token: string;
   method: string;
   holder: string;
   at: number;
 }
 
-const TOKEN_PATH = /^\/_security\/service\/([^/]+)\/([^/]+)\/credential\/token\/([^/]+)$/;
+const TOKEN_PATH = /^\/_stand-in\/([^/]+)\/_security\/service\/([^/]+)\/([^/]+)\/credential\/token\/([^/]+)$/;
+const LEASE_PATH = /^\/_stand-in\/([^/]+)\/escred-leases\/_doc\/([^/?]+)$/;
 
-/** escred's token creates and deletes, by manifest cluster (an emulator and an account) */
+/** escred's token creates and deletes, by manifest cluster (a stand-in cluster of an emulator, and an account) */
 export function tokenWrites(records: ReadonlyArray<{ emulator: 0 | 1; request: RecordedRequest }>, clusters: readonly ChaosCluster[]): TokenWrite[] {
   return records.flatMap(({ emulator, request }) => {
     const match = TOKEN_PATH.exec(request.path);
     if (!match || !['POST', 'PUT', 'DELETE'].includes(request.method) || !request.opaqueId?.startsWith('escred/')) return [];
-    const principal = `${decodeURIComponent(match[1]!)}/${decodeURIComponent(match[2]!)}`;
-    const cluster = clusters.find((c) => c.emulator === emulator && c.principal === principal);
-    return cluster ? [{ cluster: cluster.name, token: decodeURIComponent(match[3]!), method: request.method, holder: request.opaqueId, at: request.at }] : [];
+    const standIn = match[1]!;
+    const principal = `${decodeURIComponent(match[2]!)}/${decodeURIComponent(match[3]!)}`;
+    const cluster = clusters.find((c) => c.emulator === emulator && c.standIn === standIn && c.principal === principal);
+    return cluster ? [{
+      cluster: cluster.name, physical: `${emulator}/${standIn}`, token: decodeURIComponent(match[4]!), method: request.method, holder: request.opaqueId, at: request.at,
+    }] : [];
   }).sort((a, b) => a.at - b.at);
 }
 
+/** Deletes of lease documents (a release with nothing pending), by the Elasticsearch cluster they were in. */
+export function leaseDeletes(records: ReadonlyArray<{ emulator: 0 | 1; request: RecordedRequest }>): Array<{ physical: string; holder: string; at: number }> {
+  return records.flatMap(({ emulator, request }) => {
+    const match = LEASE_PATH.exec(request.path);
+    return match && request.method === 'DELETE' && request.opaqueId ? [{ physical: `${emulator}/${match[1]!}`, holder: request.opaqueId, at: request.at }] : [];
+  });
+}
+
 /**
- * No two holders write one cluster in overlapping terms. A holder writes only with at least half
+ * No two holders write one cluster (the Elasticsearch cluster, under any of its names) in overlapping terms. A holder writes only with at least half
  * its term left since its last renewal was sent, and a contender takes over only after seeing that
  * renewal unchanged for the whole term: so between one holder's last write and the next holder's
  * first, at least half a term passes, unless the first released the lease (DELETE of its document).
  */
 export function overlappingTerms(
-  writes: readonly TokenWrite[], leaseDeletes: ReadonlyArray<{ cluster: string; holder: string; at: number }>, leaseMs: number, slackMs: number,
+  writes: readonly TokenWrite[], releases: ReadonlyArray<{ physical: string; holder: string; at: number }>, leaseMs: number, slackMs: number,
 ): string[] {
   const problems: string[] = [];
-  const clusters = new Set(writes.map((w) => w.cluster));
+  const clusters = new Set(writes.map((w) => w.physical));
   for (const cluster of clusters) {
     const segments: Array<{ holder: string; start: number; end: number }> = [];
-    for (const write of writes.filter((w) => w.cluster === cluster)) {
+    for (const write of writes.filter((w) => w.physical === cluster)) {
       const last = segments.at(-1);
       if (last?.holder === write.holder) last.end = write.at;
       else segments.push({ holder: write.holder, start: write.at, end: write.at });
@@ -48,7 +63,7 @@ export function overlappingTerms(
       const before = segments[i - 1]!;
       const after = segments[i]!;
       const gap = after.start - before.end;
-      const wasReleased = leaseDeletes.some((d) => d.cluster === cluster && d.holder === before.holder && d.at >= before.end && d.at <= after.start);
+      const wasReleased = releases.some((d) => d.physical === cluster && d.holder === before.holder && d.at >= before.end && d.at <= after.start);
       if (!wasReleased && gap < leaseMs / 2 - slackMs) {
         problems.push(`cluster ${cluster}: ${after.holder} wrote ${gap} ms after ${before.holder}'s last write, without a release (half a term is ${leaseMs / 2} ms)`);
       }

@@ -1,6 +1,10 @@
 /**
- * Chaos (issue 15): 3 `escred watch --apply` daemons as child processes, 4 clusters on 2 emulators,
- * each daemon with its own state folder, one shared secret folder. Seeded faults: SIGKILL and
+ * Chaos (issues 15 and 21): 3 `escred watch --apply` daemons of fleet a (4 clusters) and 2 of fleet
+ * b (2 clusters, one of them fleet a's alpha under the name alpha-alias) as child processes, on 2
+ * emulators standing in for 5 clusters, each daemon with its own state folder, one shared secret
+ * folder. The two fleets never count each other as replicas: alpha is written by one fleet at a
+ * time (the other reports it unreconciled), and every invariant is judged per Elasticsearch
+ * cluster, whatever a manifest calls it. Seeded faults: SIGKILL and
  * restart, SIGSTOP/SIGCONT longer than the lease, a kill between a create and its sink write,
  * manifest edits, tokens deleted out of band. Then, from the emulators' request records: no two
  * daemons wrote one cluster in overlapping terms; everything converges within a bound of the lease
@@ -15,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoSecretLeaked } from '../support/e2e-harness.js';
 import { ChaosWorld, LEASE_MS, RESYNC_MS, type ChaosCluster } from './chaos-harness.js';
 import { seededRandom } from '../support/seeded-random.js';
-import { forbiddenDeletes, overlappingTerms, repeatedCreates, tokenWrites } from './chaos-invariants.js';
+import { forbiddenDeletes, leaseDeletes, overlappingTerms, repeatedCreates, tokenWrites } from './chaos-invariants.js';
 
 const SEED = Number(process.env.ESCRED_CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -27,11 +31,18 @@ describe(`leases under chaos (seed ${SEED})`, () => {
   const random = seededRandom(SEED);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const clusters: ChaosCluster[] = [
-    { name: 'alpha', emulator: 0, principal: 'elastic/fleet-server', prefix: 'a', tokens: ['a-1', 'a-2'] },
-    { name: 'beta', emulator: 0, principal: 'elastic/kibana', prefix: 'b', tokens: ['b-1', 'b-2'] },
-    { name: 'gamma', emulator: 1, principal: 'elastic/fleet-server', prefix: 'g', tokens: ['g-1', 'g-2'] },
-    { name: 'delta', emulator: 1, principal: 'elastic/kibana', prefix: 'd', tokens: ['d-1', 'd-2'] },
+    { name: 'alpha', emulator: 0, standIn: 'alpha', fleet: 'a', principal: 'elastic/fleet-server', prefix: 'a', tokens: ['a-1', 'a-2'] },
+    { name: 'beta', emulator: 0, standIn: 'beta', fleet: 'a', principal: 'elastic/kibana', prefix: 'b', tokens: ['b-1', 'b-2'] },
+    { name: 'gamma', emulator: 1, standIn: 'gamma', fleet: 'a', principal: 'elastic/fleet-server', prefix: 'g', tokens: ['g-1', 'g-2'] },
+    { name: 'delta', emulator: 1, standIn: 'delta', fleet: 'a', principal: 'elastic/kibana', prefix: 'd', tokens: ['d-1', 'd-2'] },
+    // fleet b: alpha under another name (its own account and prefix), and a cluster of its own
+    { name: 'alpha-alias', emulator: 0, standIn: 'alpha', fleet: 'b', principal: 'elastic/fleet-server-remote', prefix: 'x', tokens: ['x-1'] },
+    { name: 'epsilon', emulator: 1, standIn: 'epsilon', fleet: 'b', principal: 'elastic/fleet-server-remote', prefix: 'e', tokens: ['e-1', 'e-2'] },
   ];
+  const shared = clusters.filter((c) => c.standIn === 'alpha');
+  /** the clusters only one fleet names: these converge whatever happens; the faults target them */
+  const own = clusters.filter((c) => c.standIn !== 'alpha');
+  const FLEETS = { 0: 'a', 1: 'a', 2: 'a', 3: 'b', 4: 'b' } as const;
   /** per cluster/token: how many times something gave escred a reason to create it */
   const reasons = new Map<string, number>();
   const addReason = (cluster: ChaosCluster, token: string) => reasons.set(`${cluster.name}/${token}`, (reasons.get(`${cluster.name}/${token}`) ?? 0) + 1);
@@ -49,21 +60,26 @@ describe(`leases under chaos (seed ${SEED})`, () => {
       for (const token of c.tokens) addReason(c, token);
     }
     world.writeManifest(clusters);
-    for (const index of [0, 1, 2]) world.startDaemon(index);
+    for (const [index, fleet] of Object.entries(FLEETS)) world.startDaemon(Number(index), fleet);
   });
   afterAll(async () => {
     await world.stop();
   });
 
-  async function isConverged(): Promise<boolean> {
-    for (const c of clusters) {
-      const tokens = await world.tokens(c);
-      const owned = tokens.filter((t) => t.startsWith(`${c.prefix}-`) && !t.startsWith(`${c.prefix}-keep-`));
-      if (owned.sort().join() !== [...c.tokens].sort().join()) return false;
-      if (!tokens.includes(`hand-${c.prefix}`) || !tokens.includes(`${c.prefix}-keep-1`)) return false;
-      for (const token of c.tokens) if (!(await world.authenticates(c, world.sinkValue(c, token)))) return false;
-    }
+  async function isClusterConverged(c: ChaosCluster): Promise<boolean> {
+    const tokens = await world.tokens(c);
+    const owned = tokens.filter((t) => t.startsWith(`${c.prefix}-`) && !t.startsWith(`${c.prefix}-keep-`));
+    if (owned.sort().join() !== [...c.tokens].sort().join()) return false;
+    if (!tokens.includes(`hand-${c.prefix}`) || !tokens.includes(`${c.prefix}-keep-1`)) return false;
+    for (const token of c.tokens) if (!(await world.authenticates(c, world.sinkValue(c, token)))) return false;
     return true;
+  }
+
+  /** every cluster one fleet names converged, and the shared one by the fleet that holds it */
+  async function isConverged(): Promise<boolean> {
+    for (const c of own) if (!(await isClusterConverged(c))) return false;
+    for (const c of shared) if (await isClusterConverged(c)) return true;
+    return false;
   }
 
   async function convergedWithin(limitMs: number): Promise<number> {
@@ -78,14 +94,14 @@ describe(`leases under chaos (seed ${SEED})`, () => {
   const liveDaemons = () => world.daemons.filter((d) => d.child.exitCode === null && d.child.signalCode === null);
 
   async function inject(fault: Fault): Promise<void> {
-    const cluster = pick(clusters);
+    const cluster = pick(own);
     switch (fault) {
       case 'kill-restart': {
         const daemon = pick(liveDaemons());
         await world.kill(daemon);
         faultsThatMayRepeatACreate += 1;
         await sleep(300 + random() * 700);
-        world.startDaemon(daemon.index);
+        world.startDaemon(daemon.index, daemon.fleet);
         return;
       }
       case 'pause': {
@@ -104,7 +120,7 @@ describe(`leases under chaos (seed ${SEED})`, () => {
         cluster.tokens.push(token);
         addReason(cluster, token);
         world.writeManifest(clusters);
-        const path = `/_security/service/${cluster.principal}/credential/token/${token}`;
+        const path = `/_stand-in/${cluster.standIn}/_security/service/${cluster.principal}/credential/token/${token}`;
         let creator;
         for (let i = 0; i < 2_000 && !creator; i += 1) {
           const create = emulator.requests().find((r) => r.method === 'POST' && r.path === path && r.opaqueId?.startsWith('escred/'));
@@ -117,7 +133,7 @@ describe(`leases under chaos (seed ${SEED})`, () => {
         midCreate = { cluster, token };
         faultsThatMayRepeatACreate += 1;
         await sleep(300);
-        world.startDaemon(creator.index);
+        world.startDaemon(creator.index, creator.fleet);
         return;
       }
       case 'edit-add': {
@@ -154,11 +170,11 @@ describe(`leases under chaos (seed ${SEED})`, () => {
     }
 
     // the last fault: the holder of one cluster dies and that cluster drifts, so only a takeover converges it
-    const target = pick(clusters);
+    const target = pick(own);
     let holder;
     for (let i = 0; i < 100 && !holder; i += 1) {
       // between a release and the next acquire nobody holds it: look again shortly
-      const { json } = await world.es(target.emulator, 'GET', `/escred-leases/_doc/${target.name}`);
+      const { json } = await world.es(target.emulator, 'GET', `/escred-leases/_doc/${world.leaseId(target)}`);
       holder = world.daemonOfHolder(`escred/${json?._source?.holderId ?? ''}`);
       if (!holder) await sleep(50);
     }
@@ -176,16 +192,23 @@ describe(`leases under chaos (seed ${SEED})`, () => {
     const writes = tokenWrites(records, clusters);
     expect(writes.filter((w) => w.at > settledAt), 'writes after convergence (flapping)').toEqual([]);
 
-    const leaseDeletes = records.flatMap(({ request }) => {
-      const match = /^\/escred-leases\/_doc\/([^/]+)$/.exec(request.path);
-      return match && request.method === 'DELETE' && request.opaqueId ? [{ cluster: match[1]!, holder: request.opaqueId, at: request.at }] : [];
-    });
-    expect(overlappingTerms(writes, leaseDeletes, LEASE_MS, 250)).toEqual([]);
+    expect(overlappingTerms(writes, leaseDeletes(records), LEASE_MS, 250)).toEqual([]);
     expect(repeatedCreates(writes, reasons, faultsThatMayRepeatACreate)).toEqual([]);
     expect(forbiddenDeletes(writes, clusters)).toEqual([]);
     expect(midCreate).toBeDefined();
     expect(await world.authenticates(midCreate!.cluster, world.sinkValue(midCreate!.cluster, midCreate!.token))).toBe(true);
     expect(new Set(writes.map((w) => w.holder)).size, 'more than one daemon wrote').toBeGreaterThan(1);
+    // the cluster under two names: written by one fleet at a time; the fleet that does not hold it reports it
+    const { json: lease } = await world.es(0, 'GET', `/escred-leases/_doc/${world.leaseId(shared[0]!)}`);
+    const holderFleet = world.daemonOfHolder(`escred/${lease?._source?.holderId ?? ''}`)?.fleet;
+    expect(holderFleet, 'a live daemon holds the shared cluster').toBeDefined();
+    const waiting = shared.find((c) => c.fleet !== holderFleet)!;
+    const reported = () => world.daemons.filter((d) => d.fleet === waiting.fleet).some((d) =>
+      d.output.join('').includes(`"event":"cluster-unreconciled","cluster":"${waiting.name}"`));
+    for (let i = 0; i < 100 && !reported(); i += 1) await sleep(100);
+    expect(reported(), `fleet ${waiting.fleet} reports ${waiting.name}, held by fleet ${holderFleet}`).toBe(true);
+    expect(world.daemons.filter((d) => d.fleet === 'b').some((d) => d.output.join('').includes('(fleet fleet-b: 2 live replicas)')),
+      'fleet b counts its own two replicas, never fleet a\'s').toBe(true);
     expectNoSecretLeaked(world.sinkDir, [...world.outputs, ...stateFiles(world.work)]);
   }, 90_000);
 });

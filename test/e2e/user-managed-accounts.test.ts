@@ -61,8 +61,9 @@ describe('user-managed service accounts, end to end', () => {
     env.emulator.resetCounters();
     expect((await env.cli(['plan', '--detailed-exitcode'])).code).toBe(0);
     // six calls for the accounts up to 1,000 of them (as the README says), plus GET / and one credentials GET per account:
-    // two capabilities (accounts, query API), one query page, the roles, _has_privileges, _authenticate (who escred is)
-    expect(env.emulator.counters()).toEqual({ total: 9, 'GET /': 1, 'GET /_security/service/{namespace}/{service}/credential': 2,
+    // two capabilities (accounts, query API), one query page, the roles, _has_privileges, _authenticate (who escred is);
+    // and the read of the intents kept in the cluster's lease (issue 21)
+    expect(env.emulator.counters()).toEqual({ total: 10, 'GET /': 1, 'GET /{index}/_doc/{id}': 1, 'GET /_security/service/{namespace}/{service}/credential': 2,
       'GET /_capabilities': 2, 'GET /_security/_query/service': 1, 'GET /_security/role/{name}': 1, 'POST /_security/user/_has_privileges': 1,
       'GET /_security/_authenticate': 1 });
     expect(Object.keys(await accountsOf(env))).toEqual(['team/ingest', 'team/search']);

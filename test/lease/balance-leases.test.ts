@@ -47,7 +47,7 @@ describe('balanceLeases', () => {
       const clock = fakeClock();
       const who = { host: name, pid, clock };
       const leases = new Map(CLUSTERS.map((cluster) => [cluster, manager(conn, cluster, who, { index: INDEX })]));
-      return { name, clock, leases, registry: new ReplicaRegistry({ connection: conn, holderId: `${name}-${pid}`, host: name, pid, index: INDEX, clock }) };
+      return { name, clock, leases, registry: new ReplicaRegistry({ connection: conn, holderId: `${name}-${pid}`, host: name, pid, index: INDEX, fleet: '', clock }) };
     };
     const replicas = [replica('r1', 1), replica('r2', 2), replica('r3', 3)];
     const heldBy = (r: Replica) => [...r.leases.values()].filter((lease) => lease.isHeld()).length;

@@ -35,7 +35,7 @@ describe('LeaseManager', () => {
     const error = lost[0]!.reason as LeaseHeldError;
     expect(error).toBeInstanceOf(LeaseHeldError);
     const holder = (await record(id)) as { found: true; source: LeaseRecord };
-    expect(error.message).toContain(`is held by ${holder.source.holderId} (host ${holder.source.host}, pid ${holder.source.pid}) since ${holder.source.acquiredAt}`);
+    expect(error.message).toContain(`is held by ${holder.source.holderId} (host ${holder.source.host}, pid ${holder.source.pid}) as cluster prod (a CLI run) since ${holder.source.acquiredAt}`);
     expect(holder.source.leaseDurationMs).toBe(DEFAULT_LEASE_DURATION_MS);
   });
 

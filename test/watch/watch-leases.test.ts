@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
 import { createClusterConnection } from '../../src/cluster/cluster-connection.js';
 import { LeaseManager } from '../../src/lease/lease-manager.js';
+import { standInUuid } from '../../src/emulator/stand-in.js';
 import { loadDesired } from '../../src/reconcile/load-desired.js';
 import type { RunningWatch } from '../../src/watch/start-watch.js';
 import { PASSWORD_ENV } from '../support/e2e-harness.js';
@@ -31,9 +32,9 @@ describe('watch --apply replicas share the clusters through their leases', () =>
     const path = join(env.work, file);
     writeFileSync(path, stringify({
       apiVersion: 'escred/v1', secrets: { directory: './secrets' }, lease: { duration: '1500ms' },
-      // one emulator stands in for every cluster: each cluster's token has its own name
+      // one emulator stands in for every cluster (a cluster UUID of its own under /_stand-in/<name>): each cluster's token has its own name
       clusters: names.map((name) => ({
-        name, url: env.emulator.url, tls: { caFile: env.emulator.caFile },
+        name, url: `${env.emulator.url}/_stand-in/${name}`, tls: { caFile: env.emulator.caFile },
         auth: { basic: { username: env.emulator.superuser.username, password: { env: PASSWORD_ENV } } },
         serviceAccounts: { [FLEET]: { tokens: [{ name: `t-${name}` }] } },
       })),
@@ -69,7 +70,7 @@ describe('watch --apply replicas share the clusters through their leases', () =>
       expect(metrics).toContain(`escred_lease_held{cluster="${cluster}"} ${r1!.leasesHeld().includes(cluster) ? 1 : 0}`);
     }
     const ready = await (await request(`${r1!.url}/readyz`)).body.text();
-    expect(ready).toContain(`leases held (${r1!.leasesHeld().length} of 12): ${r1!.leasesHeld().join(', ')}`);
+    expect(ready).toMatch(new RegExp(`leases held \\(${r1!.leasesHeld().length} of 12, fleet m-[0-9a-f]{12}\\): ${r1!.leasesHeld().join(', ')}`));
 
     await replicas[2]!.stop();
     await until(() => replicas[0]!.leasesHeld().length === 6 && replicas[1]!.leasesHeld().length === 6);
@@ -96,7 +97,8 @@ describe('watch --apply replicas share the clusters through their leases', () =>
     const path = manifest(['solo'], 'solo.yaml');
     const { desired } = await loadDesired([path], env.work);
     const connection = createClusterConnection(desired!.clusters[0]!, { env: { [PASSWORD_ENV]: env.emulator.superuser.password } });
-    await new LeaseManager({ connection, holderId: 'dead-pod-1-beef', host: 'dead-pod', pid: 1, leaseDurationMs: 1_500 }).acquire();
+    const id = standInUuid(env.emulator.clusterUuid, 'solo');
+    await new LeaseManager({ connection, id, holderId: 'dead-pod-1-beef', host: 'dead-pod', pid: 1, leaseDurationMs: 1_500 }).acquire();
     await connection.close();
     const watch = await env.watch({
       paths: [path], isApplying: true, holderId: 'r9',

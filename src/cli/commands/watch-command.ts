@@ -6,6 +6,14 @@ import { parseCountAtLeastOne, parsePositiveInteger } from '../terminal.js';
 import { timeoutOption } from './timeout-option.js';
 import { parseNotifyFormat, parseNotifySpec, type NotifyTargetSpec } from '../../watch/notify-targets.js';
 
+/** A fleet name goes into a document id and into logs: letters, digits, '.', '_', '-'. */
+export function parseFleet(value: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(value)) {
+    throw new Error(`--fleet must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit, got '${value}'`);
+  }
+  return value;
+}
+
 /** "300ms", "45s", "5m", "1h30m" -> milliseconds. */
 export function parseWatchDuration(value: string, flag: string): number {
   const ms = /^(\d{1,9})ms$/.exec(value);
@@ -28,6 +36,7 @@ export function registerWatchCommand(program: Command): void {
     .option('--concurrency <n>', 'calls in flight per cluster when applying', (v) => parseCountAtLeastOne(v, '--concurrency'), 4)
     .option('--state-dir <dir>', 'apply journal and audit log (default: .escred next to the first manifest)')
     .addOption(timeoutOption())
+    .addOption(new Option('--fleet <name>', 'with --apply: the replicas that share the clusters (default: derived from the manifest, so replicas of one manifest are one fleet); a daemon of another fleet holding a lease is a second writer, never a replica').argParser(parseFleet))
     .addOption(new Option('--notify <target>', 'POST a notification on applied changes, new drift (report-only), a failed pass and its recovery; repeatable. [slack=|json=]URL, or [slack=|json=]env:NAME to read a secret webhook URL from the environment')
       .argParser((value: string, previous: NotifyTargetSpec[]) => [...previous, parseNotifySpec(value)]).default([], 'none'))
     .addOption(new Option('--notify-format <format>', 'body for receivers without a slack= or json= prefix: json (schemas/notification.schema.json) or slack (incoming webhook)').argParser(parseNotifyFormat).default('json'));

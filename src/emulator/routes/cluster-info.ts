@@ -19,7 +19,7 @@ async function root(ctx: RequestContext): Promise<Reply> {
     body: {
       name: coordinatingNode(state)?.name ?? state.nodes[0]?.name,
       cluster_name: state.clusterName,
-      cluster_uuid: state.clusterUuid,
+      cluster_uuid: ctx.clusterUuid,
       version: {
         number: version,
         build_flavor: 'default',
