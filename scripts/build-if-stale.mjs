@@ -8,30 +8,38 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..');
 const BUILD_STAMP = join(ROOT, 'dist', '.build-stamp');
 /** what `npm run build` reads: the sources, the schemas they embed, the build's own scripts and settings */
 const INPUTS = ['src', 'schemas', 'scripts/bundle-cli.mjs', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
 
-function newestMtimeMs(path) {
+/** The newest file or folder under `path`: its time and its path (for the message that says why a build runs). */
+function newest(path) {
   const stat = statSync(path, { throwIfNoEntry: false });
-  if (!stat) return 0;
-  if (!stat.isDirectory()) return stat.mtimeMs;
+  if (!stat) return { mtimeMs: 0, path };
   // a directory's own mtime changes when a file is added, removed or renamed in it
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtimeMs(join(path, entry)));
-  return newest;
+  let found = { mtimeMs: stat.mtimeMs, path };
+  if (!stat.isDirectory()) return found;
+  for (const entry of readdirSync(path)) {
+    const inner = newest(join(path, entry));
+    if (inner.mtimeMs > found.mtimeMs) found = inner;
+  }
+  return found;
 }
 
-function isBuildStale() {
+/** The input newer than the last build (or the missing stamp), in words; undefined when dist/ is current. */
+function whyStale() {
   const stamp = statSync(BUILD_STAMP, { throwIfNoEntry: false });
-  if (!stamp) return true;
-  return INPUTS.some((input) => newestMtimeMs(join(ROOT, input)) > stamp.mtimeMs);
+  if (!stamp) return 'no dist/.build-stamp';
+  const changed = INPUTS.map((input) => newest(join(ROOT, input))).find((found) => found.mtimeMs > stamp.mtimeMs);
+  return changed === undefined ? undefined : `${relative(ROOT, changed.path)} changed since the last build`;
 }
 
-if (isBuildStale()) {
+const stale = whyStale();
+if (stale) {
+  console.log(`building: ${stale}`);
   const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
   process.exit(result.status ?? 1);
 }

@@ -44,6 +44,9 @@ describe('a replace and the sink', () => {
       },
       deleteToken: async () => { events.push('DELETE'); return { found: true }; },
       getCredentials: async (principal) => observedAccount(principal),
+      // the check after every create (issue 23): the new value is g-1's
+      authenticateBearer: async (bearer) => (bearer === 'new-value' ? { isAuthenticated: true, username: FLEET, tokenName: 'g-1' }
+        : { isAuthenticated: false, status: 401 }),
     };
     const desired = desiredState([desiredCluster('prod', [desiredAccount(FLEET, { tokens: [desiredToken('g-1')] })])]);
     const clusters = [{ cluster: 'prod', clusterUuid: 'u', version: '9.4.0', observedDigest: 'd', fileTokenDrift: [], warnings: [],

@@ -165,8 +165,9 @@ describe('a newcomer, from a fresh copy of the repository', () => {
     if (skipReason) skip(skipReason);
     const check = () => runToEnd(process.execPath, ['scripts/build-if-stale.mjs'], { cwd: clone, env, timeoutMs: TIMEOUT_MS });
     expect((await check()).stdout).toContain('dist/ is up to date');
-    const later = new Date(Date.now() + 2_000);
-    utimesSync(join(clone, 'src', 'errors.ts'), later, later); // an edit
+    // an edit, now: after the last build's stamp, and never ahead of the rebuild's own (a future time would outlive a quick rebuild)
+    const now = new Date();
+    utimesSync(join(clone, 'src', 'errors.ts'), now, now);
     const rebuilt = await check();
     expect(rebuilt.code, rebuilt.stderr).toBe(0);
     expect(rebuilt.stdout).toContain('tsc -p tsconfig.build.json && node scripts/bundle-cli.mjs');

@@ -15,12 +15,14 @@ describe('holdPassLeases', () => {
   let prod: ClusterConnection;
   let lab: ClusterConnection;
   let pass: Pass;
+  let uuids: { prod: string; lab: string };
   beforeAll(async () => {
     fixture = await startFixture('9.4.0', 1);
-    // two manifest clusters (one lease each), served here by one emulator
-    const clusters = [emulatorCluster(fixture, [], { name: 'cl-prod' }), emulatorCluster(fixture, [], { name: 'cl-lab' })];
+    // two Elasticsearch clusters (one lease each, keyed by cluster UUID: issue 21), stood in for by one emulator
+    const clusters = ['cl-prod', 'cl-lab'].map((name) => emulatorCluster(fixture, [], { name, urls: [`${fixture.emu.url}/_stand-in/${name}`] }));
     prod = createClusterConnection(clusters[0]!, { env: fixture.env });
     lab = createClusterConnection(clusters[1]!, { env: fixture.env });
+    uuids = { prod: (await prod.info()).clusterUuid, lab: (await lab.info()).clusterUuid };
     // only what holdPassLeases reads of a pass: the clusters, their connections and the journal it wraps
     pass = {
       desired: desiredState(clusters),
@@ -35,12 +37,12 @@ describe('holdPassLeases', () => {
   });
 
   it('one cluster held elsewhere: the pass gets none (the one it took is given back) and the error names the holder', async () => {
-    const daemon = new LeaseManager({ connection: lab, holderId: 'daemon-1', host: 'pod-7', pid: 1 });
+    const daemon = new LeaseManager({ connection: lab, id: uuids.lab, holderId: 'daemon-1', host: 'pod-7', pid: 1 });
     await daemon.acquire();
     const attempt = holdPassLeases(pass, { holderId: 'ci-42' });
     await expect(attempt).rejects.toBeInstanceOf(LeaseHeldError);
-    await expect(attempt).rejects.toThrow(/cluster cl-lab: the lease escred-leases\/cl-lab is held by daemon-1 \(host pod-7, pid 1\) since /);
-    expect((await getDocument(prod, DEFAULT_LEASE_INDEX, 'cl-prod')).found).toBe(false);
+    await expect(attempt).rejects.toThrow(new RegExp(`cluster cl-lab: the lease escred-leases/${uuids.lab} is held by daemon-1 \\(host pod-7, pid 1\\)`));
+    expect((await getDocument(prod, DEFAULT_LEASE_INDEX, uuids.prod)).found).toBe(false);
     await daemon.release();
   });
 
@@ -50,12 +52,12 @@ describe('holdPassLeases', () => {
       const read = await getDocument<{ holderId: string }>(prod, DEFAULT_LEASE_INDEX, id);
       return read.found ? read.source.holderId : undefined;
     };
-    expect([await holderOf('cl-prod'), await holderOf('cl-lab')]).toEqual(['ci-43', 'ci-43']);
+    expect([await holderOf(uuids.prod), await holderOf(uuids.lab)]).toEqual(['ci-43', 'ci-43']);
     await leased.renewAll();
-    await new LeaseManager({ connection: lab, holderId: 'taker', clock: fakeClock() }).acquire({ wait: 60_000 });
+    await new LeaseManager({ connection: lab, id: uuids.lab, holderId: 'taker', clock: fakeClock() }).acquire({ wait: 60_000 });
     await expect(leased.renewAll()).rejects.toBeInstanceOf(LeaseLostError);
     await leased.release().catch(() => undefined); // the lost one cannot be given back; the other is
-    expect((await getDocument(prod, DEFAULT_LEASE_INDEX, 'cl-prod')).found).toBe(false);
-    expect((await getDocument(lab, DEFAULT_LEASE_INDEX, 'cl-lab')).found).toBe(true);
+    expect((await getDocument(prod, DEFAULT_LEASE_INDEX, uuids.prod)).found).toBe(false);
+    expect((await getDocument(lab, DEFAULT_LEASE_INDEX, uuids.lab)).found).toBe(true);
   });
 });
