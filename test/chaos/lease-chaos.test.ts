@@ -190,7 +190,12 @@ describe(`leases under chaos (seed ${SEED})`, () => {
     await sleep(2 * RESYNC_MS + 500);
     const records = ([0, 1] as const).flatMap((emulator) => world.emulator(emulator).requests().map((request) => ({ emulator, request })));
     const writes = tokenWrites(records, clusters);
-    expect(writes.filter((w) => w.at > settledAt), 'writes after convergence (flapping)').toEqual([]);
+    // The cluster under two names may still change hands between the fleets after convergence: a lease fleet a's
+    // balancing hands over can be taken by fleet b (another manifest's writer, waited for, never a replica), which
+    // then makes its own declared tokens once. That is no flapping: it never deletes, and each token is made once.
+    const isShared = (w: { physical: string }) => shared.some((c) => w.physical === `${c.emulator}/${c.standIn}`);
+    expect(writes.filter((w) => w.at > settledAt && !isShared(w)), 'writes after convergence (flapping)').toEqual([]);
+    expect(writes.filter((w) => w.at > settledAt && isShared(w) && w.method !== 'POST'), 'the shared cluster: only first creates after convergence').toEqual([]);
 
     expect(overlappingTerms(writes, leaseDeletes(records), LEASE_MS, 250)).toEqual([]);
     expect(repeatedCreates(writes, reasons, faultsThatMayRepeatACreate)).toEqual([]);
