@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors.js';
-import { parseCountAtLeastOne } from '../terminal.js';
 import type { ApplyCommandOptions } from '../command-options.js';
-import { timeoutOption } from './timeout-option.js';
-import { leaseWaitOption } from './lease-wait-option.js';
+import { addTargetedApplyOptions } from './targeted-apply-options.js';
 
 interface RevokeCommandOptions extends Omit<ApplyCommandOptions, 'showSecrets'> {
   file?: string[];
@@ -14,7 +12,7 @@ interface RevokeCommandOptions extends Omit<ApplyCommandOptions, 'showSecrets'> 
 
 /** `escred revoke`: an adapter around the one reconcile pass, as rotate is (src/cli/run-apply.ts), never a road of its own. */
 export function registerRevokeCommand(program: Command): void {
-  program
+  addTargetedApplyOptions(program
     .command('revoke')
     .description('Revoke leaked tokens now: a declared one is replaced first (new value stored and verified), then the leaked one is deleted at once.')
     .argument('<cluster>', 'cluster name in the manifest')
@@ -23,15 +21,7 @@ export function registerRevokeCommand(program: Command): void {
     .option('-f, --file <paths...>', 'manifest files or folders (default: ./escred.yaml)')
     .option('--all', 'every index token of the account whose value escred\'s secret sink holds')
     .option('--include-protected', 'a protected token may be revoked too (shown in the plan)')
-    .option('--reason <text>', 'why: shown in the plan and written on every audit log line of the run')
-    .option('--auto-approve', 'do not ask for confirmation (required when not on a terminal)')
-    .option('--concurrency <n>', 'calls in flight', (v) => parseCountAtLeastOne(v, '--concurrency'), 4)
-    .option('--audit-log <file>', 'JSON lines, one per create/delete call (default: <state dir>/audit.log)')
-    .option('--state-dir <dir>', 'apply journal and audit log (default: .escred next to the first manifest)')
-    .option('--output <format>', 'human or json', 'human')
-    .option('--no-color', 'no colours even on a terminal')
-    .addOption(timeoutOption())
-    .addOption(leaseWaitOption())
+    .option('--reason <text>', 'why: shown in the plan and written on every audit log line of the run'))
     .addHelpText('after', [
       '',
       'Only the named tokens are planned: a token of a declared rotating token gets a new generation first,',
