@@ -41,6 +41,8 @@ export interface WriteGateOptions {
   maxDeletionsOverride?: number;
   /** `escred revoke`: the tokens this run was asked to revoke, the only ones the 'revoke' purpose may delete */
   revocations?: readonly Revocation[];
+  /** `cluster/principal` of the user-managed accounts the plan saw disabled (the manifest may leave `enabled` out) */
+  disabledAccounts?: ReadonlySet<string>;
 }
 
 /** One cluster's writes through the gate: what apply code calls instead of a connection. */
@@ -55,7 +57,7 @@ export interface GatedClusterApi {
   getCredentials(principal: string): Promise<ObservedAccount>;
   /** GET /_security/_authenticate as this bearer: a read, judged by no rule (verified rotation, src/apply/verify-stored-token.ts) */
   authenticate(bearer: string): Promise<BearerIdentity>;
-  /** the manifest declares this user-managed account disabled: none of its tokens can authenticate */
+  /** this user-managed account is disabled (as this run wrote it, else as the plan saw it): none of its tokens can authenticate */
   isAccountDisabled(principal: string): boolean;
 }
 
@@ -63,6 +65,8 @@ export class WriteGate {
   private readonly clusters: Map<string, DesiredCluster>;
   private readonly made = new Set<string>();
   private readonly deletions = new Map<string, number>();
+  /** the enabled flag of each account this run wrote (`cluster/principal`): what its tokens now meet */
+  private readonly enabledWritten = new Map<string, boolean>();
 
   constructor(private readonly options: WriteGateOptions) {
     this.clusters = new Map(options.desired.clusters.map((c) => [c.name, c]));
@@ -93,7 +97,9 @@ export class WriteGate {
       judgeDelete: (principal, token, purpose) => judgeTokenDelete(desired, principal, token, purpose, facts),
       putUserManagedAccount: async (principal, spec) => {
         check(judgeAccountPut(desired, principal));
-        return this.accountApi(api).putUserManagedAccount(principal, spec);
+        const written = await this.accountApi(api).putUserManagedAccount(principal, spec);
+        this.enabledWritten.set(`${name}/${principal}`, spec.isEnabled);
+        return written;
       },
       deleteUserManagedAccount: async (principal) => {
         check(judgeAccountDelete(desired, principal));
@@ -105,7 +111,10 @@ export class WriteGate {
         if (!api.authenticateBearer) throw new SafetyError('ESCRED_NO_AUTHENTICATE_API', 'this connection cannot authenticate a token');
         return api.authenticateBearer(bearer);
       },
-      isAccountDisabled: (principal) => desired.serviceAccounts.find((a) => a.principal === principal)?.userManaged?.isEnabled === false,
+      isAccountDisabled: (principal) => {
+        const written = this.enabledWritten.get(`${name}/${principal}`);
+        return written === undefined ? this.options.disabledAccounts?.has(`${name}/${principal}`) === true : !written;
+      },
     };
   }
 

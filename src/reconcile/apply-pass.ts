@@ -44,6 +44,8 @@ export async function applyPass(pass: Pass, planned: PlannedPass, options: Apply
     desired: pass.desired, apis: pass.connections, sinkKeys: planned.sinkKeys ?? null,
     ...(planned.maxDeletionsOverride !== undefined ? { maxDeletionsOverride: planned.maxDeletionsOverride } : {}),
     ...(planned.revocations ? { revocations: planned.revocations } : {}),
+    disabledAccounts: new Set(planned.observed.flatMap((cluster) =>
+      (cluster.userManaged?.accounts ?? []).filter((a) => !a.isEnabled).map((a) => `${cluster.name}/${a.principal}`))),
   });
   const changeSet = await applyPlan(planned.plan, {
     gate,

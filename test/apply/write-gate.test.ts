@@ -104,6 +104,18 @@ describe('the write gate', () => {
     expect(sent).toEqual(['PUT team/a', 'DELETE team/b']);
   });
 
+  it('an account is disabled as this run wrote it, else as the plan saw it (the manifest may leave enabled out)', async () => {
+    const declared = (enabled?: boolean) => desiredAccount('team/a', { userManaged: { roles: [], ...(enabled === undefined ? {} : { isEnabled: enabled }) } });
+    const sent: string[] = [];
+    const desired = desiredState([desiredCluster('prod', [declared(), desiredAccount('team/b', { userManaged: { roles: [] } })])]);
+    const gated = new WriteGate({ desired, apis: new Map([['prod', recorder(sent)]]), disabledAccounts: new Set(['prod/team/a']) }).cluster('prod')!;
+    expect(gated.isAccountDisabled('team/a')).toBe(true);
+    expect(gated.isAccountDisabled('team/b')).toBe(false);
+    await gated.putUserManagedAccount('team/a', { roles: [], isEnabled: true });
+    await gated.putUserManagedAccount('team/b', { roles: [], isEnabled: false });
+    expect([gated.isAccountDisabled('team/a'), gated.isAccountDisabled('team/b')]).toEqual([false, true]);
+  });
+
   it('has no road to a cluster the manifest does not declare, nor to one it has no connection for', () => {
     expect(gate([owned]).writeGate.cluster('elsewhere')).toBeUndefined();
     const desired = desiredState([desiredCluster('prod', [owned]), desiredCluster('offline', [owned])]);

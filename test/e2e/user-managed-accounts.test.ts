@@ -100,10 +100,13 @@ describe('user-managed service accounts, end to end', () => {
     expect((await accountsOf(env))['team/ingest'].enabled).toBe(true);
     await env.es('PUT', '/_security/service/team/ingest', { roles: ['logs-writer'], enabled: false });
     expect((await env.cli(['plan', '--detailed-exitcode'])).code).toBe(0);
-    env.writeManifest(twoAccounts(['audit', 'logs-writer']), OWNERSHIP);
+    // and a new token on it: made, and its check skipped with a note (a disabled account authenticates nothing), not failed
+    env.writeManifest(twoAccounts(['audit', 'logs-writer'], { tokens: [{ name: 't1' }, { name: 't2' }, { name: 't3' }] }), OWNERSHIP);
     const update = await env.cli(['apply', '--auto-approve']);
+    expect(update.stderr).toBe('');
     expect(update.code).toBe(0);
     expect(update.stdout).not.toContain('enabled: false -> true');
+    expect(await env.indexTokens('team/ingest')).toEqual(['t1', 't2', 't3']);
     expect((await accountsOf(env))['team/ingest']).toMatchObject({ roles: ['audit', 'logs-writer'], enabled: false });
     expect((await authenticate(env, 'team/ingest', 't1')).status).toBe(401);
   });
