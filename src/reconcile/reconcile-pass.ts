@@ -18,9 +18,6 @@ import type { PlannedPass } from './plan-pass.js';
 /** Holds the leases a pass writes under for the time of `work`: the CLI takes and releases them, a daemon keeps them. */
 export type LeaseHolder = <T>(pass: Pass, work: (leased: Pass, renewBeforeWrites: () => Promise<void>) => Promise<T>) => Promise<T>;
 
-/** A pass that takes no lease (report-only: it writes nothing). */
-export const NO_LEASES: LeaseHolder = (pass, work) => work(pass, async () => undefined);
-
 /** Runs the write phase; the CLI's version lets a first Ctrl-C stop new calls while the ones under way finish. */
 export type WriteRunner = <T>(work: (stopSignal?: AbortSignal) => Promise<T>) => Promise<{ result: T; isInterrupted: boolean }>;
 
